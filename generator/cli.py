@@ -1,0 +1,150 @@
+"""The `clientkb` command line: parse flags, call one function, map the result to an exit code.
+
+This is the only module that reads the clock (`today`), and it does so once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.load import find_root
+from generator.pipeline import Loaded, load_knowledge_base
+from generator.problems import Severity, count, format_github, format_json, format_text
+from generator.schema import json_schemas
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    root: Path
+    today_option: dt.date | None
+
+
+def _color() -> bool | None:
+    # https://no-color.org: any non-empty NO_COLOR disables colour; otherwise click decides by TTY.
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def resolve_today(option: dt.date | None, pinned: dt.date | None, clock: dt.date) -> tuple[dt.date, str]:
+    """--today wins over kb.yaml's `today:`, which wins over the clock. Returns the date and its source."""
+    if option is not None:
+        return option, "--today"
+    if pinned is not None:
+        return pinned, "kb.yaml"
+    return clock, "clock"
+
+
+def announce_today(loaded: Loaded, ctx: Context) -> dt.date:
+    pinned = loaded.settings.today if loaded.settings else None
+    today, origin = resolve_today(ctx.today_option, pinned, dt.date.today())
+    if origin == "kb.yaml":
+        click.echo(f"note: today is pinned to {today} by kb.yaml (override with --today)", err=True)
+    return today
+
+
+class _DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clientkb")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The knowledge base folder (default: the nearest folder holding kb.yaml).",
+)
+@click.option("--today", "today", type=_DateParam(), help="Compute as if today were this date.")
+@click.pass_context
+def main(click_ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
+    """clientkb: check, compute and publish a plain-text client knowledge base."""
+    if root is None:
+        root = find_root(Path.cwd()) or Path.cwd()
+    elif not root.is_dir():
+        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
+    click_ctx.obj = Context(root.resolve(), today)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, github for workflow annotations, json for tools.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_obj
+def check(ctx: Context, output_format: str, strict: bool) -> None:
+    """Validate every record and report every problem at once."""
+    loaded = load_knowledge_base(ctx.root)
+    announce_today(loaded, ctx)
+    problems = loaded.problems
+    errors = count(problems, Severity.ERROR)
+    warnings = count(problems, Severity.WARNING)
+    summary = (
+        f"checked {loaded.clients} client{'s' * (loaded.clients != 1)}, "
+        f"{loaded.notes} note{'s' * (loaded.notes != 1)}, "
+        f"{loaded.playbooks} playbook{'s' * (loaded.playbooks != 1)}: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+    if output_format == "json":
+        click.echo(format_json(problems))
+        click.echo(summary, err=True)
+    elif output_format == "github":
+        if problems:
+            click.echo(format_github(problems))
+        click.echo(summary)
+    else:
+        if problems:
+            click.echo(_colour_text(format_text(problems)), color=_color())
+        click.echo(summary)
+    failed = errors > 0 or (strict and warnings > 0)
+    sys.exit(1 if failed else 0)
+
+
+def _colour_text(text: str) -> str:
+    styled = []
+    for line in text.split("\n"):
+        for word, colour in ((": error: ", "red"), (": warning: ", "yellow")):
+            if word in line:
+                head, tail = line.split(word, 1)
+                line = f"{head}: {click.style(word.strip(' :'), fg=colour, bold=True)}: {tail}"
+                break
+        styled.append(line)
+    return "\n".join(styled)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the schemas to (default: schemas/ in the knowledge base).",
+)
+@click.pass_obj
+def schema(ctx: Context, out: Path | None) -> None:
+    """Write JSON Schemas of every file kind, for editors and other tools."""
+    target = out if out is not None else ctx.root / "schemas"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in json_schemas().items():
+            path = target / name
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {path}")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the schemas to {target}: {exc.strerror or exc}") from None

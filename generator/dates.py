@@ -1,0 +1,66 @@
+"""Durations (`2w`, `3m`) and calendar arithmetic. Pure: no clock is read here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+DURATION_PATTERN = r"^[1-9][0-9]{0,3}[dwm]$"
+_DURATION = re.compile(DURATION_PATTERN)
+_UNIT_WORDS = {"d": "day", "w": "week", "m": "month"}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Duration:
+    """`count` days, weeks or calendar months."""
+
+    count: int
+    unit: Literal["d", "w", "m"]
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Raises ValueError for anything but `Nd`, `Nw` or `Nm`."""
+        if not _DURATION.match(text):
+            raise ValueError(f"{text!r} is not a duration")
+        unit = text[-1]
+        assert unit in ("d", "w", "m")
+        return cls(int(text[:-1]), unit)
+
+    def __str__(self) -> str:
+        return f"{self.count}{self.unit}"
+
+    def describe(self) -> str:
+        word = _UNIT_WORDS[self.unit]
+        return f"{self.count} {word}{'s' if self.count != 1 else ''}"
+
+    def after(self, start: dt.date) -> dt.date:
+        """`start` + this duration; months clamp to the month's end (Jan 31 + 1m = Feb 28)."""
+        if self.unit == "d":
+            return start + dt.timedelta(days=self.count)
+        if self.unit == "w":
+            return start + dt.timedelta(weeks=self.count)
+        return add_months(start, self.count)
+
+    def before(self, end: dt.date) -> dt.date:
+        """`end` - this duration, with the same clamping."""
+        if self.unit == "d":
+            return end - dt.timedelta(days=self.count)
+        if self.unit == "w":
+            return end - dt.timedelta(weeks=self.count)
+        return add_months(end, -self.count)
+
+    def days_from(self, start: dt.date) -> int:
+        """Length in days, counted from the date it is added to (SPEC 6: months vary)."""
+        return (self.after(start) - start).days
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    year = max(dt.MINYEAR, min(dt.MAXYEAR, year))
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)

@@ -1,0 +1,218 @@
+"""Walk a repository and read its files as text: the only stage that touches the input folder.
+
+Everything that can be wrong with a file as bytes is reported here, each with its file: a symlink
+leaving the repository (refused), a symlink loop, a file over the size limit, bytes that are not
+UTF-8. A UTF-8 byte-order mark and CRLF line ends are accepted and normalised away.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import CLIENT_ID_PATTERN
+from generator.problems import Problem, error
+
+KB_FILE = "kb.yaml"
+CLIENT_FILE = "client.yaml"
+_CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
+_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    file: str
+    """Path relative to the repository root, with forward slashes."""
+    text: str
+    """Decoded text, without BOM, with `\\n` line ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFiles:
+    id: str
+    folder: str
+    record: SourceText
+    notes: tuple[SourceText, ...]
+    documents: tuple[SourceText, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RepositoryFiles:
+    clients: tuple[ClientFiles, ...] = ()
+    playbooks: tuple[SourceText, ...] = ()
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+def is_editor_junk(name: str) -> bool:
+    """Hidden files, editor backups and lock files: never part of the knowledge base."""
+    return name.startswith((".", "#")) or name.endswith(_JUNK_SUFFIXES)
+
+
+def read_source(root: Path, rel: str, max_bytes: int) -> tuple[SourceText | None, list[Problem]]:
+    """Read `root/rel` as UTF-8 text, or explain why it cannot be read."""
+    path = root / rel
+    refusal = _outside_repository(root, path, rel)
+    if refusal:
+        return None, [refusal]
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [
+                error(
+                    rel,
+                    0,
+                    0,
+                    "file-too-large",
+                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+                    "split it up, or raise limits.max_file_size in kb.yaml",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            error(
+                rel,
+                line,
+                column,
+                "not-utf8",
+                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                "save the file with UTF-8 encoding",
+            )
+        ]
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(rel, text), []
+
+
+def _outside_repository(root: Path, path: Path, rel: str) -> Problem | None:
+    # Only `path` itself is checked: the walk enters each folder through a checked entry.
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return error(rel, 0, 0, "bad-symlink", "the symbolic link is broken or loops on itself")
+    try:
+        target.relative_to(root.resolve())
+    except ValueError:
+        return error(
+            rel,
+            0,
+            0,
+            "symlink-outside",
+            "the symbolic link leads outside the repository, so it is refused",
+            "copy the file into the repository instead",
+        )
+    return None
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as scan:
+            return sorted((e for e in scan if not is_editor_junk(e.name)), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def walk_repository(root: Path, max_bytes: int) -> RepositoryFiles:
+    """Read every client, note, document and playbook under `root` (kb.yaml is read by the caller)."""
+    problems: list[Problem] = []
+    clients: list[ClientFiles] = []
+    for top in ("clients", "playbooks"):
+        refusal = _outside_repository(root, root / top, top)
+        if refusal:
+            return RepositoryFiles(problems=(refusal,))
+    for entry in _entries(root / "clients"):
+        if not _is_dir(entry):
+            continue
+        rel = f"clients/{entry.name}"
+        if not _CLIENT_ID.match(entry.name):
+            problems.append(
+                error(
+                    rel,
+                    0,
+                    0,
+                    "invalid-client-id",
+                    f"{entry.name!r} is not a valid client id, so this folder is not read",
+                    "use lowercase letters, digits and '-', starting with a letter or digit, e.g. acme-corp",
+                )
+            )
+            continue
+        loaded, found = _read_client(root, entry.name, max_bytes)
+        problems.extend(found)
+        if loaded:
+            clients.append(loaded)
+    playbooks: list[SourceText] = []
+    for entry in _entries(root / "playbooks"):
+        if entry.name.endswith(".md") and not _is_dir(entry):
+            source, found = read_source(root, f"playbooks/{entry.name}", max_bytes)
+            problems.extend(found)
+            if source:
+                playbooks.append(source)
+    return RepositoryFiles(tuple(clients), tuple(playbooks), tuple(problems))
+
+
+def _read_client(root: Path, client_id: str, max_bytes: int) -> tuple[ClientFiles | None, list[Problem]]:
+    folder = f"clients/{client_id}"
+    refusal = _outside_repository(root, root / folder, folder)
+    if refusal:
+        return None, [refusal]
+    problems: list[Problem] = []
+    record: SourceText | None = None
+    documents: list[SourceText] = []
+    notes: list[SourceText] = []
+    names = set()
+    for entry in _entries(root / folder):
+        names.add(entry.name)
+        rel = f"{folder}/{entry.name}"
+        if entry.name == "meetings" and _is_dir(entry):
+            refusal = _outside_repository(root, root / rel, rel)
+            if refusal:
+                problems.append(refusal)
+                continue
+            for note in _entries(root / rel):
+                if note.name.endswith(".md") and not _is_dir(note):
+                    source, found = read_source(root, f"{rel}/{note.name}", max_bytes)
+                    problems.extend(found)
+                    if source:
+                        notes.append(source)
+        elif entry.name == CLIENT_FILE:
+            record, found = read_source(root, rel, max_bytes)
+            problems.extend(found)
+        elif entry.name.endswith(".md") and not _is_dir(entry):
+            source, found = read_source(root, rel, max_bytes)
+            problems.extend(found)
+            if source:
+                documents.append(source)
+    if CLIENT_FILE not in names:
+        near = next((n for n in sorted(names) if n.startswith("client.")), None)
+        hint = f"rename {near!r} to {CLIENT_FILE!r}" if near else f"create {folder}/{CLIENT_FILE}"
+        problems.append(error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint))
+    if record is None:
+        return None, problems
+    return ClientFiles(client_id, folder, record, tuple(notes), tuple(documents)), problems
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding a kb.yaml, like Git finds `.git`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / KB_FILE).is_file():
+            return folder
+    return None

@@ -1,0 +1,422 @@
+"""The typed records of a knowledge base: frozen, slotted dataclasses.
+
+The file-kind records (`Settings`, `ClientRecord`, `NoteMeta`, `PlaybookMeta`, `DocumentMeta`) are
+pydantic dataclasses: the same class validates the YAML and yields the JSON Schema that editors use.
+Scalars are strict on purpose: YAML 1.1 reads `NO` as false and `01234` as 668, and a text field that
+receives such a value must be an error that says to quote it, not a silent conversion.
+The containers (`Client`, `Note`, `KnowledgeBase`, ...) add where each record came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, Strict, WithJsonSchema
+from pydantic.dataclasses import dataclass as record
+from pydantic_core import PydanticCustomError
+
+from generator.dates import DURATION_PATTERN, Duration
+from generator.sourcemap import SourceMap
+
+CLIENT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+Status = Literal["prospect", "onboarding", "active", "paused", "offboarding", "former"]
+MeetingType = Literal["kickoff", "check-in", "review", "qbr", "workshop", "escalation", "offboarding", "other"]
+Stage = Literal["discovery", "onboarding", "planning", "execution", "review", "renewal", "offboarding", "any"]
+FlagCode = Literal[
+    "checkin-overdue",
+    "gone-quiet",
+    "review-overdue",
+    "nps-detractor",
+    "nps-drop",
+    "csat-low",
+    "escalation-open",
+    "actions-overdue",
+    "missed-meetings",
+    "negative-sentiment",
+    "renewal-soon",
+    "renewal-passed",
+    "milestone-overdue",
+    "over-hours",
+    "no-primary-contact",
+]
+Sentiment = Literal["positive", "neutral", "negative"]
+
+STATUSES: tuple[str, ...] = get_args(Status)
+MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
+STAGES: tuple[str, ...] = get_args(Stage)
+FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
+
+
+def _matching(pattern: str, what: str, example: str, description: str) -> Any:
+    """A strict text type checked against `pattern`, with a message a person can act on."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise PydanticCustomError(
+                "text_format", "'{value}' is not a valid {what} (e.g. {example})", {
+                    "value": value, "what": what, "example": example}
+            )
+        return value
+
+    return Annotated[
+        str,
+        Strict(),
+        AfterValidator(check),
+        WithJsonSchema({"type": "string", "pattern": pattern, "description": description}),
+    ]
+
+
+def _duration(value: object) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        try:
+            return Duration.parse(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "duration", "'{value}' is not a duration: write a number and d, w or m (e.g. 7d, 2w, 3m)",
+        {"value": value},
+    )
+
+
+def _time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "time_zone", "'{value}' is not a known time zone (e.g. Europe/Berlin, America/New_York, UTC)",
+            {"value": value},
+        ) from None
+    return value
+
+
+_SIZE = re.compile(r"^\s*([0-9]+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$")
+_SIZE_FACTORS = {None: 1, "B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "KB": 1000, "MB": 1000**2,
+                 "GB": 1000**3}
+
+
+def _byte_size(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match and int(match.group(1)) > 0:
+        return int(match.group(1)) * _SIZE_FACTORS[match.group(2)]
+    raise PydanticCustomError(
+        "byte_size", "'{value}' is not a size: write bytes or a number with KiB or MiB (e.g. 2 MiB)",
+        {"value": value},
+    )
+
+
+Text = Annotated[str, Strict()]
+Name = Annotated[str, Strict(), Field(min_length=1)]
+Date = Annotated[dt.date, Strict()]
+Flag = Annotated[bool, Strict()]
+Count = Annotated[int, Strict()]
+Number = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+DurationField = Annotated[
+    Duration,
+    PlainValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "description": "e.g. 7d, 2w, 3m"}),
+]
+TimeZone = Annotated[str, Strict(), AfterValidator(_time_zone), WithJsonSchema(
+    {"type": "string", "description": "an IANA time zone, e.g. Europe/Berlin"})]
+ByteSize = Annotated[int, PlainValidator(_byte_size), WithJsonSchema(
+    {"type": ["integer", "string"], "description": "bytes, or e.g. '2 MiB'"})]
+Handle = _matching(HANDLE_PATTERN, "team handle", "dana", "a team member's handle from kb.yaml")
+ClientId = _matching(CLIENT_ID_PATTERN, "client id", "acme-corp", "a client's folder name")
+SegmentKey = _matching(SLUG_PATTERN, "segment key", "strategic", "a key of kb.yaml segments")
+Email = _matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "email address", "ana@example.com", "an email address")
+Url = _matching(r"^(https?://|mailto:)[^\s]+$", "web address", "https://example.com",
+                "an http(s) or mailto address")
+Month = _matching(r"^[0-9]{4}-(0[1-9]|1[0-2])$", "month", "2026-11", "a calendar month, YYYY-MM")
+Currency = _matching(r"^[A-Z]{3}$", "currency code", "EUR", "an ISO 4217 currency code")
+
+# Records: unknown keys are errors; keys starting with `x-` are removed before validation (custom fields).
+RECORD = ConfigDict(extra="forbid", json_schema_extra={"patternProperties": {"^x-": {}}})
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class TeamMember:
+    handle: Handle
+    name: Name
+    email: Email | None = None
+    role: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Segment:
+    label: Name
+    checkin_every: DurationField = Field(description="check-in cadence, e.g. 2w")
+    review_every: DurationField | None = Field(default=None, description="review/QBR cadence, e.g. 3m")
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class HealthSettings:
+    due_soon: DurationField = Duration(7, "d")
+    quiet_after: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)] = 2.0
+    renewal_warning: DurationField = Duration(60, "d")
+    nps_detractor_max: Annotated[Count, Field(ge=0, le=10)] = 6
+    nps_drop: Annotated[Count, Field(ge=1, le=10)] = 3
+    missed_meetings: Annotated[Count, Field(ge=1, le=3)] = 2
+    disabled: tuple[FlagCode, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Limits:
+    max_file_size: ByteSize = 1024 * 1024
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Settings:
+    """kb.yaml."""
+
+    name: Name
+    team: Annotated[tuple[TeamMember, ...], Field(min_length=1)]
+    segments: Annotated[dict[SegmentKey, Segment], Field(min_length=1)]
+    timezone: TimeZone = "UTC"
+    repo_url: Url | None = None
+    today: Date | None = Field(default=None, description="pin the date (demos, audits)")
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    limits: Limits = Field(default_factory=Limits)
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Communication:
+    channel: Text | None = None
+    cadence: DurationField | None = Field(default=None, description="overrides the segment's checkin_every")
+    style: Text | None = None
+    timezone: TimeZone | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Contact:
+    name: Name
+    role: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
+    primary: Flag = False
+    notes: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Contract:
+    value: Number | None = None
+    currency: Currency | None = None
+    period: Literal["month", "year", "project"] | None = None
+    renewal: Date | None = None
+    hours_per_month: Number | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Scope:
+    included: tuple[Text, ...] = ()
+    excluded: tuple[Text, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Milestone:
+    name: Name
+    due: Date
+    done: Date | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class NpsAnswer:
+    date: Date
+    score: Annotated[Count, Field(ge=0, le=10)]
+    comment: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class CsatAnswer:
+    date: Date
+    score: Annotated[Count, Field(ge=1, le=5)]
+    comment: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Escalation:
+    opened: Date
+    summary: Name
+    severity: Literal["low", "medium", "high"] = "medium"
+    closed: Date | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class HoursEntry:
+    month: Month
+    spent: Number
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class KeyDate:
+    date: Date
+    label: Name
+    yearly: Flag = False
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Win:
+    date: Date
+    summary: Name
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Advocacy:
+    testimonial: Text | None = None
+    case_study: Flag = False
+    referred_by: ClientId | None = None
+    referrals: tuple[ClientId, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Link:
+    title: Name
+    url: Url
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class ClientRecord:
+    """clients/<id>/client.yaml."""
+
+    name: Name
+    status: Status
+    segment: SegmentKey
+    owner: Handle
+    since: Date
+    until: Date | None = None
+    team: tuple[Handle, ...] = ()
+    industry: Text | None = None
+    website: Url | None = None
+    tags: tuple[Text, ...] = ()
+    summary: Text | None = None
+    goals: tuple[Text, ...] = ()
+    pain_points: tuple[Text, ...] = ()
+    past_frustrations: tuple[Text, ...] = ()
+    communication: Communication = Field(default_factory=Communication)
+    contacts: tuple[Contact, ...] = ()
+    contract: Contract = Field(default_factory=Contract)
+    scope: Scope = Field(default_factory=Scope)
+    milestones: tuple[Milestone, ...] = ()
+    nps: tuple[NpsAnswer, ...] = ()
+    csat: tuple[CsatAnswer, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    hours: tuple[HoursEntry, ...] = ()
+    dates: tuple[KeyDate, ...] = ()
+    wins: tuple[Win, ...] = ()
+    advocacy: Advocacy = Field(default_factory=Advocacy)
+    links: tuple[Link, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class NoteMeta:
+    """Front matter of clients/<id>/meetings/<YYYY-MM-DD>-<slug>.md."""
+
+    date: Date
+    type: MeetingType = "other"
+    title: Text | None = None
+    attendees: tuple[Text, ...] = ()
+    held: Flag = True
+    sentiment: Sentiment | None = None
+    next: Date | None = Field(default=None, description="next meeting agreed")
+    nps: Annotated[Count, Field(ge=0, le=10)] | None = Field(default=None, description="NPS answer taken")
+    tags: tuple[Text, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class AppliesTo:
+    segments: tuple[SegmentKey, ...] = ()
+    statuses: tuple[Status, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class PlaybookMeta:
+    """Front matter of playbooks/<slug>.md."""
+
+    title: Name
+    summary: Text | None = None
+    stage: Stage = "any"
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    owner: Handle | None = None
+    review_every: DurationField | None = None
+    last_reviewed: Date | None = None
+    tags: tuple[Text, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class DocumentMeta:
+    """Optional front matter of clients/<id>/<name>.md."""
+
+    title: Text | None = None
+    summary: Text | None = None
+    tags: tuple[Text, ...] = ()
+
+
+# Containers: a validated record plus where it came from.
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    client_id: str
+    file: str
+    slug: str
+    """The file name without `.md`, e.g. `2026-11-02-quarterly-review`."""
+    meta: NoteMeta
+    body: str
+    body_line: int
+    source: SourceMap
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    client_id: str
+    file: str
+    name: str
+    meta: DocumentMeta
+    body: str
+    body_line: int
+    source: SourceMap
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: str
+    file: str
+    record: ClientRecord
+    source: SourceMap
+    notes: tuple[Note, ...] = ()
+    """Ordered by date, then file name."""
+    documents: tuple[Document, ...] = ()
+    custom: Mapping[str, Any] = dc_field(default_factory=dict)
+    """The record's top-level `x-` keys."""
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    slug: str
+    file: str
+    meta: PlaybookMeta
+    body: str
+    body_line: int
+    source: SourceMap
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    settings: Settings
+    settings_source: SourceMap
+    clients: tuple[Client, ...]
+    """Ordered by id."""
+    playbooks: tuple[Playbook, ...]
+    """Ordered by slug."""

@@ -1,0 +1,448 @@
+"""Parse one file's text into its typed record: YAML -> plain data -> pydantic -> frozen dataclass.
+
+Every pydantic error is turned into a `Problem` at the line of the offending value (found through the
+document's `SourceMap`), in plain words with a hint. Nothing here looks at other files: references
+between records are checked in `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
+from typing import Any, Generic, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.frontmatter import split_front_matter
+from generator.load import ClientFiles, SourceText
+from generator.model import (
+    SLUG_PATTERN,
+    ClientRecord,
+    Document,
+    DocumentMeta,
+    Note,
+    NoteMeta,
+    Playbook,
+    PlaybookMeta,
+    Settings,
+)
+from generator.problems import Problem, error
+from generator.sourcemap import KeyPath, SourceMap
+from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml, type_word
+
+R = TypeVar("R")
+
+NOTE_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(-(?P<slug>[a-z0-9][a-z0-9-]*))?\.md$")
+_SLUG = re.compile(SLUG_PATTERN)
+RESERVED_NAMES = frozenset({"index", "404", "meetings", "search"})
+"""Document and playbook names that would overwrite a generated page or folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Generic[R]):
+    value: R | None
+    source: SourceMap
+    problems: list[Problem]
+    custom: dict[str, Any]
+
+
+@cache
+def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def parse_settings(source: SourceText) -> Parsed[Settings]:
+    document, problems = parse_yaml(source.text, source.file)
+    return _validated(Settings, document, source.file, problems, "kb.yaml")
+
+
+def parse_client(files: ClientFiles) -> Parsed[ClientRecord]:
+    source = files.record
+    document, problems = parse_yaml(source.text, source.file)
+    return _validated(ClientRecord, document, source.file, problems, "client.yaml")
+
+
+def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Problem]]:
+    name = source.file.rsplit("/", 1)[-1]
+    match = NOTE_NAME.match(name)
+    if not match:
+        return None, [
+            error(
+                source.file,
+                0,
+                0,
+                "invalid-note-name",
+                f"{name!r} is not a meeting note name",
+                "name notes YYYY-MM-DD-short-title.md, e.g. 2026-11-02-quarterly-review.md",
+            )
+        ]
+    parsed, body, body_line = _front_matter(NoteMeta, source, required=True)
+    problems = parsed.problems
+    meta = parsed.value
+    if meta is None:
+        return None, problems
+    try:
+        named_date: dt.date | None = dt.date.fromisoformat(match["date"])
+    except ValueError:
+        named_date = None
+        problems.append(
+            error(source.file, 0, 0, "invalid-note-name", f"{match['date']!r} in the file name is not a real date")
+        )
+    if named_date is not None and meta.date != named_date:
+        pos = parsed.source.position(("date",))
+        problems.append(
+            error(
+                source.file,
+                pos.line,
+                pos.column,
+                "date-mismatch",
+                f"the note is dated {meta.date} but its file name says {named_date}",
+                "make the front matter date and the file name agree (rename the file with `git mv`)",
+            )
+        )
+    note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source)
+    return note, problems
+
+
+def parse_document(client_id: str, source: SourceText) -> tuple[Document | None, list[Problem]]:
+    name = source.file.rsplit("/", 1)[-1][:-3]
+    refused = _check_page_name(source.file, name)
+    if refused:
+        return None, [refused]
+    parsed, body, body_line = _front_matter(DocumentMeta, source, required=False)
+    if parsed.value is None:
+        return None, parsed.problems
+    document = Document(client_id, source.file, name, parsed.value, body, body_line, parsed.source)
+    return document, parsed.problems
+
+
+def parse_playbook(source: SourceText) -> tuple[Playbook | None, list[Problem]]:
+    slug = source.file.rsplit("/", 1)[-1][:-3]
+    refused = _check_page_name(source.file, slug)
+    if refused:
+        return None, [refused]
+    parsed, body, body_line = _front_matter(PlaybookMeta, source, required=True)
+    if parsed.value is None:
+        return None, parsed.problems
+    return Playbook(slug, source.file, parsed.value, body, body_line, parsed.source), parsed.problems
+
+
+def _check_page_name(file: str, name: str) -> Problem | None:
+    if not _SLUG.match(name):
+        return error(
+            file,
+            0,
+            0,
+            "invalid-file-name",
+            f"{name!r} is not a valid page name",
+            "use lowercase letters, digits and '-', e.g. scope-of-work.md",
+        )
+    if name in RESERVED_NAMES:
+        return error(
+            file,
+            0,
+            0,
+            "reserved-name",
+            f"{name!r} is the name of a generated page",
+            "rename the file, e.g. to overview.md",
+        )
+    return None
+
+
+def _front_matter(kind: type[R], source: SourceText, required: bool) -> tuple[Parsed[R], str, int]:
+    split = split_front_matter(source.text)
+    if not split.closed:
+        problem = error(
+            source.file,
+            1,
+            1,
+            "front-matter",
+            "the front matter opened with '---' on line 1 is never closed",
+            "end the front matter with a line holding only '---'",
+        )
+        return Parsed(None, SourceMap(source.file), [problem], {}), split.body, split.body_line
+    if split.front_matter is None:
+        if not required:
+            return Parsed(kind(), SourceMap(source.file), [], {}), split.body, split.body_line
+        example = "---\ndate: 2026-11-02\ntype: check-in\n---" if kind is NoteMeta else "---\ntitle: ...\n---"
+        problem = error(
+            source.file,
+            1,
+            1,
+            "missing-front-matter",
+            "the file has no front matter",
+            f"start the file with a YAML block between '---' lines, e.g. {example!r}",
+        )
+        return Parsed(None, SourceMap(source.file), [problem], {}), split.body, split.body_line
+    document, problems = parse_yaml(split.front_matter, source.file, split.front_matter_line - 1)
+    parsed = _validated(kind, document, source.file, problems, "the front matter")
+    return parsed, split.body, split.body_line
+
+
+def _validated(
+    kind: type[R], document: YamlDocument | None, file: str, problems: list[Problem], what: str
+) -> Parsed[R]:
+    if document is None:
+        return Parsed(None, SourceMap(file), problems, {})
+    data = document.data
+    source = document.source
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        pos = source.position(())
+        problems.append(
+            error(
+                file,
+                pos.line,
+                pos.column,
+                "not-a-mapping",
+                f"{what} must be a mapping of fields (key: value lines), not a {_kind_word(data)}",
+            )
+        )
+        return Parsed(None, source, problems, {})
+    custom = {k: v for k, v in data.items() if k.startswith("x-")}
+    try:
+        value = _adapter(kind).validate_python(_without_custom(data))
+    except ValidationError as exc:
+        problems.extend(_problems_of(exc.errors(), kind, data, source))
+        return Parsed(None, source, problems, custom)
+    return Parsed(value, source, problems, custom)
+
+
+def _without_custom(value: Any) -> Any:
+    """Remove `x-` keys at every level: they are free custom fields, not part of the schema."""
+    if isinstance(value, dict):
+        return {k: _without_custom(v) for k, v in value.items() if not k.startswith("x-")}
+    if isinstance(value, list):
+        return [_without_custom(v) for v in value]
+    return value
+
+
+def _kind_word(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+def _data_path(loc: Sequence[int | str], data: Any) -> tuple[KeyPath, list[int | str]]:
+    """Split pydantic's `loc` into the part that exists in the data and the rest (union tags...)."""
+    path: list[int | str] = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            return tuple(path), list(loc[index:])
+        path.append(part)
+    return tuple(path), []
+
+
+def dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _type_at(kind: Any, path: KeyPath) -> Any:
+    """The declared type at `path` of record class `kind` (for the list of valid field names)."""
+    current = kind
+    for part in path:
+        current = _unwrap(current, part)
+        if current is None:
+            return None
+    return _unwrap(current, None)
+
+
+def _unwrap(kind: Any, part: int | str | None) -> Any:
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(kind)[0], part)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _unwrap(members[0], part) if len(members) == 1 else None
+    if part is None:
+        return kind
+    if isinstance(part, int) and origin in (tuple, list):
+        return typing.get_args(kind)[0]
+    if isinstance(part, str) and origin is dict:
+        return typing.get_args(kind)[1]
+    if isinstance(part, str) and is_dataclass(kind):
+        return typing.get_type_hints(kind, include_extras=True).get(part)
+    return None
+
+
+def _field_names(kind: Any, path: KeyPath) -> list[str]:
+    target = _type_at(kind, path)
+    if isinstance(target, type) and is_dataclass(target):
+        return [f.name for f in fields(target)]
+    return []
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "more than",
+    "less_than": "less than",
+}
+
+_TYPE_MESSAGES: dict[str, str] = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date written YYYY-MM-DD, without a time",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dataclass_type": "a mapping of fields (key: value lines)",
+    "dict_type": "a mapping of keys to values",
+}
+
+
+def _problems_of(
+    errors: list[ErrorDetails], kind: type[Any], data: dict[str, Any], source: SourceMap
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in errors:
+        if isinstance(err.get("input"), InvalidScalar):
+            continue  # already reported when the YAML was read
+        path, rest = _data_path(err["loc"], data)
+        problems.append(_problem_of(err, kind, path, rest, source))
+    return problems
+
+
+def _problem_of(
+    err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[int | str], source: SourceMap
+) -> Problem:
+    kind_name = err["type"]
+    value = err.get("input")
+    file = source.file
+    name = dotted(path)
+    if kind_name == "missing":
+        field_name = str(rest[0]) if rest else name
+        pos = source.position(path)
+        where = f" in {name}" if path else ""
+        return error(file, pos.line, pos.column, "missing-field", f"{field_name!r} is required{where}")
+    if kind_name in ("unexpected_keyword_argument", "extra_forbidden"):
+        key = str(rest[0] if rest else path[-1])
+        parent = path if rest else path[:-1]
+        key_path = (*parent, key)
+        pos = source.key_position(key_path)
+        choices = _field_names(kind, parent)
+        owner = dotted(parent) or _describe_root(kind)
+        hint = "custom fields are allowed when their name starts with 'x-'"
+        if choices:
+            hint = f"fields here: {', '.join(choices)}; {hint}"
+        return error(
+            file,
+            pos.line,
+            pos.column,
+            "unknown-field",
+            f"{key!r} is not a field of {owner}{did_you_mean(key, choices)}",
+            hint,
+        )
+    pos = source.position(path)
+    if kind_name == "string_type":
+        if value is None:
+            return error(file, pos.line, pos.column, "empty-value", f"{name!r} is empty",
+                         "write a value, or remove the line")
+        raw = source.raw.get(path, str(value))
+        if isinstance(value, list | dict):
+            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a {_kind_word(value)}")
+        tag_word = type_word(_tag_of(value))
+        return error(
+            file,
+            pos.line,
+            pos.column,
+            "wrong-type",
+            f"{name!r} must be text, but YAML reads {raw} as a {tag_word}",
+            f'put it in quotes: {path[-1] if path else name}: "{raw}"',
+        )
+    if kind_name == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        shown = value if not isinstance(value, str) else repr(value)
+        suggestion = did_you_mean(value, choices) if isinstance(value, str) else ""
+        return error(
+            file,
+            pos.line,
+            pos.column,
+            "invalid-value",
+            f"{shown} is not a valid {name}{suggestion}",
+            f"choose one of: {', '.join(choices)}",
+        )
+    if kind_name in _BOUNDS:
+        limit = next(iter(err.get("ctx", {}).values()), "?")
+        return error(file, pos.line, pos.column, "out-of-range",
+                     f"{name} must be {_BOUNDS[kind_name]} {limit}, not {source.raw.get(path, value)}")
+    if kind_name == "too_short":
+        if isinstance(value, str):
+            return error(file, pos.line, pos.column, "empty-value", f"{name!r} is empty",
+                         "write a value, or remove the line")
+        return error(file, pos.line, pos.column, "empty-value", f"{name!r} needs at least one entry")
+    if kind_name == "finite_number":
+        return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be a finite number, not {value!r}")
+    if kind_name in _TYPE_MESSAGES:
+        expected_word = _TYPE_MESSAGES[kind_name]
+        got = "empty" if value is None else f"{source.raw.get(path, _short(value))}"
+        code = "invalid-date" if "date" in kind_name else "wrong-type"
+        hint = ""
+        if "date" in kind_name and isinstance(value, str):
+            hint = "dates are written YYYY-MM-DD, e.g. 2026-11-02"
+        return error(file, pos.line, pos.column, code, f"{name!r} must be {expected_word}, got {got}", hint)
+    return error(file, pos.line, pos.column, "invalid-value", f"{name}: {_lower(err['msg'])}")
+
+
+def _describe_root(kind: type[Any]) -> str:
+    names = {Settings: "kb.yaml", ClientRecord: "a client record", NoteMeta: "a meeting note",
+             PlaybookMeta: "a playbook", DocumentMeta: "a document"}
+    return names.get(kind, kind.__name__)
+
+
+def _tag_of(value: object) -> str:
+    prefix = "tag:yaml.org,2002:"
+    if isinstance(value, bool):
+        return prefix + "bool"
+    if isinstance(value, int):
+        return prefix + "int"
+    if isinstance(value, float):
+        return prefix + "float"
+    if isinstance(value, dt.date):
+        return prefix + "timestamp"
+    return prefix + "str"
+
+
+def _short(value: object) -> str:
+    if isinstance(value, list | dict):
+        return f"a {_kind_word(value)}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _lower(message: str) -> str:
+    return message[:1].lower() + message[1:]

@@ -1,0 +1,36 @@
+"""JSON Schemas of every file kind, from the same pydantic records that validate them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
+
+from generator.dates import Duration
+from generator.model import ClientRecord, NoteMeta, PlaybookMeta, Settings
+
+SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
+    "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),
+    "client.schema.json": (ClientRecord, "clientkb client record (clients/<id>/client.yaml)"),
+    "note.schema.json": (NoteMeta, "clientkb meeting note front matter (clients/<id>/meetings/*.md)"),
+    "playbook.schema.json": (PlaybookMeta, "clientkb playbook front matter (playbooks/*.md)"),
+}
+
+
+class _SchemaGenerator(GenerateJsonSchema):
+    def encode_default(self, dft: Any) -> Any:
+        # Durations are written "7d" in YAML; pydantic would show the dataclass as an object.
+        return str(dft) if isinstance(dft, Duration) else super().encode_default(dft)
+
+
+def json_schemas() -> dict[str, str]:
+    """File name -> schema text, deterministic so that committed copies can be compared."""
+    result: dict[str, str] = {}
+    for name, (kind, title) in SCHEMA_FILES.items():
+        schema = TypeAdapter(kind).json_schema(mode="validation", schema_generator=_SchemaGenerator)
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
+        document["title"] = title
+        result[name] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return result

@@ -1,0 +1,246 @@
+"""Safe YAML with positions: plain Python data plus a `SourceMap`, and every fault as a `Problem`.
+
+PyYAML's composer (the C one when libyaml is present) builds the node graph; this module then builds
+the values itself so that it can:
+
+* record the line and column of every key and value (pydantic errors are mapped back through them);
+* refuse duplicate keys, which PyYAML accepts silently (the last one would win);
+* refuse every tag outside the YAML core schema (`!!python/object` and friends);
+* bound the expansion of aliases (alias bombs) and the nesting depth (recursion);
+* report `2026-02-30`, which PyYAML turns into a bare ValueError with no line, at its line.
+
+Keys are always taken as the text written (`no:` is the key "no", not False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.problems import Problem, error
+from generator.sourcemap import KeyPath, Position, SourceMap
+
+try:  # the C loader is 5-9x faster; fall back when libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 200_000
+"""Values built per document, counting every alias expansion: a 1 MiB file has far fewer."""
+MAX_DEPTH = 64
+"""Nesting depth of collections; real records use under 5 levels."""
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")}
+_TYPE_WORDS = {
+    f"{_TAG}null": "null (empty)",
+    f"{_TAG}bool": "true/false",
+    f"{_TAG}int": "number",
+    f"{_TAG}float": "number",
+    f"{_TAG}timestamp": "date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    data: Any
+    source: SourceMap
+
+
+class _Abort(Exception):
+    """Stops construction of one document; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Builder:
+    def __init__(self, file: str, line_offset: int) -> None:
+        self.file = file
+        self.line_offset = line_offset
+        self.values: dict[KeyPath, Position] = {}
+        self.keys: dict[KeyPath, Position] = {}
+        self.raw: dict[KeyPath, str] = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def position(self, node: Node) -> Position:
+        mark = node.start_mark
+        return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def fail(self, node: Node, code: str, message: str, hint: str = "") -> _Abort:
+        pos = self.position(node)
+        return _Abort(error(self.file, pos.line, pos.column, code, message, hint))
+
+    def build(self, node: Node, path: KeyPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                node,
+                "yaml-too-large",
+                f"the document expands to more than {MAX_NODES:,} values",
+                "this is usually an alias bomb (anchors referring to anchors); write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(
+                node,
+                "yaml-too-deep",
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                "records need only a few levels; check for a recursive alias or runaway brackets",
+            )
+        self.values[path] = self.position(node)
+        if isinstance(node, ScalarNode):
+            return self.build_scalar(node, path)
+        if isinstance(node, SequenceNode):
+            self.check_tag(node, f"{_TAG}seq")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self.check_tag(node, f"{_TAG}map")
+            return self.build_mapping(node, path, depth)
+        raise self.fail(node, "yaml-syntax", "unsupported YAML node")  # pragma: no cover
+
+    def check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail(
+                node,
+                "yaml-tag",
+                f"the YAML tag {node.tag!r} is not allowed",
+                "clientkb reads plain data only; remove the '!' tag",
+            )
+
+    def build_scalar(self, node: ScalarNode, path: KeyPath) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self.check_tag(node, f"{_TAG}str")
+        if tag == f"{_TAG}str":
+            return node.value
+        self.raw[path] = node.value
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            # PyYAML raises a bare ValueError for 2026-02-30: no line, so give it ours.
+            pos = self.position(node)
+            what = "date" if tag == f"{_TAG}timestamp" else "value"
+            self.problems.append(
+                error(
+                    self.file,
+                    pos.line,
+                    pos.column,
+                    "invalid-date" if what == "date" else "invalid-value",
+                    f"{node.value!r} is not a valid {what} ({exc})",
+                    "write dates as YYYY-MM-DD with a day that exists in that month",
+                )
+            )
+            return InvalidScalar(node.value)
+
+    def build_mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "yaml-key", "a key must be plain text, not a list or mapping")
+            if key_node.tag == f"{_TAG}merge":
+                raise self.fail(
+                    key_node,
+                    "yaml-merge",
+                    "merge keys ('<<') are not supported",
+                    "write the keys out in full so each record reads on its own",
+                )
+            if key_node.tag not in _SCALAR_TAGS:
+                self.check_tag(key_node, f"{_TAG}str")
+            key = str(key_node.value)
+            key_pos = self.position(key_node)
+            if key in result:
+                self.problems.append(
+                    error(
+                        self.file,
+                        key_pos.line,
+                        key_pos.column,
+                        "duplicate-key",
+                        f"duplicate key {key!r} (first on line {first_line[key]})",
+                        "YAML would silently keep only the last one; remove or merge the two",
+                    )
+                )
+                continue
+            first_line[key] = key_pos.line
+            self.keys[(*path, key)] = key_pos
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidScalar:
+    """Stands in for a scalar that could not be read; its problem has already been reported."""
+
+    text: str
+
+
+def type_word(tag: str) -> str:
+    return _TYPE_WORDS.get(tag, "value")
+
+
+def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML document. Returns None (and problems) when it cannot be read at all.
+
+    `line_offset` is added to every line, for front matter that starts below line 1 of its file.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(exc, text, file, line_offset)]
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all known faults
+        return None, [error(file, 1 + line_offset, 0, "yaml-syntax", f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [
+            error(
+                file,
+                1 + line_offset,
+                0,
+                "yaml-too-deep",
+                "the YAML is nested too deeply to read",
+                "records need only a few levels; check for runaway brackets",
+            )
+        ]
+    finally:
+        loader.dispose()
+    builder = _Builder(file, line_offset)
+    if node is None:
+        return YamlDocument(None, SourceMap(file)), []
+    try:
+        data = builder.build(node, (), 0)
+    except _Abort as abort:
+        return None, [*builder.problems, abort.problem]
+    return YamlDocument(data, SourceMap(file, builder.values, builder.keys, builder.raw)), builder.problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset: int) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.split("\n")
+    source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    line = mark.line + 1 + line_offset if mark else 1 + line_offset
+    column = mark.column + 1 if mark else 0
+    what = exc.problem or str(exc)
+    hint = ""
+    code = "yaml-syntax"
+    if "\t" in source_line[: (mark.column + 1) if mark else 0] or "tab" in what:
+        code = "yaml-tab"
+        what = "a tab character is used where YAML expects spaces"
+        exc.context = None
+        hint = "YAML indentation must use spaces, not tabs"
+    elif "expected a single document" in (exc.context or ""):
+        code = "yaml-documents"
+        what = "the file holds more than one YAML document ('---')"
+        exc.context = None
+        hint = "keep one record per file"
+    elif "found unexpected end of stream" in what or "quoted scalar" in (exc.context or ""):
+        hint = "a quote is probably not closed"
+    elif "mapping values are not allowed" in what:
+        hint = "a value containing ': ' must be put in quotes"
+    context = f" {exc.context}" if exc.context and exc.context not in what else ""
+    return error(file, line, column, code, f"invalid YAML: {what}{context}".strip(), hint)
