@@ -420,3 +420,5 @@ class KnowledgeBase:
     """Ordered by id."""
     playbooks: tuple[Playbook, ...]
     """Ordered by slug."""
+    client_ids: frozenset[str] = frozenset()
+    """Every client folder, including those whose record has errors (so references to them resolve)."""

@@ -78,6 +78,7 @@ def load_knowledge_base(root: Path) -> Loaded:
 
     kb = None
     if settings is not None:
-        kb = KnowledgeBase(settings, settings_source, tuple(clients), tuple(playbooks))
+        kb = KnowledgeBase(settings, settings_source, tuple(clients), tuple(playbooks),
+                           frozenset(c.id for c in files.clients))
         problems.extend(validate(kb))
     return Loaded(kb, settings, sorted_problems(problems), len(files.clients), note_count, len(files.playbooks))

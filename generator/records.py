@@ -228,6 +228,8 @@ def _without_custom(value: Any) -> Any:
 def _kind_word(value: object) -> str:
     if isinstance(value, list):
         return "list"
+    if isinstance(value, dict):
+        return "mapping"
     if isinstance(value, str):
         return "text"
     if isinstance(value, bool):
@@ -372,8 +374,11 @@ def _problem_of(
             return error(file, pos.line, pos.column, "empty-value", f"{name!r} is empty",
                          "write a value, or remove the line")
         raw = source.raw.get(path, str(value))
-        if isinstance(value, list | dict):
-            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a {_kind_word(value)}")
+        if isinstance(value, dict):
+            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, but YAML reads a mapping",
+                         "text containing ': ' must be put in quotes")
+        if isinstance(value, list):
+            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a list")
         tag_word = type_word(_tag_of(value))
         return error(
             file,

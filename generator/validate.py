@@ -61,8 +61,8 @@ def client_segments_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
 
 
 def referrals_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
-    ids = [c.id for c in kb.clients]
-    known = set(ids)
+    ids = sorted(kb.client_ids)
+    known = kb.client_ids
     for client in kb.clients:
         advocacy = client.record.advocacy
         refs: list[tuple[KeyPath, str]] = []
