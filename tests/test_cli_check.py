@@ -1,0 +1,299 @@
+"""`clientkb check` end to end: every bad input gives exit 1 and an error naming file and line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, REPO_ROOT, Run
+
+NOTE = "clients/acme/meetings/2026-11-02-check-in.md"
+CLIENT = "clients/acme/client.yaml"
+
+
+def client_with(extra: str) -> str:
+    return CLIENT_YAML + extra
+
+
+# (case id, files to write over the valid base repo, expected file, line, code)
+BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], str, int, str]] = [
+    ("malformed-yaml", {CLIENT: "name: [Acme\nstatus: active\n"}, CLIENT, 2, "yaml-syntax"),
+    ("tab-indent", {CLIENT: "name: Acme\ncontract:\n\tvalue: 3\n"}, CLIENT, 3, "yaml-tab"),
+    ("unclosed-quote", {CLIENT: 'name: "Acme\nstatus: active\n'}, CLIENT, 3, "yaml-syntax"),
+    ("duplicate-key", {CLIENT: CLIENT_YAML + "owner: marco\n"}, CLIENT, 8, "duplicate-key"),
+    ("several-documents", {CLIENT: CLIENT_YAML + "---\nname: B\n"}, CLIENT, 8, "yaml-documents"),
+    ("root-is-a-list", {CLIENT: "- name: Acme\n"}, CLIENT, 1, "not-a-mapping"),
+    ("root-is-text", {CLIENT: "just some words\n"}, CLIENT, 1, "not-a-mapping"),
+    ("empty-client-file", {CLIENT: ""}, CLIENT, 1, "missing-field"),
+    ("front-matter-not-mapping", {NOTE: "---\n- a\n- b\n---\nbody\n"}, NOTE, 2, "not-a-mapping"),
+    ("note-without-front-matter", {NOTE: "## Summary\nno front matter\n"}, NOTE, 1, "missing-front-matter"),
+    ("note-front-matter-unclosed", {NOTE: "---\ndate: 2026-11-02\nbody\n"}, NOTE, 1, "front-matter"),
+    ("empty-note", {NOTE: ""}, NOTE, 1, "missing-front-matter"),
+    ("non-utf8", {CLIENT: CLIENT_YAML.encode() + b"summary: caf\xe9\n"}, CLIENT, 8, "not-utf8"),
+    ("python-tag", {CLIENT: CLIENT_YAML + "summary: !!python/object:os.system x\n"}, CLIENT, 8, "yaml-tag"),
+    ("local-tag", {CLIENT: CLIENT_YAML + "summary: !secret x\n"}, CLIENT, 8, "yaml-tag"),
+    (
+        "alias-bomb",
+        {
+            CLIENT: CLIENT_YAML
+            + "x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"x-{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcdef", "bcdefg", strict=True)
+            )
+        },
+        CLIENT,
+        0,
+        "yaml-too-large",
+    ),
+    ("deep-nesting", {CLIENT: CLIENT_YAML + "x-deep: " + "[" * 200 + "]" * 200 + "\n"}, CLIENT, 8, "yaml-too-deep"),
+    ("yaml11-no-as-false", {CLIENT: CLIENT_YAML.replace("name: Acme Corp", "name: NO")}, CLIENT, 1, "wrong-type"),
+    ("yaml11-octal-phone", {CLIENT: CLIENT_YAML.replace("{name: Ana Lima, primary: true}",
+                                                        "{name: Ana Lima, primary: true, phone: 01234}")},
+     CLIENT, 7, "wrong-type"),
+    ("yaml11-float-version", {CLIENT: CLIENT_YAML + "industry: 1.10\n"}, CLIENT, 8, "wrong-type"),
+    ("impossible-date", {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2026-02-30")}, CLIENT, 5,
+     "invalid-date"),
+    ("date-as-text", {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2025-1-5")}, CLIENT, 5,
+     "invalid-date"),
+    ("missing-required", {CLIENT: CLIENT_YAML.replace("owner: dana\n", "")}, CLIENT, 1, "missing-field"),
+    ("bad-enum", {CLIENT: CLIENT_YAML.replace("status: active", "status: activ")}, CLIENT, 2, "invalid-value"),
+    ("unknown-key", {CLIENT: CLIENT_YAML + "contract: {value: 10, renwal: 2027-01-01}\n"}, CLIENT, 8,
+     "unknown-field"),
+    ("unknown-key-deep-in-list", {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 7}\n"
+                                  "  - {date: 2026-02-01, score: 8, coment: x}\n"}, CLIENT, 10, "unknown-field"),
+    ("score-out-of-range", {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 11}\n"}, CLIENT, 9,
+     "out-of-range"),
+    ("score-is-bool", {CLIENT: CLIENT_YAML + "csat:\n  - {date: 2026-01-01, score: true}\n"}, CLIENT, 9,
+     "wrong-type"),
+    ("nan-value", {CLIENT: CLIENT_YAML + "contract: {value: .nan}\n"}, CLIENT, 8, "wrong-type"),
+    ("bad-duration", {"kb.yaml": KB_YAML.replace("checkin_every: 3m", "checkin_every: 3 months")}, "kb.yaml", 7,
+     "invalid-value"),
+    ("bad-threshold", {"kb.yaml": KB_YAML + "health: {nps_drop: 0}\n"}, "kb.yaml", 8, "out-of-range"),
+    ("unknown-flag-disabled", {"kb.yaml": KB_YAML + "health: {disabled: [gone-quite]}\n"}, "kb.yaml", 8,
+     "invalid-value"),
+    ("unknown-owner", {CLIENT: CLIENT_YAML.replace("owner: dana", "owner: dan")}, CLIENT, 4, "unknown-handle"),
+    ("unknown-team-member", {CLIENT: CLIENT_YAML + "team: [marco, zoe]\n"}, CLIENT, 8, "unknown-handle"),
+    ("unknown-segment", {CLIENT: CLIENT_YAML.replace("segment: growth", "segment: grwoth")}, CLIENT, 3,
+     "unknown-segment"),
+    ("unknown-referral", {CLIENT: CLIENT_YAML + "advocacy:\n  referrals: [nobody]\n"}, CLIENT, 9, "unknown-client"),
+    ("attendee-handle-unknown", {NOTE: NOTE_MD.replace("[dana, Ana Lima]", "[dana, mrco]")}, NOTE, 4,
+     "unknown-handle"),
+    ("note-date-mismatch", {NOTE: NOTE_MD.replace("date: 2026-11-02", "date: 2026-11-03")}, NOTE, 2,
+     "date-mismatch"),
+    ("note-bad-name", {"clients/acme/meetings/notes.md": NOTE_MD}, "clients/acme/meetings/notes.md", 0,
+     "invalid-note-name"),
+    ("former-without-until", {CLIENT: CLIENT_YAML.replace("status: active", "status: former")}, CLIENT, 2,
+     "missing-until"),
+    ("invalid-folder-name", {"clients/Acme Corp/client.yaml": CLIENT_YAML}, "clients/Acme Corp", 0,
+     "invalid-client-id"),
+    ("missing-client-yaml", {"clients/beta/client.yml": CLIENT_YAML}, "clients/beta", 0, "missing-record"),
+    ("document-named-index", {"clients/acme/index.md": "# Index\n"}, "clients/acme/index.md", 0, "reserved-name"),
+    ("playbook-without-title", {"playbooks/onboarding.md": "---\nstage: onboarding\n---\nbody\n"},
+     "playbooks/onboarding.md", 2, "missing-field"),
+    ("kb-missing", {"kb.yaml": None}, "kb.yaml", 0, "missing-settings"),
+    ("oversized-file", {"kb.yaml": KB_YAML + "limits: {max_file_size: 100}\n"}, CLIENT, 0, "file-too-large"),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "file", "line", "code"),
+    [pytest.param(f, fi, li, co, id=case) for case, f, fi, li, co in BAD_INPUTS],
+)
+def test_bad_input_is_reported_with_file_and_line(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], files: dict[str, str | bytes | None], file: str,
+    line: int, code: str
+) -> None:
+    root = make_repo(files)
+    run = cli("check", "--format", "json", root=root)
+    assert run.exit_code == 1, run.stdout
+    problems = json.loads(run.stdout)
+    matching = [p for p in problems if p["code"] == code and p["file"] == file]
+    assert matching, f"no {code} in {file}: {problems}"
+    if line:
+        assert matching[0]["line"] == line, matching
+    assert all(p["message"] for p in problems)
+
+
+def test_yaml11_octal_duplicate_case_is_named_correctly(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    # A second `contacts:` key is a duplicate, reported at its own line, even inside the same record.
+    root = make_repo({CLIENT: CLIENT_YAML + "contacts:\n  - {name: Ana, primary: true}\n"})
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert {(p["line"], p["code"]) for p in problems} >= {(8, "duplicate-key")}
+
+
+def test_text_field_given_a_number_says_to_quote_it(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML + "industry: 1.10\n"})
+    run = cli("check", root=root)
+    assert f"{CLIENT}:8:11: error: 'industry' must be text, but YAML reads 1.10 as a number [wrong-type]" in run.stdout
+    assert 'put it in quotes: industry: "1.10"' in run.stdout
+
+
+def test_unknown_field_suggests_the_closest_name(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML + "contract:\n  value: 10\n  renwal: 2027-01-01\n"})
+    run = cli("check", root=root)
+    assert (
+        f"{CLIENT}:10:3: error: 'renwal' is not a field of contract (did you mean 'renewal'?) [unknown-field]"
+        in run.stdout
+    )
+
+
+def test_custom_x_keys_are_allowed_at_any_level(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML + "x-crm: 42\ncontract: {value: 10, x-po-number: PO-1}\n"})
+    run = cli("check", root=root)
+    assert run.exit_code == 0, run.stdout
+
+
+def test_bom_and_crlf_are_accepted(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo(
+        {
+            CLIENT: b"\xef\xbb\xbf" + CLIENT_YAML.replace("\n", "\r\n").encode(),
+            NOTE: NOTE_MD.replace("\n", "\r\n").encode(),
+        }
+    )
+    run = cli("check", root=root)
+    assert run.exit_code == 0, run.stdout
+    assert "0 errors" in run.stdout
+
+
+def test_symlink_outside_repository_is_refused(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_repo()
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nsecret\n")
+    (root / "playbooks" / "leak.md").symlink_to(secret)
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert {(p["file"], p["code"]) for p in problems} == {("playbooks/leak.md", "symlink-outside")}
+
+
+def test_symlink_inside_repository_is_followed(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo()
+    (root / "playbooks" / "alias.md").symlink_to(root / "playbooks" / "onboarding.md")
+    assert cli("check", root=root).exit_code == 0
+
+
+def test_symlink_loop_is_reported(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo()
+    (root / "playbooks" / "loop.md").symlink_to(root / "playbooks" / "loop.md")
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert [p["code"] for p in problems] == ["bad-symlink"]
+
+
+def test_editor_junk_files_are_ignored(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    junk = "not: [valid"
+    root = make_repo(
+        {
+            "clients/acme/meetings/.#2026-11-02-check-in.md": junk,
+            "clients/acme/meetings/2026-11-02-check-in.md~": junk,
+            "clients/acme/meetings/.2026-11-02-check-in.md.swp": junk,
+            "playbooks/#onboarding.md#": junk,
+            "clients/.DS_Store": junk,
+        }
+    )
+    run = cli("check", root=root)
+    assert run.exit_code == 0, run.stdout
+
+
+def test_all_problems_are_reported_in_one_run(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo(
+        {
+            CLIENT: CLIENT_YAML.replace("status: active", "status: activ"),
+            NOTE: NOTE_MD.replace("type: check-in", "type: chek-in"),
+            "clients/beta/client.yaml": "name: [",
+            "playbooks/onboarding.md": "no front matter",
+        }
+    )
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert {p["file"] for p in problems} == {CLIENT, NOTE, "clients/beta/client.yaml", "playbooks/onboarding.md"}
+
+
+def test_clean_repository_exits_zero_with_summary(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    run = cli("check", root=make_repo())
+    assert run.exit_code == 0
+    assert run.stdout.strip().splitlines()[-1] == "checked 1 client, 1 note, 1 playbook: 0 errors, 0 warnings"
+
+
+def test_warnings_fail_only_with_strict(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("primary: true", "primary: false")})
+    plain = cli("check", root=root)
+    assert plain.exit_code == 0
+    assert "warning: no contact is marked primary: true [no-primary-contact]" in plain.stdout
+    assert "0 errors, 1 warning" in plain.stdout
+    assert cli("check", "--strict", root=root).exit_code == 1
+
+
+def test_usage_error_exits_two(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    assert cli("check", "--format", "xml", root=make_repo()).exit_code == 2
+    assert cli("--today", "2026-02-30", "check", root=make_repo()).exit_code == 2
+
+
+def test_json_format(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("status: active", "status: activ")})
+    run = cli("check", "--format", "json", root=root)
+    assert run.json() == [
+        {
+            "file": CLIENT,
+            "line": 2,
+            "column": 9,
+            "severity": "error",
+            "code": "invalid-value",
+            "message": "'activ' is not a valid status (did you mean 'active'?)",
+            "hint": "choose one of: prospect, onboarding, active, paused, offboarding, former",
+        }
+    ]
+    assert "checked 1 client" in run.stderr
+
+
+def test_github_format(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("status: active", "status: activ")})
+    run = cli("check", "--format", "github", root=root)
+    first = run.stdout.splitlines()[0]
+    assert first == (
+        f"::error file={CLIENT},line=2,col=9,title=clientkb [invalid-value]::'activ' is not a valid status "
+        "(did you mean 'active'?)%0Achoose one of%3A prospect, onboarding, active, paused, offboarding, former"
+        .replace("%3A", ":")
+    )
+
+
+def test_pinned_today_is_announced(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({"kb.yaml": KB_YAML + "today: 2026-11-20\n"})
+    assert "today is pinned to 2026-11-20 by kb.yaml" in cli("check", root=root).stderr
+    assert "pinned" not in cli("--today", "2026-01-01", "check", root=root).stderr
+
+
+def test_root_is_found_from_a_subfolder(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("status: active", "status: activ")})
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=root / "clients" / "acme",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1
+    assert f"{CLIENT}:2:9: error:" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_knowledge_base_checks_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO_ROOT), "check", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
+    problems = json.loads(result.stdout)
+    assert all(p["severity"] == "warning" for p in problems)
+    assert "checked 12 clients" in result.stderr
+    assert "Traceback" not in result.stderr
