@@ -48,7 +48,7 @@ def announce_today(loaded: Loaded, ctx: Context) -> dt.date:
     return today
 
 
-class _DateParam(click.ParamType):
+class _DateParam(click.ParamType):  # type: ignore[type-arg]
     name = "YYYY-MM-DD"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:

@@ -11,6 +11,7 @@ from typing import Literal
 DURATION_PATTERN = r"^[1-9][0-9]{0,3}[dwm]$"
 _DURATION = re.compile(DURATION_PATTERN)
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month"}
+_UNITS: dict[str, Literal["d", "w", "m"]] = {"d": "d", "w": "w", "m": "m"}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -25,9 +26,7 @@ class Duration:
         """Raises ValueError for anything but `Nd`, `Nw` or `Nm`."""
         if not _DURATION.match(text):
             raise ValueError(f"{text!r} is not a duration")
-        unit = text[-1]
-        assert unit in ("d", "w", "m")
-        return cls(int(text[:-1]), unit)
+        return cls(int(text[:-1]), _UNITS[text[-1]])
 
     def __str__(self) -> str:
         return f"{self.count}{self.unit}"

@@ -56,24 +56,24 @@ STAGES: tuple[str, ...] = get_args(Stage)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 
 
-def _matching(pattern: str, what: str, example: str, description: str) -> Any:
-    """A strict text type checked against `pattern`, with a message a person can act on."""
+def _format_check(pattern: str, what: str, example: str) -> AfterValidator:
+    """Checks text against `pattern`, with a message a person can act on (not a regex dump)."""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
         if not compiled.match(value):
             raise PydanticCustomError(
-                "text_format", "'{value}' is not a valid {what} (e.g. {example})", {
-                    "value": value, "what": what, "example": example}
+                "text_format",
+                "'{value}' is not a valid {what} (e.g. {example})",
+                {"value": value, "what": what, "example": example},
             )
         return value
 
-    return Annotated[
-        str,
-        Strict(),
-        AfterValidator(check),
-        WithJsonSchema({"type": "string", "pattern": pattern, "description": description}),
-    ]
+    return AfterValidator(check)
+
+
+def _text_schema(pattern: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description})
 
 
 def _duration(value: object) -> Duration:
@@ -85,7 +85,8 @@ def _duration(value: object) -> Duration:
         except ValueError:
             pass
     raise PydanticCustomError(
-        "duration", "'{value}' is not a duration: write a number and d, w or m (e.g. 7d, 2w, 3m)",
+        "duration",
+        "'{value}' is not a duration: write a number and d, w or m (e.g. 7d, 2w, 3m)",
         {"value": value},
     )
 
@@ -95,15 +96,15 @@ def _time_zone(value: str) -> str:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise PydanticCustomError(
-            "time_zone", "'{value}' is not a known time zone (e.g. Europe/Berlin, America/New_York, UTC)",
+            "time_zone",
+            "'{value}' is not a known time zone (e.g. Europe/Berlin, America/New_York, UTC)",
             {"value": value},
         ) from None
     return value
 
 
 _SIZE = re.compile(r"^\s*([0-9]+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$")
-_SIZE_FACTORS = {None: 1, "B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "KB": 1000, "MB": 1000**2,
-                 "GB": 1000**3}
+_SIZE_FACTORS = {None: 1, "B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "KB": 1000, "MB": 1000**2, "GB": 1000**3}
 
 
 def _byte_size(value: object) -> int:
@@ -113,7 +114,8 @@ def _byte_size(value: object) -> int:
     if match and int(match.group(1)) > 0:
         return int(match.group(1)) * _SIZE_FACTORS[match.group(2)]
     raise PydanticCustomError(
-        "byte_size", "'{value}' is not a size: write bytes or a number with KiB or MiB (e.g. 2 MiB)",
+        "byte_size",
+        "'{value}' is not a size: write bytes or a number with KiB or MiB (e.g. 2 MiB)",
         {"value": value},
     )
 
@@ -129,18 +131,64 @@ DurationField = Annotated[
     PlainValidator(_duration),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "description": "e.g. 7d, 2w, 3m"}),
 ]
-TimeZone = Annotated[str, Strict(), AfterValidator(_time_zone), WithJsonSchema(
-    {"type": "string", "description": "an IANA time zone, e.g. Europe/Berlin"})]
-ByteSize = Annotated[int, PlainValidator(_byte_size), WithJsonSchema(
-    {"type": ["integer", "string"], "description": "bytes, or e.g. '2 MiB'"})]
-Handle = _matching(HANDLE_PATTERN, "team handle", "dana", "a team member's handle from kb.yaml")
-ClientId = _matching(CLIENT_ID_PATTERN, "client id", "acme-corp", "a client's folder name")
-SegmentKey = _matching(SLUG_PATTERN, "segment key", "strategic", "a key of kb.yaml segments")
-Email = _matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "email address", "ana@example.com", "an email address")
-Url = _matching(r"^(https?://|mailto:)[^\s]+$", "web address", "https://example.com",
-                "an http(s) or mailto address")
-Month = _matching(r"^[0-9]{4}-(0[1-9]|1[0-2])$", "month", "2026-11", "a calendar month, YYYY-MM")
-Currency = _matching(r"^[A-Z]{3}$", "currency code", "EUR", "an ISO 4217 currency code")
+TimeZone = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_time_zone),
+    WithJsonSchema({"type": "string", "description": "an IANA time zone, e.g. Europe/Berlin"}),
+]
+ByteSize = Annotated[
+    int,
+    PlainValidator(_byte_size),
+    WithJsonSchema({"type": ["integer", "string"], "description": "bytes, or e.g. '2 MiB'"}),
+]
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+URL_PATTERN = r"^(https?://|mailto:)[^\s]+$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+Handle = Annotated[
+    str,
+    Strict(),
+    _format_check(HANDLE_PATTERN, "team handle", "dana"),
+    _text_schema(HANDLE_PATTERN, "a team member's handle from kb.yaml"),
+]
+ClientId = Annotated[
+    str,
+    Strict(),
+    _format_check(CLIENT_ID_PATTERN, "client id", "acme-corp"),
+    _text_schema(CLIENT_ID_PATTERN, "a client's folder name"),
+]
+SegmentKey = Annotated[
+    str,
+    Strict(),
+    _format_check(SLUG_PATTERN, "segment key", "strategic"),
+    _text_schema(SLUG_PATTERN, "a key of kb.yaml segments"),
+]
+Email = Annotated[
+    str,
+    Strict(),
+    _format_check(EMAIL_PATTERN, "email address", "ana@example.com"),
+    _text_schema(EMAIL_PATTERN, "an email address"),
+]
+Url = Annotated[
+    str,
+    Strict(),
+    _format_check(URL_PATTERN, "web address", "https://example.com"),
+    _text_schema(URL_PATTERN, "an http(s) or mailto address"),
+]
+Month = Annotated[
+    str,
+    Strict(),
+    _format_check(MONTH_PATTERN, "month", "2026-11"),
+    _text_schema(MONTH_PATTERN, "a calendar month, YYYY-MM"),
+]
+Currency = Annotated[
+    str,
+    Strict(),
+    _format_check(CURRENCY_PATTERN, "currency code", "EUR"),
+    _text_schema(CURRENCY_PATTERN, "an ISO 4217 currency code"),
+]
 
 # Records: unknown keys are errors; keys starting with `x-` are removed before validation (custom fields).
 RECORD = ConfigDict(extra="forbid", json_schema_extra={"patternProperties": {"^x-": {}}})

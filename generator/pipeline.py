@@ -31,8 +31,14 @@ def load_knowledge_base(root: Path) -> Loaded:
     settings_source = SourceMap(KB_FILE)
     if not (root / KB_FILE).is_file():
         problems.append(
-            error(KB_FILE, 0, 0, "missing-settings", f"no {KB_FILE} in {root}",
-                  "run clientkb in the knowledge base's folder, or pass --root DIR")
+            error(
+                KB_FILE,
+                0,
+                0,
+                "missing-settings",
+                f"no {KB_FILE} in {root}",
+                "run clientkb in the knowledge base's folder, or pass --root DIR",
+            )
         )
     else:
         text, found = read_source(root, KB_FILE, Limits().max_file_size)
@@ -66,8 +72,15 @@ def load_knowledge_base(root: Path) -> Loaded:
         if record.value is not None:
             notes.sort(key=lambda n: (n.meta.date, n.file))
             clients.append(
-                Client(client_files.id, client_files.record.file, record.value, record.source, tuple(notes),
-                       tuple(documents), record.custom)
+                Client(
+                    client_files.id,
+                    client_files.record.file,
+                    record.value,
+                    record.source,
+                    tuple(notes),
+                    tuple(documents),
+                    record.custom,
+                )
             )
     playbooks = []
     for source in files.playbooks:
@@ -78,7 +91,8 @@ def load_knowledge_base(root: Path) -> Loaded:
 
     kb = None
     if settings is not None:
-        kb = KnowledgeBase(settings, settings_source, tuple(clients), tuple(playbooks),
-                           frozenset(c.id for c in files.clients))
+        kb = KnowledgeBase(
+            settings, settings_source, tuple(clients), tuple(playbooks), frozenset(c.id for c in files.clients)
+        )
         problems.extend(validate(kb))
     return Loaded(kb, settings, sorted_problems(problems), len(files.clients), note_count, len(files.playbooks))

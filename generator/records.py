@@ -12,10 +12,10 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -54,7 +54,7 @@ class Parsed(Generic[R]):
 
 
 @cache
-def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
+def _adapter(kind: Any) -> TypeAdapter[Any]:
     return TypeAdapter(kind)
 
 
@@ -209,7 +209,7 @@ def _validated(
         return Parsed(None, source, problems, {})
     custom = {k: v for k, v in data.items() if k.startswith("x-")}
     try:
-        value = _adapter(kind).validate_python(_without_custom(data))
+        value = _adapter(cast(Hashable, kind)).validate_python(_without_custom(data))
     except ValidationError as exc:
         problems.extend(_problems_of(exc.errors(), kind, data, source))
         return Parsed(None, source, problems, custom)
@@ -244,12 +244,11 @@ def _data_path(loc: Sequence[int | str], data: Any) -> tuple[KeyPath, list[int |
     path: list[int | str] = []
     current = data
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
-        else:
+        in_mapping = isinstance(current, dict) and isinstance(part, str) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if not (in_mapping or in_list):
             return tuple(path), list(loc[index:])
+        current = current[part]
         path.append(part)
     return tuple(path), []
 
@@ -326,9 +325,7 @@ _TYPE_MESSAGES: dict[str, str] = {
 }
 
 
-def _problems_of(
-    errors: list[ErrorDetails], kind: type[Any], data: dict[str, Any], source: SourceMap
-) -> list[Problem]:
+def _problems_of(errors: list[ErrorDetails], kind: type[Any], data: dict[str, Any], source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     for err in errors:
         if isinstance(err.get("input"), InvalidScalar):
@@ -338,9 +335,7 @@ def _problems_of(
     return problems
 
 
-def _problem_of(
-    err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[int | str], source: SourceMap
-) -> Problem:
+def _problem_of(err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[int | str], source: SourceMap) -> Problem:
     kind_name = err["type"]
     value = err.get("input")
     file = source.file
@@ -371,12 +366,19 @@ def _problem_of(
     pos = source.position(path)
     if kind_name == "string_type":
         if value is None:
-            return error(file, pos.line, pos.column, "empty-value", f"{name!r} is empty",
-                         "write a value, or remove the line")
+            return error(
+                file, pos.line, pos.column, "empty-value", f"{name!r} is empty", "write a value, or remove the line"
+            )
         raw = source.raw.get(path, str(value))
         if isinstance(value, dict):
-            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, but YAML reads a mapping",
-                         "text containing ': ' must be put in quotes")
+            return error(
+                file,
+                pos.line,
+                pos.column,
+                "wrong-type",
+                f"{name!r} must be text, but YAML reads a mapping",
+                "text containing ': ' must be put in quotes",
+            )
         if isinstance(value, list):
             return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a list")
         tag_word = type_word(_tag_of(value))
@@ -403,12 +405,18 @@ def _problem_of(
         )
     if kind_name in _BOUNDS:
         limit = next(iter(err.get("ctx", {}).values()), "?")
-        return error(file, pos.line, pos.column, "out-of-range",
-                     f"{name} must be {_BOUNDS[kind_name]} {limit}, not {source.raw.get(path, value)}")
+        return error(
+            file,
+            pos.line,
+            pos.column,
+            "out-of-range",
+            f"{name} must be {_BOUNDS[kind_name]} {limit}, not {source.raw.get(path, value)}",
+        )
     if kind_name == "too_short":
         if isinstance(value, str):
-            return error(file, pos.line, pos.column, "empty-value", f"{name!r} is empty",
-                         "write a value, or remove the line")
+            return error(
+                file, pos.line, pos.column, "empty-value", f"{name!r} is empty", "write a value, or remove the line"
+            )
         return error(file, pos.line, pos.column, "empty-value", f"{name!r} needs at least one entry")
     if kind_name == "finite_number":
         return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be a finite number, not {value!r}")
@@ -424,8 +432,13 @@ def _problem_of(
 
 
 def _describe_root(kind: type[Any]) -> str:
-    names = {Settings: "kb.yaml", ClientRecord: "a client record", NoteMeta: "a meeting note",
-             PlaybookMeta: "a playbook", DocumentMeta: "a document"}
+    names = {
+        Settings: "kb.yaml",
+        ClientRecord: "a client record",
+        NoteMeta: "a meeting note",
+        PlaybookMeta: "a playbook",
+        DocumentMeta: "a document",
+    }
     return names.get(kind, kind.__name__)
 
 

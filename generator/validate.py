@@ -28,16 +28,27 @@ def unique_team_handles(kb: KnowledgeBase) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, member in enumerate(kb.settings.team):
         if member.handle in seen:
-            yield _at(kb.settings_source, ("team", index, "handle"), "error", "duplicate-handle",
-                      f"the handle {member.handle!r} is used twice in team", "each person needs their own handle")
+            yield _at(
+                kb.settings_source,
+                ("team", index, "handle"),
+                "error",
+                "duplicate-handle",
+                f"the handle {member.handle!r} is used twice in team",
+                "each person needs their own handle",
+            )
         seen.add(member.handle)
 
 
 def _unknown_handle(kb: KnowledgeBase, source: SourceMap, path: KeyPath, handle: str, what: str) -> Problem:
     handles = [m.handle for m in kb.settings.team]
-    return _at(source, path, "error", "unknown-handle",
-               f"{what} {handle!r} is not a team handle{did_you_mean(handle, handles)}",
-               f"team handles are listed in kb.yaml: {', '.join(handles)}")
+    return _at(
+        source,
+        path,
+        "error",
+        "unknown-handle",
+        f"{what} {handle!r} is not a team handle{did_you_mean(handle, handles)}",
+        f"team handles are listed in kb.yaml: {', '.join(handles)}",
+    )
 
 
 def client_people_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -54,10 +65,15 @@ def client_segments_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
     segments = list(kb.settings.segments)
     for client in kb.clients:
         if client.record.segment not in kb.settings.segments:
-            yield _at(client.source, ("segment",), "error", "unknown-segment",
-                      f"segment {client.record.segment!r} is not defined in kb.yaml"
-                      f"{did_you_mean(client.record.segment, segments)}",
-                      f"segments: {', '.join(segments)}")
+            yield _at(
+                client.source,
+                ("segment",),
+                "error",
+                "unknown-segment",
+                f"segment {client.record.segment!r} is not defined in kb.yaml"
+                f"{did_you_mean(client.record.segment, segments)}",
+                f"segments: {', '.join(segments)}",
+            )
 
 
 def referrals_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -73,47 +89,83 @@ def referrals_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
             if ref == client.id:
                 yield _at(client.source, path, "error", "self-reference", "a client cannot refer itself")
             elif ref not in known:
-                yield _at(client.source, path, "error", "unknown-client",
-                          f"there is no client {ref!r}{did_you_mean(ref, ids)}",
-                          "refer to a client by its folder name under clients/")
+                yield _at(
+                    client.source,
+                    path,
+                    "error",
+                    "unknown-client",
+                    f"there is no client {ref!r}{did_you_mean(ref, ids)}",
+                    "refer to a client by its folder name under clients/",
+                )
 
 
 def lifecycle_dates(kb: KnowledgeBase) -> Iterator[Problem]:
     for client in kb.clients:
         record = client.record
         if record.status == "former" and record.until is None:
-            yield _at(client.source, ("status",), "error", "missing-until",
-                      "a former client needs 'until', the date the relationship ended",
-                      "add e.g. until: 2026-06-30")
+            yield _at(
+                client.source,
+                ("status",),
+                "error",
+                "missing-until",
+                "a former client needs 'until', the date the relationship ended",
+                "add e.g. until: 2026-06-30",
+            )
         if record.until is not None:
             if record.until < record.since:
-                yield _at(client.source, ("until",), "error", "until-before-since",
-                          f"until ({record.until}) is before since ({record.since})")
+                yield _at(
+                    client.source,
+                    ("until",),
+                    "error",
+                    "until-before-since",
+                    f"until ({record.until}) is before since ({record.since})",
+                )
             if record.status != "former":
-                yield _at(client.source, ("until",), "warning", "until-not-former",
-                          f"'until' is set but the status is {record.status!r}",
-                          "set status: former, or remove 'until'")
+                yield _at(
+                    client.source,
+                    ("until",),
+                    "warning",
+                    "until-not-former",
+                    f"'until' is set but the status is {record.status!r}",
+                    "set status: former, or remove 'until'",
+                )
 
 
 def primary_contacts(kb: KnowledgeBase) -> Iterator[Problem]:
     for client in kb.clients:
         primaries = [i for i, c in enumerate(client.record.contacts) if c.primary]
         if len(primaries) > 1:
-            yield _at(client.source, ("contacts", primaries[1], "primary"), "warning", "several-primary-contacts",
-                      f"{len(primaries)} contacts are marked primary; one is expected",
-                      "keep primary: true on the person who speaks for the client")
+            yield _at(
+                client.source,
+                ("contacts", primaries[1], "primary"),
+                "warning",
+                "several-primary-contacts",
+                f"{len(primaries)} contacts are marked primary; one is expected",
+                "keep primary: true on the person who speaks for the client",
+            )
         elif not primaries and client.record.status in PRIMARY_CONTACT_STATUSES:
             path: KeyPath = ("contacts",) if client.record.contacts else ()
-            yield _at(client.source, path, "warning", "no-primary-contact",
-                      "no contact is marked primary: true", "mark the person who speaks for the client")
+            yield _at(
+                client.source,
+                path,
+                "warning",
+                "no-primary-contact",
+                "no contact is marked primary: true",
+                "mark the person who speaks for the client",
+            )
 
 
 def escalation_dates(kb: KnowledgeBase) -> Iterator[Problem]:
     for client in kb.clients:
         for index, item in enumerate(client.record.escalations):
             if item.closed is not None and item.closed < item.opened:
-                yield _at(client.source, ("escalations", index, "closed"), "error", "closed-before-opened",
-                          f"the escalation is closed ({item.closed}) before it was opened ({item.opened})")
+                yield _at(
+                    client.source,
+                    ("escalations", index, "closed"),
+                    "error",
+                    "closed-before-opened",
+                    f"the escalation is closed ({item.closed}) before it was opened ({item.opened})",
+                )
 
 
 def note_attendees_and_dates(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -125,8 +177,13 @@ def note_attendees_and_dates(kb: KnowledgeBase) -> Iterator[Problem]:
                 if _HANDLE.match(person) and person not in handles:
                     yield _unknown_handle(kb, note.source, ("attendees", index), person, "attendee")
             if note.meta.next is not None and note.meta.next < note.meta.date:
-                yield _at(note.source, ("next",), "warning", "next-before-date",
-                          f"the next meeting ({note.meta.next}) is before this one ({note.meta.date})")
+                yield _at(
+                    note.source,
+                    ("next",),
+                    "warning",
+                    "next-before-date",
+                    f"the next meeting ({note.meta.next}) is before this one ({note.meta.date})",
+                )
 
 
 def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -138,11 +195,22 @@ def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
             yield _unknown_handle(kb, playbook.source, ("owner",), meta.owner, "owner")
         for index, segment in enumerate(meta.applies_to.segments):
             if segment not in kb.settings.segments:
-                yield _at(playbook.source, ("applies_to", "segments", index), "error", "unknown-segment",
-                          f"segment {segment!r} is not defined in kb.yaml{did_you_mean(segment, segments)}")
+                yield _at(
+                    playbook.source,
+                    ("applies_to", "segments", index),
+                    "error",
+                    "unknown-segment",
+                    f"segment {segment!r} is not defined in kb.yaml{did_you_mean(segment, segments)}",
+                )
         if meta.review_every is not None and meta.last_reviewed is None:
-            yield _at(playbook.source, ("review_every",), "warning", "never-reviewed",
-                      "review_every is set but last_reviewed is not", "add last_reviewed: YYYY-MM-DD")
+            yield _at(
+                playbook.source,
+                ("review_every",),
+                "warning",
+                "never-reviewed",
+                "review_every is set but last_reviewed is not",
+                "add last_reviewed: YYYY-MM-DD",
+            )
 
 
 Validation = Callable[[KnowledgeBase], Iterator[Problem]]

@@ -43,10 +43,7 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], str, int, str]] = [
         {
             CLIENT: CLIENT_YAML
             + "x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
-            + "".join(
-                f"x-{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
-                for p, n in zip("abcdef", "bcdefg", strict=True)
-            )
+            + "".join(f"x-{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True))
         },
         CLIENT,
         0,
@@ -54,49 +51,102 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], str, int, str]] = [
     ),
     ("deep-nesting", {CLIENT: CLIENT_YAML + "x-deep: " + "[" * 200 + "]" * 200 + "\n"}, CLIENT, 8, "yaml-too-deep"),
     ("yaml11-no-as-false", {CLIENT: CLIENT_YAML.replace("name: Acme Corp", "name: NO")}, CLIENT, 1, "wrong-type"),
-    ("yaml11-octal-phone", {CLIENT: CLIENT_YAML.replace("{name: Ana Lima, primary: true}",
-                                                        "{name: Ana Lima, primary: true, phone: 01234}")},
-     CLIENT, 7, "wrong-type"),
+    (
+        "yaml11-octal-phone",
+        {
+            CLIENT: CLIENT_YAML.replace(
+                "{name: Ana Lima, primary: true}", "{name: Ana Lima, primary: true, phone: 01234}"
+            )
+        },
+        CLIENT,
+        7,
+        "wrong-type",
+    ),
     ("yaml11-float-version", {CLIENT: CLIENT_YAML + "industry: 1.10\n"}, CLIENT, 8, "wrong-type"),
-    ("impossible-date", {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2026-02-30")}, CLIENT, 5,
-     "invalid-date"),
-    ("date-as-text", {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2025-1-5")}, CLIENT, 5,
-     "invalid-date"),
+    (
+        "impossible-date",
+        {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2026-02-30")},
+        CLIENT,
+        5,
+        "invalid-date",
+    ),
+    ("date-as-text", {CLIENT: CLIENT_YAML.replace("since: 2025-01-01", "since: 2025-1-5")}, CLIENT, 5, "invalid-date"),
     ("missing-required", {CLIENT: CLIENT_YAML.replace("owner: dana\n", "")}, CLIENT, 1, "missing-field"),
     ("bad-enum", {CLIENT: CLIENT_YAML.replace("status: active", "status: activ")}, CLIENT, 2, "invalid-value"),
-    ("unknown-key", {CLIENT: CLIENT_YAML + "contract: {value: 10, renwal: 2027-01-01}\n"}, CLIENT, 8,
-     "unknown-field"),
-    ("unknown-key-deep-in-list", {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 7}\n"
-                                  "  - {date: 2026-02-01, score: 8, coment: x}\n"}, CLIENT, 10, "unknown-field"),
-    ("score-out-of-range", {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 11}\n"}, CLIENT, 9,
-     "out-of-range"),
-    ("score-is-bool", {CLIENT: CLIENT_YAML + "csat:\n  - {date: 2026-01-01, score: true}\n"}, CLIENT, 9,
-     "wrong-type"),
+    ("unknown-key", {CLIENT: CLIENT_YAML + "contract: {value: 10, renwal: 2027-01-01}\n"}, CLIENT, 8, "unknown-field"),
+    (
+        "unknown-key-deep-in-list",
+        {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 7}\n  - {date: 2026-02-01, score: 8, coment: x}\n"},
+        CLIENT,
+        10,
+        "unknown-field",
+    ),
+    (
+        "score-out-of-range",
+        {CLIENT: CLIENT_YAML + "nps:\n  - {date: 2026-01-01, score: 11}\n"},
+        CLIENT,
+        9,
+        "out-of-range",
+    ),
+    ("score-is-bool", {CLIENT: CLIENT_YAML + "csat:\n  - {date: 2026-01-01, score: true}\n"}, CLIENT, 9, "wrong-type"),
     ("nan-value", {CLIENT: CLIENT_YAML + "contract: {value: .nan}\n"}, CLIENT, 8, "wrong-type"),
-    ("bad-duration", {"kb.yaml": KB_YAML.replace("checkin_every: 3m", "checkin_every: 3 months")}, "kb.yaml", 7,
-     "invalid-value"),
+    (
+        "bad-duration",
+        {"kb.yaml": KB_YAML.replace("checkin_every: 3m", "checkin_every: 3 months")},
+        "kb.yaml",
+        7,
+        "invalid-value",
+    ),
     ("bad-threshold", {"kb.yaml": KB_YAML + "health: {nps_drop: 0}\n"}, "kb.yaml", 8, "out-of-range"),
-    ("unknown-flag-disabled", {"kb.yaml": KB_YAML + "health: {disabled: [gone-quite]}\n"}, "kb.yaml", 8,
-     "invalid-value"),
+    (
+        "unknown-flag-disabled",
+        {"kb.yaml": KB_YAML + "health: {disabled: [gone-quite]}\n"},
+        "kb.yaml",
+        8,
+        "invalid-value",
+    ),
     ("unknown-owner", {CLIENT: CLIENT_YAML.replace("owner: dana", "owner: dan")}, CLIENT, 4, "unknown-handle"),
     ("unknown-team-member", {CLIENT: CLIENT_YAML + "team: [marco, zoe]\n"}, CLIENT, 8, "unknown-handle"),
-    ("unknown-segment", {CLIENT: CLIENT_YAML.replace("segment: growth", "segment: grwoth")}, CLIENT, 3,
-     "unknown-segment"),
+    (
+        "unknown-segment",
+        {CLIENT: CLIENT_YAML.replace("segment: growth", "segment: grwoth")},
+        CLIENT,
+        3,
+        "unknown-segment",
+    ),
     ("unknown-referral", {CLIENT: CLIENT_YAML + "advocacy:\n  referrals: [nobody]\n"}, CLIENT, 9, "unknown-client"),
-    ("attendee-handle-unknown", {NOTE: NOTE_MD.replace("[dana, Ana Lima]", "[dana, mrco]")}, NOTE, 4,
-     "unknown-handle"),
-    ("note-date-mismatch", {NOTE: NOTE_MD.replace("date: 2026-11-02", "date: 2026-11-03")}, NOTE, 2,
-     "date-mismatch"),
-    ("note-bad-name", {"clients/acme/meetings/notes.md": NOTE_MD}, "clients/acme/meetings/notes.md", 0,
-     "invalid-note-name"),
-    ("former-without-until", {CLIENT: CLIENT_YAML.replace("status: active", "status: former")}, CLIENT, 2,
-     "missing-until"),
-    ("invalid-folder-name", {"clients/Acme Corp/client.yaml": CLIENT_YAML}, "clients/Acme Corp", 0,
-     "invalid-client-id"),
+    ("attendee-handle-unknown", {NOTE: NOTE_MD.replace("[dana, Ana Lima]", "[dana, mrco]")}, NOTE, 4, "unknown-handle"),
+    ("note-date-mismatch", {NOTE: NOTE_MD.replace("date: 2026-11-02", "date: 2026-11-03")}, NOTE, 2, "date-mismatch"),
+    (
+        "note-bad-name",
+        {"clients/acme/meetings/notes.md": NOTE_MD},
+        "clients/acme/meetings/notes.md",
+        0,
+        "invalid-note-name",
+    ),
+    (
+        "former-without-until",
+        {CLIENT: CLIENT_YAML.replace("status: active", "status: former")},
+        CLIENT,
+        2,
+        "missing-until",
+    ),
+    (
+        "invalid-folder-name",
+        {"clients/Acme Corp/client.yaml": CLIENT_YAML},
+        "clients/Acme Corp",
+        0,
+        "invalid-client-id",
+    ),
     ("missing-client-yaml", {"clients/beta/client.yml": CLIENT_YAML}, "clients/beta", 0, "missing-record"),
     ("document-named-index", {"clients/acme/index.md": "# Index\n"}, "clients/acme/index.md", 0, "reserved-name"),
-    ("playbook-without-title", {"playbooks/onboarding.md": "---\nstage: onboarding\n---\nbody\n"},
-     "playbooks/onboarding.md", 2, "missing-field"),
+    (
+        "playbook-without-title",
+        {"playbooks/onboarding.md": "---\nstage: onboarding\n---\nbody\n"},
+        "playbooks/onboarding.md",
+        2,
+        "missing-field",
+    ),
     ("kb-missing", {"kb.yaml": None}, "kb.yaml", 0, "missing-settings"),
     ("oversized-file", {"kb.yaml": KB_YAML + "limits: {max_file_size: 100}\n"}, CLIENT, 0, "file-too-large"),
 ]
@@ -107,8 +157,12 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], str, int, str]] = [
     [pytest.param(f, fi, li, co, id=case) for case, f, fi, li, co in BAD_INPUTS],
 )
 def test_bad_input_is_reported_with_file_and_line(
-    make_repo: Callable[..., Path], cli: Callable[..., Run], files: dict[str, str | bytes | None], file: str,
-    line: int, code: str
+    make_repo: Callable[..., Path],
+    cli: Callable[..., Run],
+    files: dict[str, str | bytes | None],
+    file: str,
+    line: int,
+    code: str,
 ) -> None:
     root = make_repo(files)
     run = cli("check", "--format", "json", root=root)
@@ -121,7 +175,9 @@ def test_bad_input_is_reported_with_file_and_line(
     assert all(p["message"] for p in problems)
 
 
-def test_yaml11_octal_duplicate_case_is_named_correctly(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_yaml11_octal_duplicate_case_is_named_correctly(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
     # A second `contacts:` key is a duplicate, reported at its own line, even inside the same record.
     root = make_repo({CLIENT: CLIENT_YAML + "contacts:\n  - {name: Ana, primary: true}\n"})
     problems = cli("check", "--format", "json", root=root).json()
@@ -261,8 +317,9 @@ def test_github_format(make_repo: Callable[..., Path], cli: Callable[..., Run]) 
     first = run.stdout.splitlines()[0]
     assert first == (
         f"::error file={CLIENT},line=2,col=9,title=clientkb [invalid-value]::'activ' is not a valid status "
-        "(did you mean 'active'?)%0Achoose one of%3A prospect, onboarding, active, paused, offboarding, former"
-        .replace("%3A", ":")
+        "(did you mean 'active'?)%0Achoose one of%3A prospect, onboarding, active, paused, offboarding, former".replace(
+            "%3A", ":"
+        )
     )
 
 

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.sourcemap import Position
+from generator.yamlsource import MAX_DEPTH, InvalidScalar, parse_yaml
+
+
+def test_positions_of_values_and_keys_deep_in_lists() -> None:
+    doc, problems = parse_yaml("a: 1\nitems:\n  - {x: 2}\n  - y: 3\n    z: [4, 5]\n", "f.yaml")
+    assert not problems and doc is not None
+    assert doc.data == {"a": 1, "items": [{"x": 2}, {"y": 3, "z": [4, 5]}]}
+    assert doc.source.values[("items", 0, "x")] == Position(3, 9)
+    assert doc.source.values[("items", 1, "z", 1)] == Position(5, 12)
+    assert doc.source.keys[("items", 1, "z")] == Position(5, 5)
+    # An unknown path falls back to its nearest recorded parent.
+    assert doc.source.position(("items", 1, "nope")) == Position(4, 5)
+
+
+def test_line_offset_for_front_matter() -> None:
+    doc, _ = parse_yaml("date: 2026-01-01\n", "n.md", line_offset=1)
+    assert doc is not None
+    assert doc.source.values[("date",)] == Position(2, 7)
+
+
+def test_keys_are_the_text_written() -> None:
+    doc, problems = parse_yaml("no: 1\n1: 2\nnull: 3\n", "f.yaml")
+    assert not problems and doc is not None
+    assert doc.data == {"no": 1, "1": 2, "null": 3}
+
+
+def test_yaml11_values_keep_their_raw_text() -> None:
+    doc, _ = parse_yaml("a: NO\nb: 01234\nc: 1.10\n", "f.yaml")
+    assert doc is not None
+    assert doc.data == {"a": False, "b": 668, "c": 1.1}
+    assert doc.source.raw == {("a",): "NO", ("b",): "01234", ("c",): "1.10"}
+
+
+def test_impossible_date_is_reported_at_its_line() -> None:
+    doc, problems = parse_yaml("a: 1\nd: 2026-02-30\n", "f.yaml")
+    assert doc is not None
+    assert isinstance(doc.data["d"], InvalidScalar)
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 4, "invalid-date")]
+
+
+def test_leap_day_is_a_date() -> None:
+    doc, problems = parse_yaml("d: 2028-02-29\n", "f.yaml")
+    assert doc is not None and not problems
+    assert doc.data["d"] == dt.date(2028, 2, 29)
+
+
+def test_duplicate_keys_are_reported_and_the_first_kept() -> None:
+    doc, problems = parse_yaml("a: 1\nb: {c: 1, c: 2}\na: 3\n", "f.yaml")
+    assert doc is not None
+    assert doc.data == {"a": 1, "b": {"c": 1}}
+    assert [(p.line, p.code) for p in problems] == [(2, "duplicate-key"), (3, "duplicate-key")]
+    assert "first on line 1" in problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a: !!python/object/apply:os.system ['ls']\n", "yaml-tag"),
+        ("a: !!binary aGVsbG8=\n", "yaml-tag"),
+        ("a: !!set {x}\n", "yaml-tag"),
+        ("a: &x [1]\nb: {<<: *x}\n", "yaml-merge"),
+        ("? [a, b]\n: 1\n", "yaml-key"),
+        ("a: &a [*a]\n", "yaml-too-deep"),
+        ("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", "yaml-too-deep"),
+        ("a: " + "[" * 20000 + "]" * 20000 + "\n", "yaml-too-deep"),
+        ("a: 1\n---\nb: 2\n", "yaml-documents"),
+        ("a:\n\tb: 1\n", "yaml-tab"),
+    ],
+)
+def test_refused_documents(text: str, code: str) -> None:
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert doc is None
+    assert [p.code for p in problems] == [code]
+    assert problems[0].line >= 1
+
+
+def test_alias_bomb_is_bounded() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]")
+    doc, problems = parse_yaml("\n".join(lines) + "\n", "f.yaml")
+    assert doc is None
+    assert [p.code for p in problems] == ["yaml-too-large"]
+
+
+def test_empty_document_is_none() -> None:
+    doc, problems = parse_yaml("# only a comment\n", "f.yaml")
+    assert doc is not None and doc.data is None and not problems
