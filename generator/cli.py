@@ -91,7 +91,7 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None) -> 
 @click.pass_obj
 def check(ctx: Context, output_format: str, strict: bool) -> None:
     """Validate every record and report every problem at once."""
-    loaded = load_knowledge_base(ctx.root)
+    loaded = load_knowledge_base(ctx.root, keep_records=False)
     announce_today(loaded, ctx)
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)

@@ -23,11 +23,22 @@ class Split:
 
 def split_front_matter(text: str) -> Split:
     """`text` has already had its BOM removed and its line ends normalised to `\\n`."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != _OPEN:
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != _OPEN:
         return Split(None, 0, text, 1)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in _CLOSE:
-            front = "\n".join(lines[1:index]) + "\n"
-            return Split(front, 2, "\n".join(lines[index + 1 :]), index + 2)
+    # Scan line by line only through the front matter: bodies can be long.
+    start = first_end + 1
+    line = 2
+    while 0 < start <= len(text):
+        end = text.find("\n", start)
+        current = text[start:] if end < 0 else text[start:end]
+        if current.rstrip() in _CLOSE:
+            front = text[first_end + 1 : start]
+            body = "" if end < 0 else text[end + 1 :]
+            return Split(front, 2, body, line + 1)
+        if end < 0:
+            break
+        start = end + 1
+        line += 1
     return Split(None, 2, text, 1, closed=False)

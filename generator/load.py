@@ -31,17 +31,19 @@ class SourceText:
 
 @dataclass(frozen=True, slots=True)
 class ClientFiles:
+    """The files of one client folder, as paths relative to the root (read later, in parallel)."""
+
     id: str
     folder: str
-    record: SourceText
-    notes: tuple[SourceText, ...]
-    documents: tuple[SourceText, ...]
+    record: str
+    notes: tuple[str, ...]
+    documents: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class RepositoryFiles:
     clients: tuple[ClientFiles, ...] = ()
-    playbooks: tuple[SourceText, ...] = ()
+    playbooks: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
 
@@ -130,8 +132,11 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def walk_repository(root: Path, max_bytes: int) -> RepositoryFiles:
-    """Read every client, note, document and playbook under `root` (kb.yaml is read by the caller)."""
+def walk_repository(root: Path) -> RepositoryFiles:
+    """Find every client, note, document and playbook under `root` (kb.yaml is read by the caller).
+
+    Only folders are checked here; files are read by `read_source`, one client at a time.
+    """
     problems: list[Problem] = []
     clients: list[ClientFiles] = []
     for top in ("clients", "playbooks"):
@@ -154,29 +159,26 @@ def walk_repository(root: Path, max_bytes: int) -> RepositoryFiles:
                 )
             )
             continue
-        loaded, found = _read_client(root, entry.name, max_bytes)
+        loaded, found = _client_files(root, entry.name)
         problems.extend(found)
         if loaded:
             clients.append(loaded)
-    playbooks: list[SourceText] = []
-    for entry in _entries(root / "playbooks"):
-        if entry.name.endswith(".md") and not _is_dir(entry):
-            source, found = read_source(root, f"playbooks/{entry.name}", max_bytes)
-            problems.extend(found)
-            if source:
-                playbooks.append(source)
-    return RepositoryFiles(tuple(clients), tuple(playbooks), tuple(problems))
+    playbooks = tuple(
+        f"playbooks/{entry.name}"
+        for entry in _entries(root / "playbooks")
+        if entry.name.endswith(".md") and not _is_dir(entry)
+    )
+    return RepositoryFiles(tuple(clients), playbooks, tuple(problems))
 
 
-def _read_client(root: Path, client_id: str, max_bytes: int) -> tuple[ClientFiles | None, list[Problem]]:
+def _client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:
     folder = f"clients/{client_id}"
     refusal = _outside_repository(root, root / folder, folder)
     if refusal:
         return None, [refusal]
     problems: list[Problem] = []
-    record: SourceText | None = None
-    documents: list[SourceText] = []
-    notes: list[SourceText] = []
+    documents: list[str] = []
+    notes: list[str] = []
     names = set()
     for entry in _entries(root / folder):
         names.add(entry.name)
@@ -186,27 +188,17 @@ def _read_client(root: Path, client_id: str, max_bytes: int) -> tuple[ClientFile
             if refusal:
                 problems.append(refusal)
                 continue
-            for note in _entries(root / rel):
-                if note.name.endswith(".md") and not _is_dir(note):
-                    source, found = read_source(root, f"{rel}/{note.name}", max_bytes)
-                    problems.extend(found)
-                    if source:
-                        notes.append(source)
-        elif entry.name == CLIENT_FILE:
-            record, found = read_source(root, rel, max_bytes)
-            problems.extend(found)
+            notes.extend(
+                f"{rel}/{note.name}" for note in _entries(root / rel) if note.name.endswith(".md") and not _is_dir(note)
+            )
         elif entry.name.endswith(".md") and not _is_dir(entry):
-            source, found = read_source(root, rel, max_bytes)
-            problems.extend(found)
-            if source:
-                documents.append(source)
+            documents.append(rel)
     if CLIENT_FILE not in names:
         near = next((n for n in sorted(names) if n.startswith("client.")), None)
         hint = f"rename {near!r} to {CLIENT_FILE!r}" if near else f"create {folder}/{CLIENT_FILE}"
         problems.append(error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint))
-    if record is None:
         return None, problems
-    return ClientFiles(client_id, folder, record, tuple(notes), tuple(documents)), problems
+    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents)), problems
 
 
 def find_root(start: Path) -> Path | None:

@@ -15,15 +15,17 @@ import typing
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.frontmatter import split_front_matter
-from generator.load import ClientFiles, SourceText
+from generator.load import ClientFiles, SourceText, read_source
 from generator.model import (
     SLUG_PATTERN,
+    Client,
     ClientRecord,
     Document,
     DocumentMeta,
@@ -63,8 +65,7 @@ def parse_settings(source: SourceText) -> Parsed[Settings]:
     return _validated(Settings, document, source.file, problems, "kb.yaml")
 
 
-def parse_client(files: ClientFiles) -> Parsed[ClientRecord]:
-    source = files.record
+def parse_client(source: SourceText) -> Parsed[ClientRecord]:
     document, problems = parse_yaml(source.text, source.file)
     return _validated(ClientRecord, document, source.file, problems, "client.yaml")
 
@@ -132,6 +133,56 @@ def parse_playbook(source: SourceText) -> tuple[Playbook | None, list[Problem]]:
     if parsed.value is None:
         return None, parsed.problems
     return Playbook(slug, source.file, parsed.value, body, body_line, parsed.source), parsed.problems
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLoad:
+    """One client folder read and parsed: the unit of work that runs in parallel."""
+
+    client: Client | None
+    problems: list[Problem]
+
+
+def load_client(root: Path, files: ClientFiles, max_bytes: int) -> ClientLoad:
+    """Read and parse a client's record, notes and documents (no cross-record checks)."""
+    problems: list[Problem] = []
+    record: Parsed[ClientRecord] | None = None
+    source, found = read_source(root, files.record, max_bytes)
+    problems.extend(found)
+    if source is not None:
+        record = parse_client(source)
+        problems.extend(record.problems)
+    notes: list[Note] = []
+    for rel in files.notes:
+        source, found = read_source(root, rel, max_bytes)
+        problems.extend(found)
+        if source is not None:
+            note, found = parse_note(files.id, source)
+            problems.extend(found)
+            if note is not None:
+                notes.append(note)
+    documents: list[Document] = []
+    for rel in files.documents:
+        source, found = read_source(root, rel, max_bytes)
+        problems.extend(found)
+        if source is not None:
+            document, found = parse_document(files.id, source)
+            problems.extend(found)
+            if document is not None:
+                documents.append(document)
+    if record is None or record.value is None:
+        return ClientLoad(None, problems)
+    notes.sort(key=lambda n: (n.meta.date, n.file))
+    client = Client(files.id, files.record, record.value, record.source, tuple(notes), tuple(documents), record.custom)
+    return ClientLoad(client, problems)
+
+
+def load_playbook(root: Path, rel: str, max_bytes: int) -> tuple[Playbook | None, list[Problem]]:
+    source, problems = read_source(root, rel, max_bytes)
+    if source is None:
+        return None, problems
+    playbook, found = parse_playbook(source)
+    return playbook, problems + found
 
 
 def _check_page_name(file: str, name: str) -> Problem | None:
@@ -208,8 +259,9 @@ def _validated(
         )
         return Parsed(None, source, problems, {})
     custom = {k: v for k, v in data.items() if k.startswith("x-")}
+    plain = _without_custom(data) if document.has_custom_keys else data
     try:
-        value = _adapter(cast(Hashable, kind)).validate_python(_without_custom(data))
+        value = _adapter(cast(Hashable, kind)).validate_python(plain)
     except ValidationError as exc:
         problems.extend(_problems_of(exc.errors(), kind, data, source))
         return Parsed(None, source, problems, custom)

@@ -1,21 +1,36 @@
 """Checks that span records: references that must resolve and rules between fields.
 
-Each check is a small function of the typed `KnowledgeBase` returning problems; `VALIDATIONS` lists
-them, and `validate` runs them all (Beancount's `ops/validation.py` is the model).
+Each check is a small function returning problems, listed in a table (Beancount's
+`ops/validation.py` is the model). Checks of one client need only that client and the `References`
+it may point at, so they run beside the client's loading, in parallel; `KB_VALIDATIONS` are the few
+that need the whole knowledge base.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from generator.model import HANDLE_PATTERN, KnowledgeBase
+from generator.model import HANDLE_PATTERN, Client, KnowledgeBase, Settings
 from generator.problems import Problem, error, warning
 from generator.records import did_you_mean
 from generator.sourcemap import KeyPath, SourceMap
 
 _HANDLE = re.compile(HANDLE_PATTERN)
 PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    """What records may refer to: team handles, segments and client ids."""
+
+    settings: Settings
+    client_ids: frozenset[str]
+
+    @property
+    def handles(self) -> list[str]:
+        return [m.handle for m in self.settings.team]
 
 
 def _at(source: SourceMap, path: KeyPath, severity: str, code: str, message: str, hint: str = "") -> Problem:
@@ -39,160 +54,151 @@ def unique_team_handles(kb: KnowledgeBase) -> Iterator[Problem]:
         seen.add(member.handle)
 
 
-def _unknown_handle(kb: KnowledgeBase, source: SourceMap, path: KeyPath, handle: str, what: str) -> Problem:
-    handles = [m.handle for m in kb.settings.team]
+def _unknown_handle(refs: References, source: SourceMap, path: KeyPath, handle: str, what: str) -> Problem:
     return _at(
         source,
         path,
         "error",
         "unknown-handle",
-        f"{what} {handle!r} is not a team handle{did_you_mean(handle, handles)}",
-        f"team handles are listed in kb.yaml: {', '.join(handles)}",
+        f"{what} {handle!r} is not a team handle{did_you_mean(handle, refs.handles)}",
+        f"team handles are listed in kb.yaml: {', '.join(refs.handles)}",
     )
 
 
-def client_people_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
-    handles = {m.handle for m in kb.settings.team}
-    for client in kb.clients:
-        if client.record.owner not in handles:
-            yield _unknown_handle(kb, client.source, ("owner",), client.record.owner, "owner")
-        for index, handle in enumerate(client.record.team):
-            if handle not in handles:
-                yield _unknown_handle(kb, client.source, ("team", index), handle, "team member")
+def client_people_resolve(client: Client, refs: References) -> Iterator[Problem]:
+    handles = set(refs.handles)
+    if client.record.owner not in handles:
+        yield _unknown_handle(refs, client.source, ("owner",), client.record.owner, "owner")
+    for index, handle in enumerate(client.record.team):
+        if handle not in handles:
+            yield _unknown_handle(refs, client.source, ("team", index), handle, "team member")
 
 
-def client_segments_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
-    segments = list(kb.settings.segments)
-    for client in kb.clients:
-        if client.record.segment not in kb.settings.segments:
-            yield _at(
-                client.source,
-                ("segment",),
-                "error",
-                "unknown-segment",
-                f"segment {client.record.segment!r} is not defined in kb.yaml"
-                f"{did_you_mean(client.record.segment, segments)}",
-                f"segments: {', '.join(segments)}",
-            )
+def client_segment_resolves(client: Client, refs: References) -> Iterator[Problem]:
+    segments = list(refs.settings.segments)
+    if client.record.segment not in refs.settings.segments:
+        yield _at(
+            client.source,
+            ("segment",),
+            "error",
+            "unknown-segment",
+            f"segment {client.record.segment!r} is not defined in kb.yaml"
+            f"{did_you_mean(client.record.segment, segments)}",
+            f"segments: {', '.join(segments)}",
+        )
 
 
-def referrals_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
-    ids = sorted(kb.client_ids)
-    known = kb.client_ids
-    for client in kb.clients:
-        advocacy = client.record.advocacy
-        refs: list[tuple[KeyPath, str]] = []
-        if advocacy.referred_by is not None:
-            refs.append((("advocacy", "referred_by"), advocacy.referred_by))
-        refs.extend((("advocacy", "referrals", i), ref) for i, ref in enumerate(advocacy.referrals))
-        for path, ref in refs:
-            if ref == client.id:
-                yield _at(client.source, path, "error", "self-reference", "a client cannot refer itself")
-            elif ref not in known:
-                yield _at(
-                    client.source,
-                    path,
-                    "error",
-                    "unknown-client",
-                    f"there is no client {ref!r}{did_you_mean(ref, ids)}",
-                    "refer to a client by its folder name under clients/",
-                )
-
-
-def lifecycle_dates(kb: KnowledgeBase) -> Iterator[Problem]:
-    for client in kb.clients:
-        record = client.record
-        if record.status == "former" and record.until is None:
-            yield _at(
-                client.source,
-                ("status",),
-                "error",
-                "missing-until",
-                "a former client needs 'until', the date the relationship ended",
-                "add e.g. until: 2026-06-30",
-            )
-        if record.until is not None:
-            if record.until < record.since:
-                yield _at(
-                    client.source,
-                    ("until",),
-                    "error",
-                    "until-before-since",
-                    f"until ({record.until}) is before since ({record.since})",
-                )
-            if record.status != "former":
-                yield _at(
-                    client.source,
-                    ("until",),
-                    "warning",
-                    "until-not-former",
-                    f"'until' is set but the status is {record.status!r}",
-                    "set status: former, or remove 'until'",
-                )
-
-
-def primary_contacts(kb: KnowledgeBase) -> Iterator[Problem]:
-    for client in kb.clients:
-        primaries = [i for i, c in enumerate(client.record.contacts) if c.primary]
-        if len(primaries) > 1:
-            yield _at(
-                client.source,
-                ("contacts", primaries[1], "primary"),
-                "warning",
-                "several-primary-contacts",
-                f"{len(primaries)} contacts are marked primary; one is expected",
-                "keep primary: true on the person who speaks for the client",
-            )
-        elif not primaries and client.record.status in PRIMARY_CONTACT_STATUSES:
-            path: KeyPath = ("contacts",) if client.record.contacts else ()
+def referrals_resolve(client: Client, refs: References) -> Iterator[Problem]:
+    ids = sorted(refs.client_ids)
+    advocacy = client.record.advocacy
+    links: list[tuple[KeyPath, str]] = []
+    if advocacy.referred_by is not None:
+        links.append((("advocacy", "referred_by"), advocacy.referred_by))
+    links.extend((("advocacy", "referrals", i), ref) for i, ref in enumerate(advocacy.referrals))
+    for path, ref in links:
+        if ref == client.id:
+            yield _at(client.source, path, "error", "self-reference", "a client cannot refer itself")
+        elif ref not in refs.client_ids:
             yield _at(
                 client.source,
                 path,
-                "warning",
-                "no-primary-contact",
-                "no contact is marked primary: true",
-                "mark the person who speaks for the client",
+                "error",
+                "unknown-client",
+                f"there is no client {ref!r}{did_you_mean(ref, ids)}",
+                "refer to a client by its folder name under clients/",
             )
 
 
-def escalation_dates(kb: KnowledgeBase) -> Iterator[Problem]:
-    for client in kb.clients:
-        for index, item in enumerate(client.record.escalations):
-            if item.closed is not None and item.closed < item.opened:
-                yield _at(
-                    client.source,
-                    ("escalations", index, "closed"),
-                    "error",
-                    "closed-before-opened",
-                    f"the escalation is closed ({item.closed}) before it was opened ({item.opened})",
-                )
+def lifecycle_dates(client: Client, refs: References) -> Iterator[Problem]:
+    record = client.record
+    if record.status == "former" and record.until is None:
+        yield _at(
+            client.source,
+            ("status",),
+            "error",
+            "missing-until",
+            "a former client needs 'until', the date the relationship ended",
+            "add e.g. until: 2026-06-30",
+        )
+    if record.until is not None:
+        if record.until < record.since:
+            yield _at(
+                client.source,
+                ("until",),
+                "error",
+                "until-before-since",
+                f"until ({record.until}) is before since ({record.since})",
+            )
+        if record.status != "former":
+            yield _at(
+                client.source,
+                ("until",),
+                "warning",
+                "until-not-former",
+                f"'until' is set but the status is {record.status!r}",
+                "set status: former, or remove 'until'",
+            )
 
 
-def note_attendees_and_dates(kb: KnowledgeBase) -> Iterator[Problem]:
-    handles = {m.handle for m in kb.settings.team}
-    for client in kb.clients:
-        for note in client.notes:
-            for index, person in enumerate(note.meta.attendees):
-                # One lowercase word reads as a handle; people outside the team go by full name.
-                if _HANDLE.match(person) and person not in handles:
-                    yield _unknown_handle(kb, note.source, ("attendees", index), person, "attendee")
-            if note.meta.next is not None and note.meta.next < note.meta.date:
-                yield _at(
-                    note.source,
-                    ("next",),
-                    "warning",
-                    "next-before-date",
-                    f"the next meeting ({note.meta.next}) is before this one ({note.meta.date})",
-                )
+def primary_contacts(client: Client, refs: References) -> Iterator[Problem]:
+    primaries = [i for i, c in enumerate(client.record.contacts) if c.primary]
+    if len(primaries) > 1:
+        yield _at(
+            client.source,
+            ("contacts", primaries[1], "primary"),
+            "warning",
+            "several-primary-contacts",
+            f"{len(primaries)} contacts are marked primary; one is expected",
+            "keep primary: true on the person who speaks for the client",
+        )
+    elif not primaries and client.record.status in PRIMARY_CONTACT_STATUSES:
+        path: KeyPath = ("contacts",) if client.record.contacts else ()
+        yield _at(
+            client.source,
+            path,
+            "warning",
+            "no-primary-contact",
+            "no contact is marked primary: true",
+            "mark the person who speaks for the client",
+        )
+
+
+def escalation_dates(client: Client, refs: References) -> Iterator[Problem]:
+    for index, item in enumerate(client.record.escalations):
+        if item.closed is not None and item.closed < item.opened:
+            yield _at(
+                client.source,
+                ("escalations", index, "closed"),
+                "error",
+                "closed-before-opened",
+                f"the escalation is closed ({item.closed}) before it was opened ({item.opened})",
+            )
+
+
+def note_attendees_and_dates(client: Client, refs: References) -> Iterator[Problem]:
+    handles = set(refs.handles)
+    for note in client.notes:
+        for index, person in enumerate(note.meta.attendees):
+            # One lowercase word reads as a handle; people outside the team go by full name.
+            if _HANDLE.match(person) and person not in handles:
+                yield _unknown_handle(refs, note.source, ("attendees", index), person, "attendee")
+        if note.meta.next is not None and note.meta.next < note.meta.date:
+            yield _at(
+                note.source,
+                ("next",),
+                "warning",
+                "next-before-date",
+                f"the next meeting ({note.meta.next}) is before this one ({note.meta.date})",
+            )
 
 
 def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
-    handles = {m.handle for m in kb.settings.team}
+    refs = References(kb.settings, kb.client_ids)
     segments = list(kb.settings.segments)
     for playbook in kb.playbooks:
         meta = playbook.meta
-        if meta.owner is not None and meta.owner not in handles:
-            yield _unknown_handle(kb, playbook.source, ("owner",), meta.owner, "owner")
+        if meta.owner is not None and meta.owner not in refs.handles:
+            yield _unknown_handle(refs, playbook.source, ("owner",), meta.owner, "owner")
         for index, segment in enumerate(meta.applies_to.segments):
             if segment not in kb.settings.segments:
                 yield _at(
@@ -213,20 +219,25 @@ def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
             )
 
 
-Validation = Callable[[KnowledgeBase], Iterator[Problem]]
+ClientValidation = Callable[[Client, References], Iterator[Problem]]
+KbValidation = Callable[[KnowledgeBase], Iterator[Problem]]
 
-VALIDATIONS: tuple[Validation, ...] = (
-    unique_team_handles,
+CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     client_people_resolve,
-    client_segments_resolve,
+    client_segment_resolves,
     referrals_resolve,
     lifecycle_dates,
     primary_contacts,
     escalation_dates,
     note_attendees_and_dates,
-    playbook_references,
 )
+KB_VALIDATIONS: tuple[KbValidation, ...] = (unique_team_handles, playbook_references)
 
 
-def validate(kb: KnowledgeBase) -> list[Problem]:
-    return [problem for check in VALIDATIONS for problem in check(kb)]
+def validate_client(client: Client, refs: References) -> list[Problem]:
+    return [problem for check in CLIENT_VALIDATIONS for problem in check(client, refs)]
+
+
+def validate_knowledge_base(kb: KnowledgeBase) -> list[Problem]:
+    """The checks that need the whole knowledge base (client checks run in `validate_client`)."""
+    return [problem for check in KB_VALIDATIONS for problem in check(kb)]

@@ -21,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.problems import Problem, error
-from generator.sourcemap import KeyPath, Position, SourceMap
+from generator.sourcemap import KeyPath, SourceMap
 
 try:  # the C loader is 5-9x faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -48,6 +48,8 @@ _TYPE_WORDS = {
 class YamlDocument:
     data: Any
     source: SourceMap
+    has_custom_keys: bool = False
+    """True when some mapping has an `x-` key (lets validation skip stripping them)."""
 
 
 class _Abort(Exception):
@@ -62,20 +64,21 @@ class _Builder:
     def __init__(self, file: str, line_offset: int) -> None:
         self.file = file
         self.line_offset = line_offset
-        self.values: dict[KeyPath, Position] = {}
-        self.keys: dict[KeyPath, Position] = {}
+        self.values: dict[KeyPath, tuple[int, int]] = {}
+        self.keys: dict[KeyPath, tuple[int, int]] = {}
         self.raw: dict[KeyPath, str] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.has_custom_keys = False
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def position(self, node: Node) -> Position:
+    def position(self, node: Node) -> tuple[int, int]:
         mark = node.start_mark
-        return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+        return (mark.line + 1 + self.line_offset, mark.column + 1)
 
     def fail(self, node: Node, code: str, message: str, hint: str = "") -> _Abort:
-        pos = self.position(node)
-        return _Abort(error(self.file, pos.line, pos.column, code, message, hint))
+        line, column = self.position(node)
+        return _Abort(error(self.file, line, column, code, message, hint))
 
     def build(self, node: Node, path: KeyPath, depth: int) -> Any:
         self.nodes += 1
@@ -121,16 +124,17 @@ class _Builder:
             return node.value
         self.raw[path] = node.value
         try:
-            return self.scalars.construct_object(node, deep=True)
+            # Straight to PyYAML's constructor for the tag: construct_object's bookkeeping costs 2x.
+            return self.scalars.yaml_constructors[tag](self.scalars, node)
         except (ValueError, OverflowError) as exc:
             # PyYAML raises a bare ValueError for 2026-02-30: no line, so give it ours.
-            pos = self.position(node)
+            line, column = self.position(node)
             what = "date" if tag == f"{_TAG}timestamp" else "value"
             self.problems.append(
                 error(
                     self.file,
-                    pos.line,
-                    pos.column,
+                    line,
+                    column,
                     "invalid-date" if what == "date" else "invalid-value",
                     f"{node.value!r} is not a valid {what} ({exc})",
                     "write dates as YYYY-MM-DD with a day that exists in that month",
@@ -154,20 +158,22 @@ class _Builder:
             if key_node.tag not in _SCALAR_TAGS:
                 self.check_tag(key_node, f"{_TAG}str")
             key = str(key_node.value)
+            if key.startswith("x-"):
+                self.has_custom_keys = True
             key_pos = self.position(key_node)
             if key in result:
                 self.problems.append(
                     error(
                         self.file,
-                        key_pos.line,
-                        key_pos.column,
+                        key_pos[0],
+                        key_pos[1],
                         "duplicate-key",
                         f"duplicate key {key!r} (first on line {first_line[key]})",
                         "YAML would silently keep only the last one; remove or merge the two",
                     )
                 )
                 continue
-            first_line[key] = key_pos.line
+            first_line[key] = key_pos[0]
             self.keys[(*path, key)] = key_pos
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
@@ -216,7 +222,8 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[YamlDocument
         data = builder.build(node, (), 0)
     except _Abort as abort:
         return None, [*builder.problems, abort.problem]
-    return YamlDocument(data, SourceMap(file, builder.values, builder.keys, builder.raw)), builder.problems
+    source = SourceMap(file, builder.values, builder.keys, builder.raw)
+    return YamlDocument(data, source, builder.has_custom_keys), builder.problems
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset: int) -> Problem:

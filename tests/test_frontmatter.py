@@ -28,4 +28,4 @@ def test_unclosed_front_matter() -> None:
 
 def test_empty_front_matter() -> None:
     split = split_front_matter("---\n---\nbody\n")
-    assert split.front_matter == "\n" and split.body_line == 3
+    assert split.front_matter == "" and split.body_line == 3
