@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +15,15 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.dates import Duration
+from generator.due import due_entries
+from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
-from generator.pipeline import Loaded, load_knowledge_base
-from generator.problems import Severity, count, format_github, format_json, format_text
+from generator.pipeline import Computed, Loaded, compute, load_knowledge_base
+from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
+from generator.records import did_you_mean
 from generator.schema import json_schemas
+from generator.terminal import due_view, health_view, stats_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,21 @@ class Context:
 def _color() -> bool | None:
     # https://no-color.org: any non-empty NO_COLOR disables colour; otherwise click decides by TTY.
     return False if os.environ.get("NO_COLOR") else None
+
+
+def _paint(text: str, colour: str) -> str:
+    if colour == "bold":
+        return click.style(text, bold=True)
+    return click.style(text, fg=colour)
+
+
+def _echo(text: str) -> None:
+    """Print a terminal view: coloured on a terminal, plain when piped or with NO_COLOR."""
+    click.echo(text, color=_color())
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((80, 24)).columns, 120)
 
 
 def resolve_today(option: dt.date | None, pinned: dt.date | None, clock: dt.date) -> tuple[dt.date, str]:
@@ -148,3 +169,92 @@ def schema(ctx: Context, out: Path | None) -> None:
             click.echo(f"wrote {path}")
     except OSError as exc:
         raise click.ClickException(f"cannot write the schemas to {target}: {exc.strerror or exc}") from None
+
+
+class _DurationParam(click.ParamType):  # type: ignore[type-arg]
+    name = "DURATION"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        try:
+            return Duration.parse(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a duration: write e.g. 7d, 2w or 1m", param, ctx)
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts.",
+)
+
+
+def _computed(ctx: Context) -> Computed:
+    """Load, refuse on errors (a record with an error would silently be missing), compute."""
+    loaded = load_knowledge_base(ctx.root)
+    today = announce_today(loaded, ctx)
+    errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
+    if errors or loaded.kb is None:
+        click.echo(format_text(sorted_problems(errors)), err=True)
+        raise click.ClickException(
+            f"the knowledge base has {len(errors)} error{'s' * (len(errors) != 1)}; "
+            "fix them first (clientkb check lists them)"
+        )
+    return compute(loaded.kb, today)
+
+
+@main.command()
+@click.option("--owner", metavar="HANDLE", help="Only what this team member must act on.")
+@click.option("--within", type=_DurationParam(), help="Window ahead, e.g. 7d, 2w (default: kb.yaml due_soon).")
+@FORMAT_OPTION
+@click.pass_obj
+def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
+    """Check-ins, action items, renewals and milestones overdue or due soon."""
+    computed = _computed(ctx)
+    settings = computed.kb.settings
+    handles = frozenset(m.handle for m in settings.team)
+    if owner is not None and owner not in handles:
+        raise click.BadParameter(
+            f"{owner!r} is not a team handle{did_you_mean(owner, sorted(handles))}", param_hint="--owner"
+        )
+    window = within or settings.health.due_soon
+    entries = due_entries(computed.insights, handles, computed.today, window, owner)
+    if output_format == "json":
+        click.echo(due_json(entries))
+    else:
+        _echo(due_view(entries, computed.today, window.describe(), owner, _width(), _paint))
+
+
+@main.command()
+@click.argument("client", required=False)
+@FORMAT_OPTION
+@click.pass_obj
+def health(ctx: Context, client: str | None, output_format: str) -> None:
+    """Health (red, amber, green) and its reasons, for every client or one."""
+    computed = _computed(ctx)
+    insights = computed.insights
+    if client is not None:
+        ids = [i.id for i in insights]
+        insights = tuple(i for i in insights if i.id == client)
+        if not insights:
+            raise click.BadParameter(f"there is no client {client!r}{did_you_mean(client, ids)}", param_hint="CLIENT")
+    if output_format == "json":
+        click.echo(health_json(insights))
+    else:
+        _echo(health_view(insights, computed.today, _width(), _paint))
+
+
+@main.command()
+@FORMAT_OPTION
+@click.pass_obj
+def stats(ctx: Context, output_format: str) -> None:
+    """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
+    computed = _computed(ctx)
+    if output_format == "json":
+        click.echo(to_json(portfolio_record(computed.portfolio)))
+    else:
+        _echo(stats_view(computed.portfolio, len(computed.insights), _width(), _paint))

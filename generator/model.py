@@ -415,6 +415,23 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionItem:
+    """A task-list item of a meeting note: `- [ ] Send the proposal @dana due:2026-11-10`."""
+
+    client_id: str
+    file: str
+    line: int
+    text: str
+    """The item without its `@handle` and `due:` tokens."""
+    done: bool
+    assignee: str | None
+    """The team handle named with `@`, or None (then the client's owner has it)."""
+    for_client: bool
+    """True for `@client`: the client's side owes it."""
+    due: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     client_id: str
     file: str
@@ -424,6 +441,7 @@ class Note:
     body: str
     body_line: int
     source: SourceMap
+    actions: tuple[ActionItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

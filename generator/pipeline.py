@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.insights import ClientInsight, client_insights
 from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
+from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
 from generator.records import ClientLoad, load_client, load_playbook, parse_settings
@@ -134,3 +137,16 @@ def load_knowledge_base(root: Path, jobs: int | None = None, keep_records: bool 
         problems.extend(validate_knowledge_base(kb))
     note_count = sum(len(c.notes) for c in files.clients)
     return Loaded(kb, settings, sorted_problems(problems), len(files.clients), note_count, len(files.playbooks))
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    kb: KnowledgeBase
+    today: dt.date
+    insights: tuple[ClientInsight, ...]
+    portfolio: Portfolio
+
+
+def compute(kb: KnowledgeBase, today: dt.date) -> Computed:
+    insights = client_insights(kb, today)
+    return Computed(kb, today, insights, portfolio(insights, today))

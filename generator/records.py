@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar, cast
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from generator.actions import parse_action_items
 from generator.frontmatter import split_front_matter
 from generator.load import ClientFiles, SourceText, read_source
 from generator.model import (
@@ -108,7 +109,9 @@ def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Pr
                 "make the front matter date and the file name agree (rename the file with `git mv`)",
             )
         )
-    note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source)
+    actions, found = parse_action_items(client_id, source.file, body, body_line)
+    problems.extend(found)
+    note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source, actions)
     return note, problems
 
 

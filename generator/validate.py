@@ -182,6 +182,17 @@ def note_attendees_and_dates(client: Client, refs: References) -> Iterator[Probl
             # One lowercase word reads as a handle; people outside the team go by full name.
             if _HANDLE.match(person) and person not in handles:
                 yield _unknown_handle(refs, note.source, ("attendees", index), person, "attendee")
+        for item in note.actions:
+            if item.assignee is not None and item.assignee not in handles:
+                yield warning(
+                    note.file,
+                    item.line,
+                    0,
+                    "unknown-assignee",
+                    f"@{item.assignee} is not a team handle{did_you_mean(item.assignee, refs.handles)}; "
+                    "the item goes to the client's owner",
+                    "use a handle from kb.yaml, or @client for the client's side",
+                )
         if note.meta.next is not None and note.meta.next < note.meta.date:
             yield _at(
                 note.source,

@@ -1,0 +1,99 @@
+"""The due list (SPEC 6): check-ins, action items, renewals and milestones that are overdue or due
+within a window, each with the person who must act. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.checkins import is_within_ahead
+from generator.dates import Duration
+from generator.insights import ClientInsight, action_owner
+
+DueKind = Literal["checkin", "action", "renewal", "milestone"]
+DueState = Literal["overdue", "due"]
+
+
+@dataclass(frozen=True, slots=True)
+class DueEntry:
+    kind: DueKind
+    client: str
+    client_name: str
+    owner: str
+    date: dt.date
+    state: DueState
+    text: str
+    file: str
+    line: int
+
+
+def _state(date: dt.date, today: dt.date, within: Duration) -> DueState | None:
+    if date < today:
+        return "overdue"
+    return "due" if is_within_ahead(date, today, within) else None
+
+
+def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, within: Duration) -> list[DueEntry]:
+    client = insight.client
+    record = client.record
+    if record.status == "former":
+        return []
+    entries: list[DueEntry] = []
+
+    def add(kind: DueKind, owner: str, date: dt.date, text: str, file: str, line: int) -> None:
+        state = _state(date, today, within)
+        if state is not None:
+            entries.append(DueEntry(kind, client.id, record.name, owner, date, state, text, file, line))
+
+    checkin = insight.checkin
+    if checkin.state is not None:
+        last = checkin.last_contact
+        if last is not None:
+            text = f"check-in (last contact {last.meta.date})"
+            add("checkin", record.owner, checkin.next_due, text, last.file, last.source.line("date"))
+        else:
+            add(
+                "checkin",
+                record.owner,
+                checkin.next_due,
+                "check-in (no meeting held yet)",
+                client.file,
+                client.source.line("since"),
+            )
+    for item in insight.actions:
+        if item.done or item.due is None:
+            continue
+        text = f"{item.text} (client's side)" if item.for_client else item.text
+        add("action", action_owner(item, client, handles), item.due, text, item.file, item.line)
+    renewal = record.contract.renewal
+    if renewal is not None:
+        add(
+            "renewal", record.owner, renewal, "contract renewal", client.file, client.source.line("contract", "renewal")
+        )
+    for index, milestone in enumerate(record.milestones):
+        if milestone.done is None:
+            add(
+                "milestone",
+                record.owner,
+                milestone.due,
+                milestone.name,
+                client.file,
+                client.source.line("milestones", index, "due"),
+            )
+    return entries
+
+
+def due_entries(
+    insights: Sequence[ClientInsight],
+    handles: frozenset[str],
+    today: dt.date,
+    within: Duration,
+    owner: str | None = None,
+) -> list[DueEntry]:
+    """Overdue first (oldest first), then due, by date; optionally only one person's entries."""
+    entries = [e for i in insights for e in client_due(i, handles, today, within)]
+    if owner is not None:
+        entries = [e for e in entries if e.owner == owner]
+    return sorted(entries, key=lambda e: (e.date, e.client, e.kind, e.file, e.line))

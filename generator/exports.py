@@ -1,0 +1,77 @@
+"""Plain-data (JSON-ready) views of the computed model, shared by `--format json` and the site's
+exports, so that scripts and the site read the same shapes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from generator.due import DueEntry
+from generator.insights import ClientInsight
+from generator.metrics import Portfolio
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, dates and tuples as JSON-ready dicts, strings and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def health_record(insight: ClientInsight) -> dict[str, Any]:
+    return {
+        "client": insight.id,
+        "name": insight.client.record.name,
+        "health": insight.health,
+        "flags": [
+            {"code": f.code, "severity": f.severity, "reason": f.reason, "file": f.file, "line": f.line}
+            for f in insight.flags
+        ],
+        "checkin": {
+            "last": plain(insight.checkin.last_date),
+            "next": insight.checkin.next_due.isoformat(),
+            "state": insight.checkin.state,
+        },
+    }
+
+
+def due_record(entry: DueEntry) -> dict[str, Any]:
+    return {
+        "kind": entry.kind,
+        "client": entry.client,
+        "owner": entry.owner,
+        "date": entry.date.isoformat(),
+        "state": entry.state,
+        "text": entry.text,
+        "file": entry.file,
+        "line": entry.line,
+    }
+
+
+def portfolio_record(portfolio: Portfolio) -> dict[str, Any]:
+    record: dict[str, Any] = plain(portfolio)
+    record["nps"]["responses"] = portfolio.nps.responses
+    for quarter, computed in zip(record["nps_trend"], portfolio.nps_trend, strict=True):
+        quarter["nps"]["responses"] = computed.nps.responses
+    return record
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def health_json(insights: Sequence[ClientInsight]) -> str:
+    return to_json([health_record(i) for i in insights])
+
+
+def due_json(entries: Sequence[DueEntry]) -> str:
+    return to_json([due_record(e) for e in entries])

@@ -1,0 +1,118 @@
+"""The computed model of each client: check-in, health flags, feedback history, action items and
+upcoming dates. Pure: a function of the knowledge base and an explicit `today`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.checkins import CheckIn, checkin
+from generator.feedback import Answer, answered_by, csat_history, nps_history
+from generator.health import Facts, Health, HealthFlag, assess
+from generator.model import ActionItem, Client, KnowledgeBase, Settings
+
+EventKind = Literal["renewal", "milestone", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated thing coming up: a contract renewal, an open milestone, a key date or anniversary."""
+
+    kind: EventKind
+    date: dt.date
+    client_id: str
+    label: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInsight:
+    client: Client
+    checkin: CheckIn
+    flags: tuple[HealthFlag, ...]
+    health: Health | None
+    """None for former clients."""
+    nps: tuple[Answer, ...]
+    """Answers dated on or before today, oldest first (record and notes together)."""
+    csat: tuple[Answer, ...]
+    actions: tuple[ActionItem, ...]
+    """Every action item of every note, held or not, past or future, in note order."""
+    events: tuple[Event, ...]
+    """Renewal, open milestones and key dates on or after today (milestones also when overdue)."""
+
+    @property
+    def id(self) -> str:
+        return self.client.id
+
+
+def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
+    """The next yearly return of `date` on or after today (29 February falls on the 28th)."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date.replace(year=year)
+        except ValueError:
+            candidate = dt.date(year, 2, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable: next year's date is always after today")
+
+
+def upcoming_events(client: Client, today: dt.date) -> tuple[Event, ...]:
+    record = client.record
+    events: list[Event] = []
+    if record.contract.renewal is not None and record.contract.renewal >= today:
+        events.append(
+            Event(
+                "renewal",
+                record.contract.renewal,
+                client.id,
+                "contract renewal",
+                client.file,
+                client.source.line("contract", "renewal"),
+            )
+        )
+    for index, milestone in enumerate(record.milestones):
+        if milestone.done is None:
+            events.append(
+                Event(
+                    "milestone",
+                    milestone.due,
+                    client.id,
+                    milestone.name,
+                    client.file,
+                    client.source.line("milestones", index, "due"),
+                )
+            )
+    for index, key_date in enumerate(record.dates):
+        when = next_occurrence(key_date.date, today) if key_date.yearly else key_date.date
+        if when >= today:
+            label = key_date.label
+            if key_date.yearly and when.year > key_date.date.year:
+                label = f"{label} ({when.year - key_date.date.year} years)"
+            events.append(
+                Event("date", when, client.id, label, client.file, client.source.line("dates", index, "date"))
+            )
+    return tuple(sorted(events, key=lambda e: (e.date, e.kind, e.label)))
+
+
+def client_insight(client: Client, settings: Settings, today: dt.date) -> ClientInsight:
+    state = checkin(client, settings, today)
+    nps = answered_by(nps_history(client), today)
+    csat = answered_by(csat_history(client), today)
+    actions = tuple(item for note in client.notes for item in note.actions)
+    flags, health = assess(Facts(client, settings, today, state, nps, csat, actions))
+    return ClientInsight(client, state, flags, health, nps, csat, actions, upcoming_events(client, today))
+
+
+def client_insights(kb: KnowledgeBase, today: dt.date) -> tuple[ClientInsight, ...]:
+    return tuple(client_insight(client, kb.settings, today) for client in kb.clients)
+
+
+def action_owner(item: ActionItem, client: Client, handles: frozenset[str]) -> str:
+    """Who must act: the named team member, else the client's owner (who also chases @client items)."""
+    if item.assignee is not None and item.assignee in handles:
+        return item.assignee
+    return client.record.owner
