@@ -15,6 +15,7 @@ from generator.problems import Problem, error
 _TASK = re.compile(r"^\s{0,3}(?:[-*+]|[0-9]{1,9}[.)])\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
 _FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 _HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DUE = re.compile(r"(?<!\S)due:(?P<date>\S+)")
 CLIENT_HANDLE = "client"
 
@@ -45,9 +46,9 @@ def parse_action_items(
         due_match = _DUE.search(text)
         if due_match:
             try:
+                if not _ISO_DATE.match(due_match["date"]):
+                    raise ValueError("not YYYY-MM-DD")
                 due = dt.date.fromisoformat(due_match["date"])
-                if len(due_match["date"]) != 10:
-                    raise ValueError
             except ValueError:
                 problems.append(
                     error(

@@ -17,15 +17,14 @@ UNTRACKED_STATUSES = frozenset({"prospect", "paused", "former"})
 @dataclass(frozen=True, slots=True)
 class CheckIn:
     cadence: Duration
-    last_contact: Note | None
-    """The latest held meeting dated on or before today."""
+    last_contact: dt.date | None
+    """The date of the latest held meeting dated on or before today."""
     next_due: dt.date
     state: CheckinState | None
     """None for prospect, paused and former clients."""
-
-    @property
-    def last_date(self) -> dt.date | None:
-        return self.last_contact.meta.date if self.last_contact else None
+    file: str
+    """Where `next_due` comes from: the last contact's note, else client.yaml (`since`)."""
+    line: int
 
 
 def cadence(client: Client, settings: Settings) -> Duration:
@@ -60,10 +59,13 @@ def checkin(client: Client, settings: Settings, today: dt.date) -> CheckIn:
     last = last_held(client, today)
     if last is None:
         next_due = every.after(client.record.since)
+        file, line = client.file, client.source.line("since")
     elif last.meta.next is not None:
         next_due = last.meta.next
+        file, line = last.file, last.source.line("next")
     else:
         next_due = every.after(last.meta.date)
+        file, line = last.file, last.source.line("date")
     state: CheckinState | None
     if client.record.status in UNTRACKED_STATUSES:
         state = None
@@ -73,4 +75,4 @@ def checkin(client: Client, settings: Settings, today: dt.date) -> CheckIn:
         state = "due"
     else:
         state = "ok"
-    return CheckIn(every, last, next_due, state)
+    return CheckIn(every, last.meta.date if last else None, next_due, state, file, line)

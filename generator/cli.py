@@ -19,7 +19,7 @@ from generator.dates import Duration
 from generator.due import due_entries
 from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
-from generator.pipeline import Computed, Loaded, compute, load_knowledge_base
+from generator.pipeline import Computed, SettingsLoad, computed_from, load_knowledge_base, read_settings
 from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
 from generator.records import did_you_mean
 from generator.schema import json_schemas
@@ -61,8 +61,8 @@ def resolve_today(option: dt.date | None, pinned: dt.date | None, clock: dt.date
     return clock, "clock"
 
 
-def announce_today(loaded: Loaded, ctx: Context) -> dt.date:
-    pinned = loaded.settings.today if loaded.settings else None
+def announce_today(settings: SettingsLoad, ctx: Context) -> dt.date:
+    pinned = settings.settings.today if settings.settings else None
     today, origin = resolve_today(ctx.today_option, pinned, dt.date.today())
     if origin == "kb.yaml":
         click.echo(f"note: today is pinned to {today} by kb.yaml (override with --today)", err=True)
@@ -112,8 +112,9 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None) -> 
 @click.pass_obj
 def check(ctx: Context, output_format: str, strict: bool) -> None:
     """Validate every record and report every problem at once."""
-    loaded = load_knowledge_base(ctx.root, keep_records=False)
-    announce_today(loaded, ctx)
+    settings = read_settings(ctx.root)
+    announce_today(settings, ctx)
+    loaded = load_knowledge_base(ctx.root, keep_records=False, settings=settings)
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)
@@ -195,8 +196,9 @@ FORMAT_OPTION = click.option(
 
 def _computed(ctx: Context) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
-    loaded = load_knowledge_base(ctx.root)
-    today = announce_today(loaded, ctx)
+    settings = read_settings(ctx.root)
+    today = announce_today(settings, ctx)
+    loaded = load_knowledge_base(ctx.root, keep_records=False, today=today, settings=settings)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if errors or loaded.kb is None:
         click.echo(format_text(sorted_problems(errors)), err=True)
@@ -204,7 +206,7 @@ def _computed(ctx: Context) -> Computed:
             f"the knowledge base has {len(errors)} error{'s' * (len(errors) != 1)}; "
             "fix them first (clientkb check lists them)"
         )
-    return compute(loaded.kb, today)
+    return computed_from(loaded, today)
 
 
 @main.command()

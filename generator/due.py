@@ -36,8 +36,8 @@ def _state(date: dt.date, today: dt.date, within: Duration) -> DueState | None:
 
 
 def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, within: Duration) -> list[DueEntry]:
-    client = insight.client
-    record = client.record
+    record = insight.record
+    source = insight.source
     if record.status == "former":
         return []
     entries: list[DueEntry] = []
@@ -45,32 +45,21 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
     def add(kind: DueKind, owner: str, date: dt.date, text: str, file: str, line: int) -> None:
         state = _state(date, today, within)
         if state is not None:
-            entries.append(DueEntry(kind, client.id, record.name, owner, date, state, text, file, line))
+            entries.append(DueEntry(kind, insight.id, record.name, owner, date, state, text, file, line))
 
     checkin = insight.checkin
     if checkin.state is not None:
-        last = checkin.last_contact
-        if last is not None:
-            text = f"check-in (last contact {last.meta.date})"
-            add("checkin", record.owner, checkin.next_due, text, last.file, last.source.line("date"))
-        else:
-            add(
-                "checkin",
-                record.owner,
-                checkin.next_due,
-                "check-in (no meeting held yet)",
-                client.file,
-                client.source.line("since"),
-            )
-    for item in insight.actions:
-        if item.done or item.due is None:
+        last = f"last contact {checkin.last_contact}" if checkin.last_contact else "no meeting held yet"
+        add("checkin", record.owner, checkin.next_due, f"check-in ({last})", checkin.file, checkin.line)
+    for item in insight.open_actions:
+        if item.due is None:
             continue
         text = f"{item.text} (client's side)" if item.for_client else item.text
-        add("action", action_owner(item, client, handles), item.due, text, item.file, item.line)
+        add("action", action_owner(item, record.owner, handles), item.due, text, item.file, item.line)
     renewal = record.contract.renewal
     if renewal is not None:
         add(
-            "renewal", record.owner, renewal, "contract renewal", client.file, client.source.line("contract", "renewal")
+            "renewal", record.owner, renewal, "contract renewal", insight.file, source.line("contract", "renewal")
         )
     for index, milestone in enumerate(record.milestones):
         if milestone.done is None:
@@ -79,8 +68,8 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
                 record.owner,
                 milestone.due,
                 milestone.name,
-                client.file,
-                client.source.line("milestones", index, "due"),
+                insight.file,
+                source.line("milestones", index, "due"),
             )
     return entries
 

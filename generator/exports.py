@@ -30,14 +30,14 @@ def plain(value: Any) -> Any:
 def health_record(insight: ClientInsight) -> dict[str, Any]:
     return {
         "client": insight.id,
-        "name": insight.client.record.name,
+        "name": insight.record.name,
         "health": insight.health,
         "flags": [
             {"code": f.code, "severity": f.severity, "reason": f.reason, "file": f.file, "line": f.line}
             for f in insight.flags
         ],
         "checkin": {
-            "last": plain(insight.checkin.last_date),
+            "last": plain(insight.checkin.last_contact),
             "next": insight.checkin.next_due.isoformat(),
             "state": insight.checkin.state,
         },

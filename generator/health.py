@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.checkins import UNTRACKED_STATUSES, CheckIn, past_notes
+from generator.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.dates import add_months
 from generator.feedback import Answer
 from generator.model import ActionItem, Client, Settings
@@ -63,20 +63,14 @@ def checkin_overdue(facts: Facts) -> HealthFlag | None:
     checkin = facts.checkin
     if checkin.state != "overdue":
         return None
-    last = checkin.last_contact
     days = (facts.today - checkin.next_due).days
-    if last is None:
-        file, line = _since_line(facts)
-        contact = "no meeting held yet"
-    else:
-        file, line = last.file, last.source.line("next" if last.meta.next else "date")
-        contact = f"last contact {last.meta.date}"
+    contact = f"last contact {checkin.last_contact}" if checkin.last_contact else "no meeting held yet"
     reason = f"check-in was due {checkin.next_due}, {_plural(days, 'day')} ago ({contact})"
-    return HealthFlag("checkin-overdue", "warn", reason, file, line)
+    return HealthFlag("checkin-overdue", "warn", reason, checkin.file, checkin.line)
 
 
 def gone_quiet(facts: Facts) -> HealthFlag | None:
-    last = facts.checkin.last_contact
+    last = last_held(facts.client, facts.today)
     start = last.meta.date if last else facts.client.record.since
     cadence_days = facts.checkin.cadence.days_from(start)
     limit = facts.settings.health.quiet_after * cadence_days

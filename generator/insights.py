@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.checkins import CheckIn, checkin
+from generator.checkins import CheckIn, checkin, past_notes
 from generator.feedback import Answer, answered_by, csat_history, nps_history
 from generator.health import Facts, Health, HealthFlag, assess
-from generator.model import ActionItem, Client, KnowledgeBase, Settings
+from generator.model import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
+from generator.sourcemap import SourceMap
 
 EventKind = Literal["renewal", "milestone", "date"]
 
@@ -29,8 +30,27 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Meetings:
+    held: int
+    """Meetings held, dated on or before today."""
+    missed: int
+    """Meetings not held (cancelled, no-show), dated on or before today."""
+    planned: int
+    """Notes dated after today."""
+
+
+@dataclass(frozen=True, slots=True)
 class ClientInsight:
-    client: Client
+    """The computed model of one client. It holds the record, not the notes: it is what worker
+    processes send to the main process, which needs no Markdown."""
+
+    id: str
+    file: str
+    """The client's client.yaml."""
+    record: ClientRecord
+    source: SourceMap
+    """Positions in client.yaml."""
+    meetings: Meetings
     checkin: CheckIn
     flags: tuple[HealthFlag, ...]
     health: Health | None
@@ -38,14 +58,12 @@ class ClientInsight:
     nps: tuple[Answer, ...]
     """Answers dated on or before today, oldest first (record and notes together)."""
     csat: tuple[Answer, ...]
-    actions: tuple[ActionItem, ...]
-    """Every action item of every note, held or not, past or future, in note order."""
+    open_actions: tuple[ActionItem, ...]
+    """Open action items of every note, held or not, past or future, in note order."""
+    actions_total: int
+    """Action items of every note, open and done."""
     events: tuple[Event, ...]
     """Renewal, open milestones and key dates on or after today (milestones also when overdue)."""
-
-    @property
-    def id(self) -> str:
-        return self.client.id
 
 
 def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
@@ -104,15 +122,34 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
     csat = answered_by(csat_history(client), today)
     actions = tuple(item for note in client.notes for item in note.actions)
     flags, health = assess(Facts(client, settings, today, state, nps, csat, actions))
-    return ClientInsight(client, state, flags, health, nps, csat, actions, upcoming_events(client, today))
+    past = past_notes(client, today)
+    held = sum(1 for note in past if note.meta.held)
+    meetings = Meetings(held, len(past) - held, len(client.notes) - len(past))
+    events = upcoming_events(client, today)
+    open_actions = tuple(item for item in actions if not item.done)
+    return ClientInsight(
+        client.id,
+        client.file,
+        client.record,
+        client.source,
+        meetings,
+        state,
+        flags,
+        health,
+        nps,
+        csat,
+        open_actions,
+        len(actions),
+        events,
+    )
 
 
 def client_insights(kb: KnowledgeBase, today: dt.date) -> tuple[ClientInsight, ...]:
     return tuple(client_insight(client, kb.settings, today) for client in kb.clients)
 
 
-def action_owner(item: ActionItem, client: Client, handles: frozenset[str]) -> str:
-    """Who must act: the named team member, else the client's owner (who also chases @client items)."""
+def action_owner(item: ActionItem, owner: str, handles: frozenset[str]) -> str:
+    """Who must act: the named team member, else the client's `owner` (who also chases @client items)."""
     if item.assignee is not None and item.assignee in handles:
         return item.assignee
-    return client.record.owner
+    return owner

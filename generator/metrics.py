@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from generator.dates import Duration, add_months
 from generator.feedback import Answer
 from generator.insights import ClientInsight, Event
-from generator.model import STATUSES, Client
+from generator.model import STATUSES, ClientRecord
 
 YEAR = Duration(12, "m")
 UPCOMING_WINDOW = Duration(90, "d")
@@ -157,9 +157,8 @@ def nps_trend(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Quarte
     return tuple(trend)
 
 
-def is_client_on(client: Client, date: dt.date) -> bool:
+def is_client_on(record: ClientRecord, date: dt.date) -> bool:
     """We worked for the client on `date`: signed (not a prospect), started, not yet ended."""
-    record = client.record
     if record.status == "prospect" or record.since > date:
         return False
     if record.status == "former":
@@ -169,8 +168,8 @@ def is_client_on(client: Client, date: dt.date) -> bool:
 
 def retention(insights: Sequence[ClientInsight], today: dt.date) -> Retention:
     start = YEAR.before(today)
-    at_start = [i.client for i in insights if is_client_on(i.client, start)]
-    lost = tuple(c.id for c in at_start if not is_client_on(c, today))
+    at_start = [i for i in insights if is_client_on(i.record, start)]
+    lost = tuple(i.id for i in at_start if not is_client_on(i.record, today))
     retained = len(at_start) - len(lost)
     return Retention(start, today, len(at_start), retained, lost, _percent(retained, len(at_start)))
 
@@ -182,14 +181,15 @@ def compliance(insights: Sequence[ClientInsight]) -> Compliance:
 
 
 def action_stats(insights: Sequence[ClientInsight], today: dt.date) -> ActionStats:
-    items = [a for i in insights for a in i.actions]
-    done = sum(1 for a in items if a.done)
-    overdue = sum(1 for a in items if not a.done and a.due is not None and a.due < today)
-    return ActionStats(len(items), done, len(items) - done, overdue, _percent(done, len(items)))
+    total = sum(i.actions_total for i in insights)
+    open_items = [a for i in insights for a in i.open_actions]
+    overdue = sum(1 for a in open_items if a.due is not None and a.due < today)
+    done = total - len(open_items)
+    return ActionStats(total, done, len(open_items), overdue, _percent(done, total))
 
 
-def annual_value(client: Client) -> float | None:
-    contract = client.record.contract
+def annual_value(record: ClientRecord) -> float | None:
+    contract = record.contract
     if contract.value is None:
         return None
     return contract.value * 12 if contract.period == "month" else contract.value
@@ -198,8 +198,8 @@ def annual_value(client: Client) -> float | None:
 def revenue_by_segment(insights: Sequence[ClientInsight]) -> tuple[Revenue, ...]:
     totals: dict[tuple[str, str], list[float]] = {}
     for insight in insights:
-        record = insight.client.record
-        value = annual_value(insight.client)
+        record = insight.record
+        value = annual_value(record)
         if record.status not in CURRENT_STATUSES or value is None:
             continue
         entry = totals.setdefault((record.segment, record.contract.currency or ""), [0.0, 0.0, 0])
@@ -218,11 +218,11 @@ def effort(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Effort, .
     assert f"{last.year:04d}-{last.month:02d}" in months
     result = []
     for insight in insights:
-        record = insight.client.record
+        record = insight.record
         hours = sum(h.spent for h in record.hours if h.month in months)
         if not hours and record.contract.value is None:
             continue
-        value = annual_value(insight.client)
+        value = annual_value(record)
         per_hour = round(value / hours, 2) if value is not None and hours else None
         result.append(Effort(insight.id, hours, value, record.contract.currency, per_hour))
     return tuple(result)
@@ -236,20 +236,20 @@ def _count(values: Iterable[str], order: Sequence[str] = ()) -> dict[str, int]:
 
 def upcoming(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Event, ...]:
     end = UPCOMING_WINDOW.after(today)
-    events = [e for i in insights if i.client.record.status != "former" for e in i.events if e.date <= end]
+    events = [e for i in insights if i.record.status != "former" for e in i.events if e.date <= end]
     return tuple(sorted(events, key=lambda e: (e.date, e.client_id, e.kind, e.label)))
 
 
 def portfolio(insights: Sequence[ClientInsight], today: dt.date) -> Portfolio:
-    current = [i for i in insights if i.client.record.status != "former"]
+    current = [i for i in insights if i.record.status != "former"]
     return Portfolio(
         today=today,
         nps=portfolio_nps(insights, YEAR.before(today), today),
         nps_trend=nps_trend(insights, today),
         retention=retention(insights, today),
-        by_status=_count((i.client.record.status for i in insights), STATUSES),
-        by_segment=_count(i.client.record.segment for i in current),
-        by_owner=_count(i.client.record.owner for i in current),
+        by_status=_count((i.record.status for i in insights), STATUSES),
+        by_segment=_count(i.record.segment for i in current),
+        by_owner=_count(i.record.owner for i in current),
         by_health=_count((i.health or "former" for i in insights), ("red", "amber", "green", "former")),
         checkins=compliance(insights),
         actions=action_stats(insights, today),

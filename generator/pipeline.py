@@ -1,27 +1,43 @@
-"""The only module that chains the stages: load -> parse records -> validate (-> compute -> render)."""
+"""The only module that chains the stages: load -> parse records -> validate -> compute (-> render).
+
+A client folder is the unit of parallel work: worker processes read, parse, validate and compute
+one client at a time and send back only what the main process needs (problems; records without
+their Markdown; computed insights). The main process reads kb.yaml first, because every worker
+needs the settings, and runs the few checks that need the whole knowledge base.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.insights import ClientInsight, client_insights
+from generator.insights import ClientInsight, client_insight, client_insights
 from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
-from generator.records import ClientLoad, load_client, load_playbook, parse_settings
+from generator.records import load_client, load_playbook, parse_settings
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
 
 PARALLEL_FROM = 200
 """Client folders below which one process is faster than starting a pool."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsLoad:
+    settings: Settings | None
+    """None when kb.yaml is missing or invalid."""
+    source: SourceMap
+    problems: list[Problem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +50,8 @@ class Loaded:
     clients: int
     notes: int
     playbooks: int
+    insights: tuple[ClientInsight, ...] = ()
+    """Computed in the workers when `load_knowledge_base` was given `today`, in client order."""
 
 
 def default_jobs() -> int:
@@ -43,30 +61,79 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def read_settings(root: Path) -> SettingsLoad:
+    if not (root / KB_FILE).is_file():
+        problem = error(
+            KB_FILE,
+            0,
+            0,
+            "missing-settings",
+            f"no {KB_FILE} in {root}",
+            "run clientkb in the knowledge base's folder, or pass --root DIR",
+        )
+        return SettingsLoad(None, SourceMap(KB_FILE), [problem])
+    text, problems = read_source(root, KB_FILE, Limits().max_file_size)
+    if text is None:
+        return SettingsLoad(None, SourceMap(KB_FILE), problems)
+    parsed = parse_settings(text)
+    return SettingsLoad(parsed.value, parsed.source, problems + parsed.problems)
+
+
 @dataclass(frozen=True, slots=True)
 class _ClientJob:
-    """What every worker needs to load and check one client folder."""
+    """What every worker needs to load, check and compute one client folder."""
 
     root: Path
     max_bytes: int
     refs: References | None
     """None when kb.yaml is unusable: references cannot be checked then."""
     keep_records: bool
-    """False for `check`: send back problems only, which saves pickling every record."""
+    """False unless the caller needs the records (with their Markdown) in this process."""
+    today: dt.date | None
+    """Compute each client's insight for this date (needs valid settings)."""
 
 
-def _load_and_validate(job: _ClientJob, files: ClientFiles) -> ClientLoad:
+@dataclass(frozen=True, slots=True)
+class _ClientResult:
+    client: Client | None
+    insight: ClientInsight | None
+    problems: list[Problem]
+
+
+def _process_client(job: _ClientJob, files: ClientFiles) -> _ClientResult:
     load = load_client(job.root, files, job.max_bytes)
-    if load.client is None:
-        return load
+    client = load.client
     problems = load.problems
+    if client is None:
+        return _ClientResult(None, None, problems)
+    insight = None
     if job.refs is not None:
-        problems = problems + validate_client(load.client, job.refs)
-    return ClientLoad(load.client if job.keep_records else None, problems)
+        problems = problems + validate_client(client, job.refs)
+        # Insights need resolved references (segment, owner): only for a client without errors.
+        if job.today is not None and not any(p.severity == "error" for p in problems):
+            insight = client_insight(client, job.refs.settings, job.today)
+    return _ClientResult(client if job.keep_records else None, insight, problems)
 
 
-def _load_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientLoad]:
-    return [_load_and_validate(job, files) for files in chunk]
+def _process_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[_ClientResult]:
+    return [_process_client(job, files) for files in chunk]
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records pile up.
+
+    Loading makes millions of small acyclic objects; each of them counts towards the collector's
+    thresholds, so it would rescan everything loaded so far again and again (about 15% of a load).
+    Reference counting still frees memory as usual; forked workers inherit the pause.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _chunks(items: Sequence[ClientFiles], size: int) -> Iterator[Sequence[ClientFiles]]:
@@ -74,56 +141,48 @@ def _chunks(items: Sequence[ClientFiles], size: int) -> Iterator[Sequence[Client
         yield items[start : start + size]
 
 
-def _load_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterable[ClientLoad]:
+def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> list[_ClientResult]:
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
-        return _load_chunk(job, folders)
+        return _process_chunk(job, folders)
     size = max(1, len(folders) // (jobs * 8))
     # fork: workers inherit the imported modules, so a pool starts in milliseconds.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        loads = pool.map(partial(_load_chunk, job), _chunks(folders, size))
-        return [load for chunk in loads for load in chunk]
+        results = pool.map(partial(_process_chunk, job), _chunks(folders, size))
+        return [result for chunk in results for result in chunk]
 
 
-def load_knowledge_base(root: Path, jobs: int | None = None, keep_records: bool = True) -> Loaded:
-    """Read, parse and validate everything under `root`.
+def load_knowledge_base(
+    root: Path,
+    jobs: int | None = None,
+    keep_records: bool = True,
+    today: dt.date | None = None,
+    settings: SettingsLoad | None = None,
+) -> Loaded:
+    """Read, parse and validate everything under `root`; with `today`, compute insights too.
 
-    With `keep_records=False` (for `check`) only problems and counts come back, and `kb` holds no
-    clients: the records stay in the worker processes that checked them.
+    `keep_records=False` sends back problems, counts and insights only (`kb` then holds no clients):
+    what `check`, `due`, `health` and `stats` need, without moving every record between processes.
     """
-    problems: list[Problem] = []
-    settings: Settings | None = None
-    settings_source = SourceMap(KB_FILE)
-    if not (root / KB_FILE).is_file():
-        problems.append(
-            error(
-                KB_FILE,
-                0,
-                0,
-                "missing-settings",
-                f"no {KB_FILE} in {root}",
-                "run clientkb in the knowledge base's folder, or pass --root DIR",
-            )
-        )
-    else:
-        text, found = read_source(root, KB_FILE, Limits().max_file_size)
-        problems.extend(found)
-        if text is not None:
-            parsed = parse_settings(text)
-            problems.extend(parsed.problems)
-            settings, settings_source = parsed.value, parsed.source
-    max_bytes = settings.limits.max_file_size if settings else Limits().max_file_size
+    settings = settings or read_settings(root)
+    problems = list(settings.problems)
+    max_bytes = settings.settings.limits.max_file_size if settings.settings else Limits().max_file_size
 
     files = walk_repository(root)
     problems.extend(files.problems)
     client_ids = frozenset(c.id for c in files.clients)
-    refs = References(settings, client_ids) if settings is not None else None
-    job = _ClientJob(root, max_bytes, refs, keep_records)
+    refs = References(settings.settings, client_ids) if settings.settings is not None else None
+    job = _ClientJob(root, max_bytes, refs, keep_records, today)
     clients: list[Client] = []
-    for load in _load_clients(job, files.clients, default_jobs() if jobs is None else jobs):
-        problems.extend(load.problems)
-        if load.client is not None:
-            clients.append(load.client)
+    insights: list[ClientInsight] = []
+    with _no_cyclic_gc():
+        results = _process_clients(job, files.clients, default_jobs() if jobs is None else jobs)
+    for result in results:
+        problems.extend(result.problems)
+        if result.client is not None:
+            clients.append(result.client)
+        if result.insight is not None:
+            insights.append(result.insight)
     playbooks: list[Playbook] = []
     for rel in files.playbooks:
         playbook, found = load_playbook(root, rel, max_bytes)
@@ -132,11 +191,19 @@ def load_knowledge_base(root: Path, jobs: int | None = None, keep_records: bool 
             playbooks.append(playbook)
 
     kb = None
-    if settings is not None:
-        kb = KnowledgeBase(settings, settings_source, tuple(clients), tuple(playbooks), client_ids)
+    if settings.settings is not None:
+        kb = KnowledgeBase(settings.settings, settings.source, tuple(clients), tuple(playbooks), client_ids)
         problems.extend(validate_knowledge_base(kb))
     note_count = sum(len(c.notes) for c in files.clients)
-    return Loaded(kb, settings, sorted_problems(problems), len(files.clients), note_count, len(files.playbooks))
+    return Loaded(
+        kb,
+        settings.settings,
+        sorted_problems(problems),
+        len(files.clients),
+        note_count,
+        len(files.playbooks),
+        tuple(insights),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,5 +215,12 @@ class Computed:
 
 
 def compute(kb: KnowledgeBase, today: dt.date) -> Computed:
+    """Compute every client's insight and the portfolio in this process."""
     insights = client_insights(kb, today)
     return Computed(kb, today, insights, portfolio(insights, today))
+
+
+def computed_from(loaded: Loaded, today: dt.date) -> Computed:
+    """The computed model from insights the workers made (the knowledge base must have no errors)."""
+    assert loaded.kb is not None
+    return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 KeyPath = tuple[str | int, ...]
 """A path into a document, e.g. `("contacts", 0, "email")`."""
@@ -17,21 +17,77 @@ class Position(NamedTuple):
     """1-based column."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceMap:
-    """Positions of every value and key of one YAML document, so any field can be traced to its line."""
+_Tables = tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]], dict[KeyPath, str]]
 
-    file: str
-    # Plain (line, column) tuples: there is one per YAML value, and they pickle fast between processes.
-    values: Mapping[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    keys: Mapping[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    raw: Mapping[KeyPath, str] = field(default_factory=dict)
-    """The source text of scalars that YAML did not read as text (to quote them back to the user)."""
+
+class SourceMap:
+    """Positions of every value and key of one YAML document, so any field can be traced to its line.
+
+    Immutable. Positions are plain `(line, column)` tuples: there is one per YAML value. Between
+    processes a map travels packed (`marshal`) and is unpacked only when first read, because the
+    main process of a parallel run reads few of the maps its workers send.
+    """
+
+    __slots__ = ("_packed", "_tables", "file")
+
+    def __init__(
+        self,
+        file: str,
+        values: Mapping[KeyPath, tuple[int, int]] | None = None,
+        keys: Mapping[KeyPath, tuple[int, int]] | None = None,
+        raw: Mapping[KeyPath, str] | None = None,
+    ) -> None:
+        self.file = file
+        self._tables: _Tables | None = (dict(values or {}), dict(keys or {}), dict(raw or {}))
+        self._packed: bytes | None = None
+
+    @classmethod
+    def _unpickle(cls, file: str, packed: bytes) -> SourceMap:
+        source = cls.__new__(cls)
+        source.file = file
+        source._tables = None
+        source._packed = packed
+        return source
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = self._packed if self._packed is not None else marshal.dumps(self._tables)
+        return (SourceMap._unpickle, (self.file, packed))
+
+    def _unpacked(self) -> _Tables:
+        if self._tables is None:
+            assert self._packed is not None
+            self._tables = marshal.loads(self._packed)
+        return self._tables
+
+    @property
+    def values(self) -> Mapping[KeyPath, tuple[int, int]]:
+        return self._unpacked()[0]
+
+    @property
+    def keys(self) -> Mapping[KeyPath, tuple[int, int]]:
+        return self._unpacked()[1]
+
+    @property
+    def raw(self) -> Mapping[KeyPath, str]:
+        """The source text of scalars that YAML did not read as text (to quote them back to the user)."""
+        return self._unpacked()[2]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceMap):
+            return NotImplemented
+        return self.file == other.file and self._unpacked() == other._unpacked()
+
+    def __hash__(self) -> int:
+        return hash(self.file)
+
+    def __repr__(self) -> str:
+        return f"SourceMap({self.file!r}, {len(self.values)} values)"
 
     def position(self, path: KeyPath) -> Position:
         """Position of the value at `path`, else of its nearest recorded parent, else line 1."""
+        values = self.values
         for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
+            found = values.get(path[:end])
             if found is not None:
                 return Position(*found)
         return Position(1, 1)

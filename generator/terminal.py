@@ -45,7 +45,7 @@ def health_view(insights: Sequence[ClientInsight], today: dt.date, width: int, p
         f"Health on {today}: {_plural(len(insights), 'client')}: {counts['red']} red, {counts['amber']} amber, "
         f"{counts['green']} green" + (f", {former} former" if former else ""),
     ]
-    ordered = sorted(insights, key=lambda i: (HEALTH_ORDER[i.health], i.client.record.name.casefold()))
+    ordered = sorted(insights, key=lambda i: (HEALTH_ORDER[i.health], i.record.name.casefold()))
     for insight in ordered:
         lines.append("")
         lines.extend(client_health_lines(insight, width, paint))
@@ -53,14 +53,14 @@ def health_view(insights: Sequence[ClientInsight], today: dt.date, width: int, p
 
 
 def client_health_lines(insight: ClientInsight, width: int, paint: Paint = no_paint) -> list[str]:
-    record = insight.client.record
+    record = insight.record
     label = (insight.health or "former").upper()
     colour = HEALTH_COLOURS.get(insight.health or "", "bright_black")
     checkin = insight.checkin
     if checkin.state is None:
         state = f"{record.status}, no check-ins tracked"
     else:
-        last = checkin.last_date.isoformat() if checkin.last_date else "never"
+        last = checkin.last_contact.isoformat() if checkin.last_contact else "never"
         state = f"check-in {checkin.state}: next {checkin.next_due}, last {last}"
     head = f"{paint(f'{label:<6}', colour)} {paint(record.name, 'bold')} ({insight.id}) · {record.owner}"
     lines = [head, f"       {_fit(state, width - 7)}"]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.actions import parse_action_items
+
+
+def parse(body: str) -> list[tuple[str, bool, str | None, bool, dt.date | None, int]]:
+    items, problems = parse_action_items("acme", "n.md", body, 10)
+    assert not problems, problems
+    return [(i.text, i.done, i.assignee, i.for_client, i.due, i.line) for i in items]
+
+
+def test_task_list_items_with_handles_and_dates() -> None:
+    body = (
+        "## Action items\n"
+        "- [ ] Send the revised proposal @dana due:2026-11-10\n"
+        "- [x] Share dashboard access @client\n"
+        "* [X] Star bullet\n"
+        "1. [ ] Numbered, mail ana@example.com first\n"
+        "- a plain bullet [ ] is not a task\n"
+    )
+    assert parse(body) == [
+        ("Send the revised proposal", False, "dana", False, dt.date(2026, 11, 10), 11),
+        ("Share dashboard access", True, None, True, None, 12),
+        ("Star bullet", True, None, False, None, 13),
+        ("Numbered, mail ana@example.com first", False, None, False, None, 14),
+    ]
+
+
+def test_fenced_code_is_skipped() -> None:
+    body = "```\n- [ ] not a task @dana\n```\n~~~~\n- [ ] nor this\n```\n~~~~\n- [ ] a task\n"
+    assert [text for text, *_ in parse(body)] == ["a task"]
+
+
+@pytest.mark.parametrize("due", ["2026-02-30", "tomorrow", "2026-1-5", "20261105"])
+def test_bad_due_date_is_a_problem_with_its_line(due: str) -> None:
+    items, problems = parse_action_items("acme", "n.md", f"text\n- [ ] Do it due:{due}\n", 5)
+    assert len(items) == 1 and items[0].due is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(6, 13, "invalid-date")]
