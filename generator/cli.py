@@ -9,8 +9,10 @@ import datetime as dt
 import os
 import shutil
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,11 +21,12 @@ from generator.dates import Duration
 from generator.due import due_entries
 from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
-from generator.pipeline import Computed, SettingsLoad, computed_from, load_knowledge_base, read_settings
+from generator.pipeline import Computed, SettingsLoad, build_site, computed_from, load_knowledge_base, read_settings
 from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
 from generator.records import did_you_mean
 from generator.schema import json_schemas
 from generator.terminal import due_view, health_view, stats_view
+from generator.write import OutputRefused
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,3 +263,70 @@ def stats(ctx: Context, output_format: str) -> None:
         click.echo(to_json(portfolio_record(computed.portfolio)))
     else:
         _echo(stats_view(computed.portfolio, len(computed.insights), _width(), _paint))
+
+
+class _Progress:
+    """A progress bar on a terminal, shown only once a build has run for a second; none in CI."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label="rendering clients", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: site/ in the knowledge base).",
+)
+@click.pass_obj
+def build(ctx: Context, out: Path | None) -> None:
+    """Check, compute and render the site; on errors build nothing and keep the previous site."""
+    started = time.monotonic()
+    target = out if out is not None else ctx.root / "site"
+    settings = read_settings(ctx.root)
+    today = announce_today(settings, ctx)
+    progress = _Progress()
+    try:
+        result = build_site(ctx.root, target.absolute(), today, settings=settings, progress=progress)
+    except OutputRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.close()
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
+    if not result.published:
+        click.echo(format_text(sorted_problems(errors)), err=True)
+        raise click.ClickException(
+            f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing was built, {_shown(target)} is as it was"
+        )
+    warnings = len(result.problems) - len(errors)
+    if result.search != "pagefind":
+        click.echo(f"warning: search {result.search}", err=True)
+    note = f" ({warnings} warning{'s' * (warnings != 1)}: clientkb check lists them)" if warnings else ""
+    seconds = time.monotonic() - started
+    click.echo(f"built {result.pages:,} pages in {seconds:.1f} s -> {_shown(target)}/{note}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

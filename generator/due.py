@@ -58,9 +58,7 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
         add("action", action_owner(item, record.owner, handles), item.due, text, item.file, item.line)
     renewal = record.contract.renewal
     if renewal is not None:
-        add(
-            "renewal", record.owner, renewal, "contract renewal", insight.file, source.line("contract", "renewal")
-        )
+        add("renewal", record.owner, renewal, "contract renewal", insight.file, source.line("contract", "renewal"))
     for index, milestone in enumerate(record.milestones):
         if milestone.done is None:
             add(

@@ -163,12 +163,12 @@ def walk_repository(root: Path) -> RepositoryFiles:
         problems.extend(found)
         if loaded:
             clients.append(loaded)
-    playbooks = tuple(
-        f"playbooks/{entry.name}"
-        for entry in _entries(root / "playbooks")
-        if entry.name.endswith(".md") and not _is_dir(entry)
-    )
-    return RepositoryFiles(tuple(clients), playbooks, tuple(problems))
+    return RepositoryFiles(tuple(clients), playbook_files(root), tuple(problems))
+
+
+def playbook_files(root: Path) -> tuple[str, ...]:
+    entries = _entries(root / "playbooks")
+    return tuple(f"playbooks/{e.name}" for e in entries if e.name.endswith(".md") and not _is_dir(e))
 
 
 def _client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:

@@ -234,6 +234,9 @@ class Settings:
     segments: Annotated[dict[SegmentKey, Segment], Field(min_length=1)]
     timezone: TimeZone = "UTC"
     repo_url: Url | None = None
+    edit_url: Text | None = Field(
+        default=None, description="'edit this file' link with {path}, e.g. https://host/org/repo/edit/main/{path}"
+    )
     today: Date | None = Field(default=None, description="pin the date (demos, audits)")
     health: HealthSettings = Field(default_factory=HealthSettings)
     limits: Limits = Field(default_factory=Limits)

@@ -12,21 +12,25 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from generator.history import last_changes
 from generator.insights import ClientInsight, client_insight, client_insights
-from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
+from generator.load import KB_FILE, ClientFiles, playbook_files, read_source, walk_repository
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
 from generator.records import load_client, load_playbook, parse_settings
+from generator.render import SiteContext, client_pages, portfolio_pages
+from generator.search import index_search
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
+from generator.write import PageWriter, check_output, discard, publish, remove_leftovers, staging_folder
 
 PARALLEL_FROM = 200
 """Client folders below which one process is faster than starting a pool."""
@@ -52,6 +56,8 @@ class Loaded:
     playbooks: int
     insights: tuple[ClientInsight, ...] = ()
     """Computed in the workers when `load_knowledge_base` was given `today`, in client order."""
+    client_pages: int = 0
+    """Pages the workers rendered (with `render`)."""
 
 
 def default_jobs() -> int:
@@ -79,6 +85,22 @@ def read_settings(root: Path) -> SettingsLoad:
     return SettingsLoad(parsed.value, parsed.source, problems + parsed.problems)
 
 
+def static_assets() -> list[Path]:
+    folder = Path(__file__).parent / "static"
+    return [p for p in folder.iterdir() if p.is_file()]
+
+
+def load_playbooks(root: Path, max_bytes: int) -> tuple[list[Playbook], list[Problem]]:
+    playbooks: list[Playbook] = []
+    problems: list[Problem] = []
+    for rel in playbook_files(root):
+        playbook, found = load_playbook(root, rel, max_bytes)
+        problems.extend(found)
+        if playbook is not None:
+            playbooks.append(playbook)
+    return playbooks, problems
+
+
 @dataclass(frozen=True, slots=True)
 class _ClientJob:
     """What every worker needs to load, check and compute one client folder."""
@@ -91,6 +113,9 @@ class _ClientJob:
     """False unless the caller needs the records (with their Markdown) in this process."""
     today: dt.date | None
     """Compute each client's insight for this date (needs valid settings)."""
+    site: SiteContext | None = None
+    staging: Path | None = None
+    """With `site`, render each client's pages into this folder (the build's staging folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +123,7 @@ class _ClientResult:
     client: Client | None
     insight: ClientInsight | None
     problems: list[Problem]
+    pages: int = 0
 
 
 def _process_client(job: _ClientJob, files: ClientFiles) -> _ClientResult:
@@ -112,7 +138,13 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> _ClientResult:
         # Insights need resolved references (segment, owner): only for a client without errors.
         if job.today is not None and not any(p.severity == "error" for p in problems):
             insight = client_insight(client, job.refs.settings, job.today)
-    return _ClientResult(client if job.keep_records else None, insight, problems)
+    pages = 0
+    if insight is not None and job.site is not None and job.staging is not None:
+        writer = PageWriter(job.staging)
+        for path, data in client_pages(client, insight, job.site).items():
+            writer.write(path, data)
+        pages = len(writer.written)
+    return _ClientResult(client if job.keep_records else None, insight, problems, pages)
 
 
 def _process_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[_ClientResult]:
@@ -141,15 +173,17 @@ def _chunks(items: Sequence[ClientFiles], size: int) -> Iterator[Sequence[Client
         yield items[start : start + size]
 
 
-def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> list[_ClientResult]:
+def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterator[list[_ClientResult]]:
+    """Results chunk by chunk, in folder order (so a caller can show progress)."""
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
-        return _process_chunk(job, folders)
-    size = max(1, len(folders) // (jobs * 8))
+        for chunk in _chunks(folders, 50):
+            yield _process_chunk(job, chunk)
+        return
+    size = max(1, min(50, len(folders) // (jobs * 8)))
     # fork: workers inherit the imported modules, so a pool starts in milliseconds.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = pool.map(partial(_process_chunk, job), _chunks(folders, size))
-        return [result for chunk in results for result in chunk]
+        yield from pool.map(partial(_process_chunk, job), _chunks(folders, size))
 
 
 def load_knowledge_base(
@@ -158,37 +192,46 @@ def load_knowledge_base(
     keep_records: bool = True,
     today: dt.date | None = None,
     settings: SettingsLoad | None = None,
+    render: tuple[SiteContext, Path] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Loaded:
     """Read, parse and validate everything under `root`; with `today`, compute insights too.
 
     `keep_records=False` sends back problems, counts and insights only (`kb` then holds no clients):
     what `check`, `due`, `health` and `stats` need, without moving every record between processes.
+    With `render=(site, folder)`, each client's pages are rendered where it was loaded and written
+    into `folder`; `progress` is called with the number of client folders done so far.
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
     max_bytes = settings.settings.limits.max_file_size if settings.settings else Limits().max_file_size
+    playbooks, found = load_playbooks(root, max_bytes)
+    problems.extend(found)
 
     files = walk_repository(root)
     problems.extend(files.problems)
     client_ids = frozenset(c.id for c in files.clients)
     refs = References(settings.settings, client_ids) if settings.settings is not None else None
-    job = _ClientJob(root, max_bytes, refs, keep_records, today)
+    site, staging = render if render else (None, None)
+    if site is not None:
+        site = replace(site, playbooks=tuple(playbooks))
+    job = _ClientJob(root, max_bytes, refs, keep_records, today, site, staging)
     clients: list[Client] = []
     insights: list[ClientInsight] = []
+    pages = 0
+    done = 0
     with _no_cyclic_gc():
-        results = _process_clients(job, files.clients, default_jobs() if jobs is None else jobs)
-    for result in results:
-        problems.extend(result.problems)
-        if result.client is not None:
-            clients.append(result.client)
-        if result.insight is not None:
-            insights.append(result.insight)
-    playbooks: list[Playbook] = []
-    for rel in files.playbooks:
-        playbook, found = load_playbook(root, rel, max_bytes)
-        problems.extend(found)
-        if playbook is not None:
-            playbooks.append(playbook)
+        for chunk in _process_clients(job, files.clients, default_jobs() if jobs is None else jobs):
+            for result in chunk:
+                problems.extend(result.problems)
+                pages += result.pages
+                if result.client is not None:
+                    clients.append(result.client)
+                if result.insight is not None:
+                    insights.append(result.insight)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
 
     kb = None
     if settings.settings is not None:
@@ -203,6 +246,7 @@ def load_knowledge_base(
         note_count,
         len(files.playbooks),
         tuple(insights),
+        pages,
     )
 
 
@@ -224,3 +268,59 @@ def computed_from(loaded: Loaded, today: dt.date) -> Computed:
     """The computed model from insights the workers made (the knowledge base must have no errors)."""
     assert loaded.kb is not None
     return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    problems: list[Problem]
+    """Errors (nothing was published) or warnings (the site was published)."""
+    published: bool
+    pages: int
+    search: str
+    """How search was indexed: 'pagefind', or why not."""
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    today: dt.date,
+    settings: SettingsLoad | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Check, compute and render the whole site into a staging folder, then publish it at once.
+
+    On any error nothing is published and `out` stays exactly as it was. `progress(done, total)`
+    reports client folders as they are rendered.
+    """
+    check_output(out)
+    remove_leftovers(out)
+    settings = settings or read_settings(root)
+    if settings.settings is None:
+        return BuildResult(settings.problems, False, 0, "")
+    staging = staging_folder(out)
+    try:
+        site = SiteContext(settings.settings, today, (), last_changes(root), {})
+        total = len(walk_repository(root).clients)
+        report = (lambda done: progress(done, total)) if progress else None
+        loaded = load_knowledge_base(
+            root, jobs=jobs, keep_records=False, today=today, settings=settings, render=(site, staging), progress=report
+        )
+        if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
+            discard(staging)
+            return BuildResult(loaded.problems, False, 0, "")
+        computed = computed_from(loaded, today)
+        names = {i.id: i.record.name for i in computed.insights}
+        site = replace(site, playbooks=loaded.kb.playbooks, names=names)
+        writer = PageWriter(staging)
+        for path, data in portfolio_pages(computed.insights, computed.portfolio, site).items():
+            writer.write(path, data)
+        for asset in sorted(static_assets()):
+            writer.write(f"assets/{asset.name}", asset.read_bytes())
+        search = index_search(staging)
+        publish(staging, out)
+    except BaseException:
+        discard(staging)
+        raise
+    pages = loaded.client_pages + sum(1 for path in writer.written if path.endswith(".html"))
+    return BuildResult(loaded.problems, True, pages, search)

@@ -1,0 +1,119 @@
+"""Calendar feeds (RFC 5545, via icalendar): check-ins due, renewals, milestones, dated action items,
+key dates and anniversaries, for the whole team and for each person.
+
+UIDs are stable (derived from what an event is, not from its date or line), so a calendar app that
+subscribes to the feed moves an event when its date changes instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import icalendar
+
+from generator.insights import ClientInsight, action_owner
+from generator.markdown import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    uid: str
+    date: dt.date
+    summary: str
+    description: str
+    owner: str
+    yearly: bool = False
+
+
+def _uid(*parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"{parts[0]}-{digest}@clientkb"
+
+
+def calendar_entries(insights: Sequence[ClientInsight], handles: frozenset[str]) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    for insight in insights:
+        record = insight.record
+        if record.status == "former":
+            continue
+        name, owner = record.name, record.owner
+        if insight.checkin.state is not None:
+            last = insight.checkin.last_contact
+            entries.append(
+                CalendarEntry(
+                    _uid("checkin", insight.id),
+                    insight.checkin.next_due,
+                    f"Check-in: {name}",
+                    f"Last contact: {last or 'none yet'}. Cadence: {insight.checkin.cadence.describe()}.",
+                    owner,
+                )
+            )
+        if record.contract.renewal is not None:
+            entries.append(
+                CalendarEntry(
+                    _uid("renewal", insight.id), record.contract.renewal, f"Renewal: {name}", "Contract renewal.", owner
+                )
+            )
+        for milestone in record.milestones:
+            if milestone.done is None:
+                entries.append(
+                    CalendarEntry(
+                        _uid("milestone", insight.id, slugify(milestone.name)),
+                        milestone.due,
+                        f"Milestone: {name}: {milestone.name}",
+                        "",
+                        owner,
+                    )
+                )
+        for item in insight.open_actions:
+            if item.due is not None:
+                side = " (client's side)" if item.for_client else ""
+                entries.append(
+                    CalendarEntry(
+                        _uid("action", item.file, item.text),
+                        item.due,
+                        f"{item.text}{side}: {name}",
+                        f"Action item from {item.file}, line {item.line}.",
+                        action_owner(item, owner, handles),
+                    )
+                )
+        for key_date in record.dates:
+            entries.append(
+                CalendarEntry(
+                    _uid("date", insight.id, slugify(key_date.label), str(key_date.date)),
+                    key_date.date,
+                    f"{key_date.label}: {name}",
+                    "",
+                    owner,
+                    key_date.yearly,
+                )
+            )
+    return sorted(entries, key=lambda e: (e.date, e.uid))
+
+
+def calendar_bytes(entries: Sequence[CalendarEntry], name: str, timezone: str, today: dt.date) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//clientkb//clientkb//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", timezone)
+    # DTSTAMP is required; the build's `today` keeps the feed byte-identical for the same input.
+    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+    for entry in entries:
+        event = icalendar.Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.date)
+        event.add("dtend", entry.date + dt.timedelta(days=1))
+        event.add("summary", entry.summary)
+        if entry.description:
+            event.add("description", entry.description)
+        event.add("transp", "TRANSPARENT")
+        if entry.yearly:
+            event.add("rrule", {"freq": "yearly"})
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

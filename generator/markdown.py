@@ -1,0 +1,98 @@
+"""One configured Markdown renderer: CommonMark with tables, task lists, heading anchors, footnotes.
+
+Safety: raw HTML is not passed through (it shows as text); `javascript:`, `vbscript:`, `file:` and
+`data:` links are not made into links; images from other hosts are shown as links, so a page never
+makes a request to another host. Links to other Markdown files of the knowledge base point at their
+pages (`.md` -> `.html`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
+_MD_LINK = re.compile(r"^(?P<path>[^?#]*?)\.md(?P<rest>[?#].*)?$")
+_TITLE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
+
+
+def slugify(text: str) -> str:
+    """Heading anchors: lowercase ASCII words joined by '-' (accents folded)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "section"
+
+
+def _validate_link(url: str) -> bool:
+    return not _BAD_SCHEME.match(url)
+
+
+def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if _HAS_SCHEME.match(src):
+        # An image from another host would be a request to that host: show a link instead.
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return f'<a href="{_escape(src)}" rel="noopener noreferrer">{_escape(alt or src)}</a>'
+    return str(self.image(tokens, idx, options, env))
+
+
+def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if _HAS_SCHEME.match(href):
+        token.attrSet("rel", "noopener noreferrer")
+    else:
+        match = _MD_LINK.match(href)
+        if match and match["path"]:
+            token.attrSet("href", f"{match['path']}.html{match['rest'] or ''}")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+@cache
+def markdown() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .use(tasklists_plugin, enabled=False)
+        .use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify)
+        .use(footnote_plugin)
+    )
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.add_render_rule("image", _image)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def render_markdown(text: str) -> str:
+    env: dict[str, Any] = {}
+    return str(markdown().render(text, env))
+
+
+def first_heading(text: str) -> str | None:
+    """The text of the first ATX heading outside fenced code, for a page title."""
+    fence = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+            continue
+        if not fence:
+            match = _TITLE_HEADING.match(line)
+            if match:
+                return match["title"]
+    return None

@@ -1,0 +1,585 @@
+"""Render pages in memory: Jinja templates shipped in the package, autoescaped, no I/O.
+
+Pages are `{path: bytes}` with paths relative to the site root. Every link is relative (each page
+knows its `root`, the way back to the site root), so the site works from `file://`, from any web
+server and under any sub-path. Client pages (a client, its notes and documents) need only that
+client, so they are rendered in the worker process that loaded it; the portfolio pages
+(dashboard, lists, feeds, exports) are rendered once from the computed model.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import charts
+from generator.exports import health_record, plain
+from generator.feeds import calendar_bytes, calendar_entries
+from generator.history import Change
+from generator.insights import ClientInsight, action_owner
+from generator.markdown import first_heading, render_markdown
+from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio
+from generator.model import STATUSES, ActionItem, Client, Document, Note, Playbook, Settings
+
+Pages = dict[str, bytes]
+
+NAV = (
+    ("index.html", "Dashboard"),
+    ("clients/index.html", "Clients"),
+    ("actions.html", "Actions"),
+    ("audit.html", "Audit"),
+    ("journey.html", "Journey"),
+    ("playbooks/index.html", "Playbooks"),
+)
+HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
+STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+STAGE_LABELS = {
+    "prospect": "Prospect",
+    "onboarding": "Onboarding",
+    "active": "Active",
+    "paused": "Paused",
+    "offboarding": "Offboarding",
+    "former": "Former",
+}
+# Which playbook stages belong to which lifecycle status on the journey page.
+STATUS_STAGES = {
+    "prospect": ("discovery",),
+    "onboarding": ("onboarding", "planning"),
+    "active": ("execution", "review", "renewal"),
+    "paused": (),
+    "offboarding": ("offboarding",),
+    "former": (),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """What every page needs beyond its own data."""
+
+    settings: Settings
+    today: dt.date
+    playbooks: tuple[Playbook, ...]
+    history: Mapping[str, Change]
+    names: Mapping[str, str]
+    """Client id -> display name, for links between clients."""
+
+
+NONE_SHOWN = "\u2013"  # an en dash for "no value"
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else NONE_SHOWN
+
+
+def _percent(value: float | None) -> str:
+    return NONE_SHOWN if value is None else f"{value:.0f}%"
+
+
+def _signed(value: float | None) -> str:
+    return NONE_SHOWN if value is None else f"{value:+.0f}"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def _contract(contract: Any) -> str:
+    if contract.value is None:
+        return ""
+    period = {"month": " a month", "year": " a year", "project": " (project)"}.get(contract.period or "", "")
+    return f"{_number(contract.value)} {contract.currency or ''}{period}".replace("  ", " ").strip()
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(day=_day, percent=_percent, signed=_signed, number=_number, contract=_contract)
+    return env
+
+
+def _page(template: str, root: str, section: str, title: str, site: SiteContext, **data: Any) -> bytes:
+    html = (
+        environment()
+        .get_template(f"site/{template}")
+        .render(
+            root=root,
+            section=section,
+            title=title,
+            kb_name=site.settings.name,
+            today=site.today,
+            nav=NAV,
+            searchable=data.pop("searchable", False),
+            **data,
+        )
+    )
+    return html.encode("utf-8")
+
+
+def people(settings: Settings) -> dict[str, str]:
+    return {member.handle: member.name for member in settings.team}
+
+
+def edit_url(settings: Settings, file: str, line: int | None = None) -> str | None:
+    """Where to edit `file` on the Git host: `edit_url` from kb.yaml, else `{repo_url}/edit/main/{path}`."""
+    if settings.edit_url:
+        url = settings.edit_url.replace("{path}", file)
+    elif settings.repo_url:
+        url = f"{settings.repo_url.rstrip('/')}/edit/main/{file}"
+    else:
+        return None
+    return f"{url}#L{line}" if line else url
+
+
+def note_title(body: str, title: str | None, fallback: str) -> str:
+    return title or first_heading(body) or fallback
+
+
+def _body_html(body: str, title: str) -> Markup:
+    """The body as HTML, without a leading `# Title` that repeats the page's own heading."""
+    lines = body.lstrip("\n").split("\n", 1)
+    if lines and lines[0].strip().lstrip("#").strip() == title and lines[0].startswith("# "):
+        body = lines[1] if len(lines) > 1 else ""
+    return Markup(render_markdown(body))
+
+
+def applies_to(playbook: Playbook, settings: Settings) -> str:
+    segments = [settings.segments[s].label if s in settings.segments else s for s in playbook.meta.applies_to.segments]
+    statuses = list(playbook.meta.applies_to.statuses)
+    parts = []
+    if segments:
+        parts.append(", ".join(segments))
+    if statuses:
+        parts.append(", ".join(statuses))
+    return " · ".join(parts) or "every client"
+
+
+def stale_since(playbook: Playbook, today: dt.date) -> dt.date | None:
+    """The date a playbook's review fell due, if that is before today."""
+    meta = playbook.meta
+    if meta.review_every is None or meta.last_reviewed is None:
+        return None
+    due = meta.review_every.after(meta.last_reviewed)
+    return due if due < today else None
+
+
+def playbooks_for(client: ClientInsight, playbooks: Sequence[Playbook]) -> list[Playbook]:
+    record = client.record
+    chosen = []
+    for playbook in playbooks:
+        applies = playbook.meta.applies_to
+        if applies.segments and record.segment not in applies.segments:
+            continue
+        if applies.statuses and record.status not in applies.statuses:
+            continue
+        chosen.append(playbook)
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    item: ActionItem
+    client_id: str
+    client_name: str
+    owner: str
+    overdue: bool
+    note_page: str
+    """Path of the note's page from the site root."""
+    note_date: dt.date
+
+
+def note_page_path(file: str) -> str:
+    """clients/acme/meetings/2026-11-02-x.md -> clients/acme/meetings/2026-11-02-x.html"""
+    return file[: -len(".md")] + ".html"
+
+
+def action_rows(insights: Sequence[ClientInsight], settings: Settings, today: dt.date) -> list[ActionRow]:
+    handles = frozenset(people(settings))
+    rows = []
+    for insight in insights:
+        if insight.record.status == "former":
+            continue
+        for item in insight.open_actions:
+            note_date = dt.date.fromisoformat(item.file.rsplit("/", 1)[-1][:10])
+            rows.append(
+                ActionRow(
+                    item,
+                    insight.id,
+                    insight.record.name,
+                    action_owner(item, insight.record.owner, handles),
+                    item.due is not None and item.due < today,
+                    note_page_path(item.file),
+                    note_date,
+                )
+            )
+    return sorted(rows, key=lambda r: (r.item.due or dt.date.max, r.client_id, r.item.file, r.item.line))
+
+
+def evidence_link(site: SiteContext, client_id: str, root: str) -> Callable[[str, int], str | None]:
+    """A flag's evidence as a link: a note's page, else the record on the Git host (with its line)."""
+
+    def link(file: str, line: int) -> str | None:
+        if file.endswith(".md"):
+            return f"{root}{note_page_path(file)}"
+        return edit_url(site.settings, file, line)
+
+    return link
+
+
+# ---- pages of one client (rendered where the client was loaded) --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    note: Note
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    document: Document
+    name: str
+    title: str
+    summary: str | None
+
+
+def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> Pages:
+    settings = site.settings
+    folks = people(settings)
+    root = "../../"
+    base = f"clients/{client.id}"
+    record = client.record
+    segment = settings.segments[record.segment]
+    pages: Pages = {}
+    notes = [NoteRow(note, note_title(note.body, note.meta.title, note.slug)) for note in client.notes]
+    actions = action_rows([insight], settings, site.today)
+    documents = [
+        DocumentRow(d, d.name, d.meta.title or first_heading(d.body) or d.name, d.meta.summary)
+        for d in client.documents
+    ]
+    stale = {p.slug for p in site.playbooks if stale_since(p, site.today)}
+    pages[f"{base}/index.html"] = _page(
+        "client.html",
+        root,
+        "clients/index.html",
+        record.name,
+        site,
+        searchable=True,
+        insight=insight,
+        segment=segment,
+        people=folks,
+        names=site.names,
+        change=site.history.get(client.file),
+        edit_url=edit_url(settings, client.file),
+        evidence=evidence_link(site, client.id, root),
+        notes=notes,
+        actions=actions,
+        documents=documents,
+        playbooks=playbooks_for(insight, site.playbooks),
+        stale=stale,
+        nps_chart=charts.score_history(insight.nps, 0, 10, f"NPS answers of {record.name}", "nps"),
+        csat_chart=charts.score_history(insight.csat, 1, 5, f"Satisfaction (CSAT) of {record.name}", "csat"),
+    )
+    for row in notes:
+        note = row.note
+        attendees = ", ".join(folks.get(a, a) for a in note.meta.attendees)
+        pages[f"{base}/meetings/{note.slug}.html"] = _page(
+            "note.html",
+            "../../../",
+            "clients/index.html",
+            row.title,
+            site,
+            searchable=True,
+            note=note,
+            client_name=record.name,
+            record=record,
+            segment_label=segment.label,
+            health=insight.health,
+            people=folks,
+            attendees=attendees,
+            body=_body_html(note.body, row.title),
+            change=site.history.get(note.file),
+            edit_url=edit_url(settings, note.file),
+        )
+    for info in documents:
+        document = info.document
+        pages[f"{base}/{document.name}.html"] = _page(
+            "document.html",
+            root,
+            "clients/index.html",
+            info.title,
+            site,
+            searchable=True,
+            client_name=record.name,
+            body=_body_html(document.body, info.title),
+            change=site.history.get(document.file),
+            edit_url=edit_url(settings, document.file),
+        )
+    return pages
+
+
+# ---- portfolio pages (rendered once, from the computed model) ---------------------------------------
+
+
+def _tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
+    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
+    years, rest = divmod(max(months, 0), 12)
+    text = (f"{years} y " if years else "") + f"{rest} m"
+    return text, (until - since).days
+
+
+def _audit_rows(insights: Sequence[ClientInsight], portfolio: Portfolio, today: dt.date) -> list[dict[str, Any]]:
+    effort: dict[str, Effort] = {e.client_id: e for e in portfolio.effort}
+    rows = []
+    for insight in insights:
+        record = insight.record
+        tenure, days = _tenure(record.since, record.until or today)
+        answers = insight.nps
+        trend = ""
+        if len(answers) >= 2:
+            change = answers[-1].score - answers[-2].score
+            trend = "steady" if change == 0 else f"{change:+d}"
+        rows.append(
+            {
+                "insight": insight,
+                "tenure": tenure,
+                "tenure_days": days,
+                "nps_last": answers[-1].score if answers else None,
+                "nps_trend": trend,
+                "escalations": len(record.escalations),
+                "escalations_open": sum(1 for e in record.escalations if e.closed is None),
+                "effort": effort.get(insight.id),
+            }
+        )
+    return rows
+
+
+def health_csv(insights: Sequence[ClientInsight]) -> bytes:
+    """One row per client; cells that a spreadsheet would run as a formula are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        ["client", "name", "status", "segment", "owner", "health", "flags", "last_contact", "next_checkin",
+         "checkin_state", "renewal"]
+    )  # fmt: skip
+    for insight in insights:
+        record = insight.record
+        row = [
+            insight.id,
+            record.name,
+            record.status,
+            record.segment,
+            record.owner,
+            insight.health or "",
+            " ".join(f.code for f in insight.flags),
+            plain(insight.checkin.last_contact) or "",
+            insight.checkin.next_due.isoformat() if insight.checkin.state else "",
+            insight.checkin.state or "",
+            plain(record.contract.renewal) or "",
+        ]
+        writer.writerow([_safe_cell(str(cell)) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _safe_cell(text: str) -> str:
+    # OWASP CSV injection: a leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def clients_json(insights: Sequence[ClientInsight]) -> bytes:
+    data = []
+    for insight in insights:
+        entry = health_record(insight)
+        entry.update(
+            {
+                "status": insight.record.status,
+                "segment": insight.record.segment,
+                "owner": insight.record.owner,
+                "record": plain(insight.record),
+                "meetings": plain(insight.meetings),
+                "nps": plain(insight.nps),
+                "csat": plain(insight.csat),
+                "open_actions": plain(insight.open_actions),
+                "upcoming": plain(insight.events),
+            }
+        )
+        entry["checkin"]["cadence"] = str(insight.checkin.cadence)
+        data.append(entry)
+    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def portfolio_pages(insights: Sequence[ClientInsight], portfolio: Portfolio, site: SiteContext) -> Pages:
+    settings = site.settings
+    today = site.today
+    folks = people(settings)
+    handles = frozenset(folks)
+    ordered = sorted(insights, key=lambda i: i.record.name.casefold())
+    current = [i for i in ordered if i.record.status != "former"]
+    attention = sorted(
+        (i for i in current if i.health in ("red", "amber")),
+        key=lambda i: (HEALTH_ORDER[i.health], -len(i.flags), i.record.name.casefold()),
+    )
+    week = today + dt.timedelta(days=7)
+    checkins = sorted(
+        (i for i in current if i.checkin.state is not None and i.checkin.next_due <= week),
+        key=lambda i: (i.checkin.next_due, i.id),
+    )
+    horizon = UPCOMING_WINDOW.after(today)
+    renewals = sorted(
+        (i for i in current if i.record.contract.renewal is not None and i.record.contract.renewal <= horizon),
+        key=lambda i: (i.record.contract.renewal or today, i.id),
+    )
+    rows = action_rows(ordered, settings, today)
+    counts = {colour: sum(1 for i in current if i.health == colour) for colour in ("red", "amber", "green")}
+    common = {"people": folks, "segments": settings.segments, "names": site.names}
+    pages: Pages = {}
+    pages["index.html"] = _page(
+        "dashboard.html",
+        "",
+        "index.html",
+        "Dashboard",
+        site,
+        attention=attention,
+        evidence_for=lambda client_id: evidence_link(site, client_id, ""),
+        checkins=checkins,
+        renewals=renewals,
+        overdue_actions=[r for r in rows if r.overdue],
+        counts=counts,
+        current=len(current),
+        portfolio=portfolio,
+        upcoming=portfolio.upcoming,
+        nps_chart=charts.nps_trend(portfolio.nps_trend),
+        health_chart=charts.health_bar(portfolio.by_health),
+        **common,
+    )
+    pages["clients/index.html"] = _page(
+        "clients.html",
+        "../",
+        "clients/index.html",
+        "Clients",
+        site,
+        insights=ordered,
+        health_order=HEALTH_ORDER,
+        status_order=STATUS_ORDER,
+        **common,
+    )
+    for member in settings.team:
+        owned = [i for i in ordered if i.record.owner == member.handle]
+        teamed = [i for i in ordered if member.handle in i.record.team and i.record.owner != member.handle]
+        pages[f"owners/{member.handle}.html"] = _page(
+            "owner.html",
+            "../",
+            "",
+            member.name,
+            site,
+            member=member,
+            owned=owned,
+            teamed=teamed,
+            actions=[r for r in rows if r.owner == member.handle],
+            health_order=HEALTH_ORDER,
+            **common,
+        )
+    by_owner = [(m.handle, [r for r in rows if r.owner == m.handle]) for m in settings.team]
+    pages["actions.html"] = _page(
+        "actions.html",
+        "",
+        "actions.html",
+        "Open action items",
+        site,
+        by_owner=[(handle, owned) for handle, owned in by_owner if owned],
+        total=len(rows),
+        overdue=sum(1 for r in rows if r.overdue),
+        **common,
+    )
+    pages["audit.html"] = _page(
+        "audit.html",
+        "",
+        "audit.html",
+        "Relationship audit",
+        site,
+        rows=_audit_rows(ordered, portfolio, today),
+        health_order=HEALTH_ORDER,
+        status_order=STATUS_ORDER,
+        **common,
+    )
+    stages = []
+    for status in STATUSES:
+        wanted = STATUS_STAGES[status]
+        stage_playbooks = [
+            p
+            for p in site.playbooks
+            if p.meta.stage in wanted or (status in p.meta.applies_to.statuses and p.meta.stage != "any")
+        ]
+        stages.append(
+            {
+                "status": status,
+                "label": STAGE_LABELS[status],
+                "clients": [i for i in ordered if i.record.status == status],
+                "playbooks": stage_playbooks,
+            }
+        )
+    pages["journey.html"] = _page(
+        "journey.html",
+        "",
+        "journey.html",
+        "Client journey",
+        site,
+        stages=stages,
+        general=[p for p in site.playbooks if p.meta.stage == "any"],
+        **common,
+    )
+    stale = {p.slug for p in site.playbooks if stale_since(p, today)}
+    pages["playbooks/index.html"] = _page(
+        "playbooks.html",
+        "../",
+        "playbooks/index.html",
+        "Playbooks",
+        site,
+        playbooks=site.playbooks,
+        stale=stale,
+        applies=lambda p: applies_to(p, settings),
+        **common,
+    )
+    for playbook in site.playbooks:
+        pages[f"playbooks/{playbook.slug}.html"] = _page(
+            "playbook.html",
+            "../",
+            "playbooks/index.html",
+            playbook.meta.title,
+            site,
+            searchable=True,
+            playbook=playbook,
+            applies=applies_to(playbook, settings),
+            stale=stale_since(playbook, today),
+            body=_body_html(playbook.body, playbook.meta.title),
+            change=site.history.get(playbook.file),
+            edit_url=edit_url(settings, playbook.file),
+            **common,
+        )
+    pages["search.html"] = _page("search.html", "", "", "Search", site)
+    pages["404.html"] = _page("404.html", "", "", "Page not found", site)
+    entries = calendar_entries(ordered, handles)
+    pages["calendar.ics"] = calendar_bytes(entries, settings.name, settings.timezone, today)
+    for member in settings.team:
+        own = [e for e in entries if e.owner == member.handle]
+        pages[f"calendar/{member.handle}.ics"] = calendar_bytes(
+            own, f"{settings.name}: {member.name}", settings.timezone, today
+        )
+    pages["data/clients.json"] = clients_json(ordered)
+    pages["data/health.csv"] = health_csv(ordered)
+    return pages

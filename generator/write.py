@@ -1,0 +1,110 @@
+"""Writing the site: into a staging folder beside the output, then swapped in at once.
+
+A build never leaves a half-written site: pages go to `.<out>.clientkb-new-*` next to the output;
+only a complete build replaces the output, by an atomic exchange of the two folders (Linux
+`renameat2(RENAME_EXCHANGE)`), else by two renames in a row. A folder is only ever replaced when it
+is empty or is a previous clientkb build (it holds the marker file), so `--out` cannot delete a
+folder of the user's.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+MARKER = ".clientkb-site"
+MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputRefused(Exception):
+    """The output folder exists and is not a clientkb build: it will not be replaced."""
+
+
+class PageWriter:
+    """Writes pages under one folder, refusing paths outside it or written twice."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: set[str] = set()
+
+    def write(self, path: str, data: bytes) -> None:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise ValueError(f"refusing to write outside the site: {path!r}")
+        if path in self.written:
+            raise ValueError(f"two pages would be written to {path!r}")
+        self.written.add(path)
+        target = self.folder.joinpath(*pure.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def check_output(out: Path) -> None:
+    """Refuse an output that exists and is neither empty nor a previous build."""
+    if not out.exists():
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise OutputRefused(f"{out} exists and is not a folder clientkb built; choose another --out")
+    if (out / MARKER).is_file():
+        return
+    if any(out.iterdir()):
+        raise OutputRefused(
+            f"{out} is not empty and was not built by clientkb (no {MARKER} file), so it is left alone; "
+            "choose another --out or empty it"
+        )
+
+
+def staging_folder(out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientkb-new-", dir=out.parent))
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    return folder
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux 3.15+); False when the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Make `staging` the output: the old site is replaced whole, or left as it was."""
+    check_output(out)
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging)  # it now holds the old site
+        return
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientkb-old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+    else:
+        staging.rename(out)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_leftovers(out: Path) -> None:
+    """Staging folders left by a build that was killed (SIGKILL cannot be cleaned up after)."""
+    if not out.parent.is_dir():
+        return
+    for entry in out.parent.iterdir():
+        if entry.name.startswith((f".{out.name}.clientkb-new-", f".{out.name}.clientkb-old-")) and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
