@@ -1,0 +1,257 @@
+"""`clientkb build`: every page kind, exports and feeds parsed back, determinism, atomicity, safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, REPO_ROOT, Run
+
+TODAY = "2026-11-20"
+
+
+def build(cli: Callable[..., Run], root: Path, *args: str) -> Run:
+    return cli("--today", TODAY, "build", *args, root=root)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO_ROOT), "build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ") and "pages in" in result.stdout
+    assert "Traceback" not in result.stderr
+    return out
+
+
+def test_demo_has_every_page_of_the_spec(demo_site: Path) -> None:
+    expected = [
+        "index.html",
+        "clients/index.html",
+        "clients/harbor-health/index.html",
+        "clients/harbor-health/meetings/2026-11-12-review-rollout-plan.html",
+        "clients/harbor-health/account-plan.html",
+        "clients/fjord-analytics/scope-of-work.html",
+        "owners/dana.html",
+        "actions.html",
+        "audit.html",
+        "journey.html",
+        "playbooks/index.html",
+        "playbooks/renewal.html",
+        "calendar.ics",
+        "calendar/dana.ics",
+        "data/clients.json",
+        "data/health.csv",
+        "404.html",
+        "search.html",
+        "assets/style.css",
+        "assets/site.js",
+        ".clientkb-site",
+    ]
+    for path in expected:
+        assert (demo_site / path).is_file(), path
+    notes = list(REPO_ROOT.glob("clients/*/meetings/*.md"))
+    assert len(list(demo_site.glob("clients/*/meetings/*.html"))) == len(notes)
+    assert (demo_site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_links_are_relative_and_resolve(demo_site: Path) -> None:
+    for page in demo_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for target in re.findall(r'(?:href|src)="([^"#]+)', html):
+            if target.startswith(("https://", "http://", "mailto:")):
+                assert "<a" in html  # links out are links, never a resource the page loads
+                continue
+            assert not target.startswith("/"), (page, target)
+            if page.name == "404.html":
+                continue  # served at any path by web servers
+            assert (page.parent / target).resolve().exists(), (page.relative_to(demo_site), target)
+        for resource in re.findall(r'<(?:img|script|link)[^>]+(?:src|href)="(https?:)?//', html):
+            pytest.fail(f"{page} loads a resource from another host")
+
+
+def test_client_page_content(demo_site: Path) -> None:
+    html = (demo_site / "clients/bluefin-logistics/index.html").read_text(encoding="utf-8")
+    assert '<h1 data-pagefind-meta="title">Bluefin Logistics</h1>' in html
+    assert "nps-detractor" in html and "latest NPS answer is 4 on 2026-11-05" in html
+    assert 'href="meetings/2026-11-05-check-in.html"' in html
+    assert "<svg" in html and '<title id="nps-t">NPS answers of Bluefin Logistics</title>' in html
+    assert "Edit this file" in html
+    assert "Playbooks that apply" in html and "difficult-clients-and-de-escalation.html" in html
+
+
+def test_exports_parse_back(demo_site: Path) -> None:
+    clients = json.loads((demo_site / "data/clients.json").read_text(encoding="utf-8"))
+    assert len(clients) == 12
+    bluefin = next(c for c in clients if c["client"] == "bluefin-logistics")
+    assert bluefin["health"] == "red" and bluefin["record"]["contract"]["currency"] == "EUR"
+    assert {f["code"] for f in bluefin["flags"]} >= {"nps-detractor", "escalation-open"}
+    rows = list(csv.DictReader(io.StringIO((demo_site / "data/health.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 12
+    assert next(r for r in rows if r["client"] == "juniper-books")["health"] == ""
+
+
+def test_calendar_parses_back_with_stable_uids(demo_site: Path) -> None:
+    calendar = icalendar.Calendar.from_ical((demo_site / "calendar.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids))
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "Renewal: Cedar & Finch Legal LLP" in summaries
+    assert any(s.startswith("Check-in: ") for s in summaries)
+    anniversaries = [e for e in events if "RRULE" in e]
+    assert anniversaries
+    dana = icalendar.Calendar.from_ical((demo_site / "calendar/dana.ics").read_bytes())
+    assert 0 < len(list(dana.walk("VEVENT"))) < len(events)
+
+
+def test_build_is_deterministic(make_repo: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path) -> None:
+    root = make_repo()
+    assert build(cli, root, "--out", str(tmp_path / "a")).exit_code == 0
+    assert build(cli, root, "--out", str(tmp_path / "b")).exit_code == 0
+    first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
+    # Pagefind's filter and meta index files are not byte-stable between runs (upstream issue
+    # Pagefind#638); every file clientkb writes is.
+    ours = {path for path in first if not path.startswith("pagefind/")}
+    assert len(ours) > 15
+    assert {p: first[p] for p in ours} == {p: second[p] for p in second if not p.startswith("pagefind/")}
+    assert [p for p in first if p.startswith("pagefind/fragment/")] == [
+        p for p in second if p.startswith("pagefind/fragment/")
+    ]
+
+
+def test_build_refuses_on_errors_and_keeps_the_old_site(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo()
+    assert build(cli, root).exit_code == 0
+    before = tree(root / "site")
+    (root / "clients/acme/client.yaml").write_text(CLIENT_YAML.replace("status: active", "status: activ"))
+    run = build(cli, root)
+    assert run.exit_code == 1
+    assert "clients/acme/client.yaml:2:9: error:" in run.stderr
+    assert "nothing was built" in run.stderr
+    assert tree(root / "site") == before
+    assert [p.name for p in root.iterdir() if "clientkb-new" in p.name] == []
+
+
+def test_failed_render_leaves_the_old_site(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo()
+    assert build(cli, root).exit_code == 0
+    before = tree(root / "site")
+    (root / "clients/acme/meetings/2026-11-02-check-in.md").write_text(NOTE_MD + "\nNew text.\n")
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("generator.pipeline.index_search", explode)
+    with pytest.raises(RuntimeError):
+        build(cli, root)
+    assert tree(root / "site") == before
+    assert [p.name for p in root.iterdir() if "clientkb-new" in p.name] == []
+
+
+def test_out_refuses_a_folder_that_is_not_a_build(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = make_repo()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("do not delete")
+    run = build(cli, root, "--out", str(precious))
+    assert run.exit_code == 1
+    assert "was not built by clientkb" in run.stderr
+    assert (precious / "thesis.txt").read_text() == "do not delete"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(cli, root, "--out", str(empty)).exit_code == 0
+    assert (empty / "index.html").is_file()
+
+
+def test_hostile_content_is_not_executable(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><svg onload=alert(3)>"
+    quoted = json.dumps(payload)  # a JSON string is a valid YAML double-quoted scalar
+    record = (
+        f"name: {quoted}\nstatus: active\nsegment: growth\nowner: dana\nsince: 2025-01-01\n"
+        f'summary: {quoted}\nwebsite: "javascript:alert(4)"\n'
+    )
+    note = (
+        '---\ndate: 2026-11-02\ntitle: "<script>alert(5)</script>"\n---\n'
+        f"{payload}\n\n[click](javascript:alert(6)) [d](data:text/html,<script>alert(7)</script>) "
+        "[v](vbscript:msgbox(8)) ![x](https://evil.example/x.png) {{ 7*7 }} {% raw %}\n"
+        '<iframe src="https://evil.example"></iframe>\n'
+    )
+    root = make_repo({"clients/acme/client.yaml": record, "clients/acme/meetings/2026-11-02-check-in.md": note})
+    run = build(cli, root)
+    # website must be an http(s) address: the record is refused, so nothing is built.
+    assert run.exit_code == 1 and "web address" in run.stderr
+    record = record.replace('website: "javascript:alert(4)"\n', "")
+    (root / "clients/acme/client.yaml").write_text(record)
+    assert build(cli, root).exit_code == 0
+    for page in (root / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        lowered = html.lower()
+        assert "<script>alert" not in lowered, page
+        # No element carries an inline event handler (the payloads survive only as escaped text).
+        assert not re.search(r"<[a-z][^<>]*\son[a-z]+\s*=", lowered), page
+        assert "<svg onload" not in lowered, page
+        assert 'href="javascript:' not in lowered and 'href="data:' not in lowered, page
+        assert 'href="vbscript:' not in lowered, page
+        assert "<iframe" not in lowered, page
+        assert 'src="https://evil.example' not in lowered, page
+    note_html = (root / "site/clients/acme/meetings/2026-11-02-check-in.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in note_html and "49" not in note_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in note_html
+
+
+def test_csv_neutralises_formulas(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({"clients/acme/client.yaml": CLIENT_YAML.replace("name: Acme Corp", 'name: "=HYPERLINK(1)"')})
+    assert build(cli, root).exit_code == 0
+    rows = list(csv.reader(io.StringIO((root / "site/data/health.csv").read_text(encoding="utf-8"))))
+    assert rows[1][1] == "'=HYPERLINK(1)"
+
+
+def test_git_last_change_from_one_log(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo()
+    env = {"GIT_AUTHOR_NAME": "Ana Author", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_NAME": "C",
+           "GIT_COMMITTER_EMAIL": "c@x", "GIT_AUTHOR_DATE": "2026-10-01T10:00:00", "GIT_COMMITTER_DATE":
+           "2026-10-01T10:00:00", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "Add Acme"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True)
+    (root / ".gitignore").write_text("site/\n")
+    assert build(cli, root).exit_code == 0
+    html = (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
+    assert "Last changed on 1 Oct 2026 by Ana Author" in html
+
+
+def test_no_git_repository_means_no_last_change(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo()
+    assert build(cli, root).exit_code == 0
+    assert "Last changed" not in (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
+
+
+def test_settings_error_builds_nothing(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({"kb.yaml": KB_YAML.replace("name: Test Studio", "name: [")})
+    run = build(cli, root)
+    assert run.exit_code == 1 and "kb.yaml:3:3: error: invalid YAML" in run.stderr
+    assert not (root / "site").exists()
