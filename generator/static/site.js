@@ -77,7 +77,8 @@
       if (value) selected[name] = value;
     });
     status.textContent = "Loading the search index…";
-    import(root + "pagefind/pagefind.js").then(function (pagefind) {
+    var bundle = new URL(root + "pagefind/pagefind.js", window.location.href).href;
+    import(bundle).then(function (pagefind) {
       return pagefind.options({ baseUrl: new URL(root || "./", window.location.href).pathname }).then(function () {
         return pagefind.filters();
       }).then(function (filters) {

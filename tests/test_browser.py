@@ -1,0 +1,241 @@
+"""The built site in a real headless Chromium (Debian's, driven by Playwright; never a downloaded one).
+
+Run alone with `python -m pytest -m browser`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KB_YAML, REPO_ROOT, write_files
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+def build_site(root: Path, out: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--today", "2026-11-20", "build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Served:
+    base: str
+    folder: Path
+
+
+def serve(folder: Path) -> Iterator[Served]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}/", folder)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build_site(REPO_ROOT, out)
+    yield from serve(out)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def watch(browser: Browser, width: int = 1280) -> Watched:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    watched = Watched(page)
+    page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watched.errors.append(str(e)))
+    page.on("request", lambda r: watched.requests.append(r.url))
+    page.on("requestfailed", lambda r: watched.failed.append(r.url))
+    page.on("response", lambda r: watched.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    def on_dialog(dialog: object) -> None:
+        watched.dialogs.append(getattr(dialog, "message", "?"))
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    page.on("dialog", on_dialog)
+    return watched
+
+
+def assert_clean(watched: Watched, base: str) -> None:
+    assert watched.errors == []
+    assert watched.failed == []
+    assert watched.dialogs == []
+    off_host = [url for url in watched.requests if not url.startswith((base, "data:", "blob:"))]
+    assert off_host == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "clients/index.html",
+        "clients/bluefin-logistics/index.html",
+        "clients/bluefin-logistics/meetings/2026-11-05-check-in.html",
+        "owners/dana.html",
+        "actions.html",
+        "audit.html",
+        "journey.html",
+        "playbooks/index.html",
+        "playbooks/renewal.html",
+    ],
+)
+def test_pages_render_cleanly(demo: Served, browser: Browser, path: str) -> None:
+    watched = watch(browser)
+    watched.page.goto(demo.base + path)
+    watched.page.wait_for_load_state("networkidle")
+    assert watched.page.locator("h1").count() == 1
+    assert_clean(watched, demo.base)
+    watched.page.close()
+
+
+def test_client_table_sorts_and_filters(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "clients/index.html")
+    rows = page.locator("#client-table tbody tr")
+    assert rows.count() == 12
+    names = lambda: [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]  # noqa: E731
+    header = page.locator("#client-table th", has_text="client")
+    header.click()
+    ascending = names()
+    assert ascending == sorted(ascending, key=str.casefold)
+    header.click()
+    assert names() == ascending[::-1]
+    page.locator("#client-table th", has_text="health").click()
+    first_health = rows.nth(0).locator("td").nth(4).inner_text()
+    assert first_health.startswith("red")
+    page.fill("#client-filter", "onboarding")
+    visible = [rows.nth(i) for i in range(rows.count()) if rows.nth(i).is_visible()]
+    assert [row.locator("td").first.inner_text() for row in visible] == ["Fjord Analytics"]
+    assert_clean(watched, demo.base)
+    page.close()
+
+
+def test_search_finds_a_phrase_from_a_note(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "search.html?q=telematics")
+    page.wait_for_selector(".search-results li", timeout=15000)
+    results = page.locator(".search-results li a")
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any("bluefin-logistics" in href for href in hrefs), hrefs
+    # A filter narrows the results to meeting notes of one owner.
+    page.select_option("select[name=kind]", "meeting note")
+    page.wait_for_timeout(500)
+    texts = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert texts and all("/meetings/" in href for href in texts), texts
+    page.locator(".search-results li a").first.click()
+    page.wait_for_load_state()
+    assert "bluefin-logistics" in page.url
+    assert_clean(watched, demo.base)
+    page.close()
+
+
+def test_search_on_file_url_says_how_to_serve(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto((demo.folder / "search.html").as_uri() + "?q=telematics")
+    assert "served over HTTP" in page.locator(".search-status").inner_text()
+    assert watched.errors == [] and watched.dialogs == []
+    page.close()
+
+
+def test_dashboard_readable_without_javascript(demo: Served, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo.base + "index.html")
+    assert "Needs attention" in page.inner_text("main")
+    assert page.locator("svg[role=img]").count() >= 2
+    context.close()
+
+
+def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None:
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><svg onload=alert(3)>"
+    quoted = json.dumps(payload)
+    note = (
+        f"---\ndate: 2026-11-02\ntitle: {quoted}\nattendees: [dana, {quoted}]\nnps: 3\n---\n# {payload}\n\n{payload}\n\n"
+        "[click](javascript:alert(4)) [d](data:text/html,<script>alert(5)</script>) ![x](https://evil.example/x.png)\n"
+        "- [ ] " + payload + " @dana due:2026-11-01\n"
+    )
+    files: dict[str, str | bytes] = {
+        "kb.yaml": KB_YAML,
+        "clients/acme/client.yaml": (
+            f"name: {quoted}\nstatus: active\nsegment: growth\nowner: dana\nsince: 2025-01-01\nsummary: {quoted}\n"
+            f'goals: [{quoted}]\ncontacts:\n  - {{name: {quoted}, email: "a@b.example", notes: {quoted}}}\n'
+            f"milestones:\n  - {{name: {quoted}, due: 2026-01-01}}\n"
+            f"escalations:\n  - {{opened: 2026-10-01, summary: {quoted}, severity: high}}\n"
+            f"links:\n  - {{title: {quoted}, url: 'https://example.com/\"><script>alert(6)</script>'}}\n"
+        ),
+        "clients/acme/meetings/2026-11-02-check-in.md": note,
+        "playbooks/p.md": f"---\ntitle: {quoted}\nsummary: {quoted}\n---\n{payload}\n",
+    }
+    root = write_files(tmp_path / "kb", files)
+    out = tmp_path / "site"
+    build_site(root, out)
+    for served in serve(out):
+        for path in sorted(out.rglob("*.html")):
+            watched = watch(browser)
+            watched.page.goto(served.base + str(path.relative_to(out)))
+            watched.page.wait_for_load_state("networkidle")
+            for link in ("javascript:", "data:"):
+                assert watched.page.locator(f"a[href^='{link}']").count() == 0
+            assert_clean(watched, served.base)
+            watched.page.close()
