@@ -211,7 +211,8 @@ def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None
     payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><svg onload=alert(3)>"
     quoted = json.dumps(payload)
     note = (
-        f"---\ndate: 2026-11-02\ntitle: {quoted}\nattendees: [dana, {quoted}]\nnps: 3\n---\n# {payload}\n\n{payload}\n\n"
+        f"---\ndate: 2026-11-02\ntitle: {quoted}\nattendees: [dana, {quoted}]\nnps: 3\n---\n"
+        f"# {payload}\n\n{payload}\n\n"
         "[click](javascript:alert(4)) [d](data:text/html,<script>alert(5)</script>) ![x](https://evil.example/x.png)\n"
         "- [ ] " + payload + " @dana due:2026-11-01\n"
     )
