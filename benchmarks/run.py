@@ -14,13 +14,14 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import SIZES, generate  # noqa: E402
+from corpus import SIZES, generate
 
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-11-20"
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("--size", choices=SIZES, default="medium")
     parser.add_argument("--corpus", type=Path, help="where the corpus lives (default benchmarks/corpus/<size>)")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--skip-build", action="store_true", help="time check and compute only")
     args = parser.parse_args()
     clients, notes = SIZES[args.size]
     corpus = args.corpus or HERE / "corpus" / args.size
@@ -126,6 +128,20 @@ def main() -> None:
     rows.append(("  computing insights adds to check", f"{health.seconds - check.seconds:+.2f} s", ""))
     due = best_of(3, "due")
     rows.append(("due, warm (best of 3)", f"{due.seconds:.2f} s", f"{due.peak_mib:.0f} MiB"))
+
+    if not args.skip_build:
+        tmpfs = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+        with tempfile.TemporaryDirectory(dir=tmpfs) as folder:
+            result = measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site")))
+            assert result.exit_code == 0, result.output
+            pages = result.output.strip().splitlines()[-1]
+            rows.append(
+                (
+                    f"build, cold, output on tmpfs ({pages.split(' in ')[0]})",
+                    f"{result.seconds:.2f} s",
+                    f"{result.peak_mib:.0f} MiB",
+                )
+            )
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'what':<{width}}  {'time':>9}  {'peak memory':>11}")

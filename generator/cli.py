@@ -33,6 +33,7 @@ from generator.write import OutputRefused
 class Context:
     root: Path
     today_option: dt.date | None
+    jobs: int | None
 
 
 def _color() -> bool | None:
@@ -92,14 +93,17 @@ class _DateParam(click.ParamType):  # type: ignore[type-arg]
     help="The knowledge base folder (default: the nearest folder holding kb.yaml).",
 )
 @click.option("--today", "today", type=_DateParam(), help="Compute as if today were this date.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes (default: two per CPU; 1 runs in one process)."
+)
 @click.pass_context
-def main(click_ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
+def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, jobs: int | None) -> None:
     """clientkb: check, compute and publish a plain-text client knowledge base."""
     if root is None:
         root = find_root(Path.cwd()) or Path.cwd()
     elif not root.is_dir():
         raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
-    click_ctx.obj = Context(root.resolve(), today)
+    click_ctx.obj = Context(root.resolve(), today, jobs)
 
 
 @main.command()
@@ -117,7 +121,7 @@ def check(ctx: Context, output_format: str, strict: bool) -> None:
     """Validate every record and report every problem at once."""
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
-    loaded = load_knowledge_base(ctx.root, keep_records=False, settings=settings)
+    loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, settings=settings)
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)
@@ -201,7 +205,7 @@ def _computed(ctx: Context) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
-    loaded = load_knowledge_base(ctx.root, keep_records=False, today=today, settings=settings)
+    loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, today=today, settings=settings)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if errors or loaded.kb is None:
         click.echo(format_text(sorted_problems(errors)), err=True)
@@ -306,7 +310,7 @@ def build(ctx: Context, out: Path | None) -> None:
     today = announce_today(settings, ctx)
     progress = _Progress()
     try:
-        result = build_site(ctx.root, target.absolute(), today, settings=settings, progress=progress)
+        result = build_site(ctx.root, target.absolute(), today, settings=settings, jobs=ctx.jobs, progress=progress)
     except OutputRefused as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -61,10 +61,12 @@ class Loaded:
 
 
 def default_jobs() -> int:
+    """Two workers per CPU: while one waits for the disk, the other parses (cold reads are I/O-bound)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    return 2 * cpus
 
 
 def read_settings(root: Path) -> SettingsLoad:
