@@ -12,7 +12,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +41,7 @@ from generator.sourcemap import KeyPath, SourceMap
 from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml, type_word
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 NOTE_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(-(?P<slug>[a-z0-9][a-z0-9-]*))?\.md$")
 _SLUG = re.compile(SLUG_PATTERN)
@@ -155,24 +156,8 @@ def load_client(root: Path, files: ClientFiles, max_bytes: int) -> ClientLoad:
     if source is not None:
         record = parse_client(source)
         problems.extend(record.problems)
-    notes: list[Note] = []
-    for rel in files.notes:
-        source, found = read_source(root, rel, max_bytes)
-        problems.extend(found)
-        if source is not None:
-            note, found = parse_note(files.id, source)
-            problems.extend(found)
-            if note is not None:
-                notes.append(note)
-    documents: list[Document] = []
-    for rel in files.documents:
-        source, found = read_source(root, rel, max_bytes)
-        problems.extend(found)
-        if source is not None:
-            document, found = parse_document(files.id, source)
-            problems.extend(found)
-            if document is not None:
-                documents.append(document)
+    notes = _read_all(root, files.notes, max_bytes, lambda source: parse_note(files.id, source), problems)
+    documents = _read_all(root, files.documents, max_bytes, lambda source: parse_document(files.id, source), problems)
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
@@ -181,11 +166,29 @@ def load_client(root: Path, files: ClientFiles, max_bytes: int) -> ClientLoad:
 
 
 def load_playbook(root: Path, rel: str, max_bytes: int) -> tuple[Playbook | None, list[Problem]]:
-    source, problems = read_source(root, rel, max_bytes)
-    if source is None:
-        return None, problems
-    playbook, found = parse_playbook(source)
-    return playbook, problems + found
+    problems: list[Problem] = []
+    found = _read_all(root, (rel,), max_bytes, parse_playbook, problems)
+    return (found[0] if found else None), problems
+
+
+def _read_all(
+    root: Path,
+    rels: Sequence[str],
+    max_bytes: int,
+    parse: Callable[[SourceText], tuple[T | None, list[Problem]]],
+    problems: list[Problem],
+) -> list[T]:
+    """Read and parse each file; every problem goes to `problems`, every parsed value is returned."""
+    values: list[T] = []
+    for rel in rels:
+        source, found = read_source(root, rel, max_bytes)
+        problems.extend(found)
+        if source is not None:
+            value, found = parse(source)
+            problems.extend(found)
+            if value is not None:
+                values.append(value)
+    return values
 
 
 def _check_page_name(file: str, name: str) -> Problem | None:
