@@ -21,9 +21,11 @@ from generator.dates import Duration
 from generator.due import due_entries
 from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
+from generator.model import MEETING_TYPES, STATUSES, Settings
 from generator.pipeline import Computed, SettingsLoad, build_site, computed_from, load_knowledge_base, read_settings
 from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
-from generator.records import did_you_mean
+from generator.records import client_owner, did_you_mean
+from generator.scaffold import Created, ScaffoldError, new_client, new_meeting, new_playbook
 from generator.schema import json_schemas
 from generator.terminal import due_view, health_view, stats_view
 from generator.write import OutputRefused
@@ -334,3 +336,63 @@ def _shown(path: Path) -> str:
         return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+@main.group()
+def new() -> None:
+    """Create a client, a meeting note or a playbook from a template (never overwrites)."""
+
+
+def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
+    settings = read_settings(ctx.root)
+    if settings.settings is None:
+        click.echo(format_text(sorted_problems(settings.problems)), err=True)
+        raise click.ClickException("kb.yaml has errors; fix them first (clientkb check lists them)")
+    return settings.settings, announce_today(settings, ctx)
+
+
+def _created(created: Created) -> None:
+    click.echo(created.rel)
+
+
+@new.command("client")
+@click.argument("name")
+@click.option("--owner", metavar="HANDLE", help="Account owner (default: the first team member).")
+@click.option("--segment", help="Segment key (default: the first segment of kb.yaml).")
+@click.option("--status", type=click.Choice(STATUSES), default="prospect", show_default=True)
+@click.pass_obj
+def new_client_command(ctx: Context, name: str, owner: str | None, segment: str | None, status: str) -> None:
+    """Create clients/<id>/client.yaml, the id made from NAME."""
+    settings, today = _scaffold_settings(ctx)
+    try:
+        _created(new_client(ctx.root, settings, name, today, owner, segment, status))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@new.command("meeting")
+@click.argument("client")
+@click.option("--type", "meeting_type", type=click.Choice(MEETING_TYPES), default="check-in", show_default=True)
+@click.option("--date", "date", type=_DateParam(), help="Meeting date (default: today).")
+@click.option("--title", help="Title (default: the type and the month).")
+@click.pass_obj
+def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
+    """Create clients/CLIENT/meetings/<date>-<slug>.md."""
+    settings, today = _scaffold_settings(ctx)
+    owner = client_owner(ctx.root, client) or settings.team[0].handle
+    try:
+        _created(new_meeting(ctx.root, settings, client, date or today, meeting_type, title, owner))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@new.command("playbook")
+@click.argument("title")
+@click.pass_obj
+def new_playbook_command(ctx: Context, title: str) -> None:
+    """Create playbooks/<slug>.md from TITLE."""
+    settings, today = _scaffold_settings(ctx)
+    try:
+        _created(new_playbook(ctx.root, settings, title, today))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None

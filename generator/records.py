@@ -522,3 +522,12 @@ def _short(value: object) -> str:
 
 def _lower(message: str) -> str:
     return message[:1].lower() + message[1:]
+
+
+def client_owner(root: Path, client_id: str) -> str | None:
+    """The owner named in a client's record, or None when it cannot be read."""
+    source, _ = read_source(root, f"clients/{client_id}/client.yaml", 1024 * 1024)
+    if source is None:
+        return None
+    parsed = parse_client(source)
+    return parsed.value.owner if parsed.value else None

@@ -1,0 +1,133 @@
+"""`clientkb new`: create a client, a meeting note or a playbook from a template. Never overwrites.
+
+Templates are Jinja files shipped in the package (`generator/templates/new/`); a repository's own
+`templates/<kind>` (e.g. `templates/meeting.md`) takes their place. What is created passes
+`clientkb check` as created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.model import CLIENT_ID_PATTERN, Settings
+from generator.records import did_you_mean
+
+MEETING_LABELS = {
+    "kickoff": "Kickoff",
+    "check-in": "Check-in",
+    "review": "Review",
+    "qbr": "Quarterly business review",
+    "workshop": "Workshop",
+    "escalation": "Escalation",
+    "offboarding": "Offboarding",
+    "other": "Meeting",
+}
+TEMPLATE_NAMES = {"client": "client.yaml", "meeting": "meeting.md", "playbook": "playbook.md"}
+_ID = re.compile(CLIENT_ID_PATTERN)
+
+
+class ScaffoldError(Exception):
+    """Why nothing was created (the file exists, the name is unusable, the client is unknown...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    path: Path
+    rel: str
+
+
+def slugify(name: str, max_length: int = 63) -> str:
+    """Folded to ASCII lowercase words joined by '-': 'Café Zürich GmbH' -> 'cafe-zurich-gmbh'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def _environment(root: Path) -> jinja2.Environment:
+    # The repository's templates/ first, then the package's. Plain text out: no HTML escaping.
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(str(root / "templates")), jinja2.PackageLoader("generator", "templates/new")]
+    )
+    env = jinja2.Environment(
+        loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    env.filters["yaml"] = lambda text: json.dumps(str(text), ensure_ascii=False)
+    return env
+
+
+def _write_new(root: Path, rel: str, text: str) -> Created:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": fails if the file exists
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{rel} already exists; clientkb never overwrites a file") from None
+    return Created(path, rel)
+
+
+def new_client(
+    root: Path, settings: Settings, name: str, today: dt.date, owner: str | None, segment: str | None, status: str
+) -> Created:
+    client_id = slugify(name)
+    if not client_id or not _ID.match(client_id):
+        raise ScaffoldError(f"cannot make a client id from {name!r}; use letters or digits in the name")
+    folder = root / "clients"
+    existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    if client_id in existing or client_id.casefold() in {e.casefold() for e in existing}:
+        raise ScaffoldError(f"a client with the id {client_id!r} already exists (clients/{client_id})")
+    owner = owner or settings.team[0].handle
+    if owner not in {m.handle for m in settings.team}:
+        raise ScaffoldError(f"{owner!r} is not a team handle in kb.yaml")
+    segment = segment or next(iter(settings.segments))
+    if segment not in settings.segments:
+        raise ScaffoldError(f"{segment!r} is not a segment in kb.yaml ({', '.join(settings.segments)})")
+    text = (
+        _environment(root)
+        .get_template(TEMPLATE_NAMES["client"])
+        .render(name=name, status=status, segment=segment, owner=owner, today=today)
+    )
+    return _write_new(root, f"clients/{client_id}/client.yaml", text)
+
+
+def new_meeting(
+    root: Path,
+    settings: Settings,
+    client_id: str,
+    date: dt.date,
+    meeting_type: str,
+    title: str | None,
+    owner: str,
+) -> Created:
+    if not (root / "clients" / client_id / "client.yaml").is_file():
+        known = sorted(p.parent.name for p in (root / "clients").glob("*/client.yaml"))
+        raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")
+    title = title or f"{MEETING_LABELS[meeting_type]}, {date.strftime('%B %Y')}"
+    slug = slugify(title, 50) or meeting_type
+    text = (
+        _environment(root)
+        .get_template(TEMPLATE_NAMES["meeting"])
+        .render(date=date, type=meeting_type, title=title, owner=owner)
+    )
+    return _write_new(root, f"clients/{client_id}/meetings/{date}-{slug}.md", text)
+
+
+def new_playbook(root: Path, settings: Settings, title: str, today: dt.date) -> Created:
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f"cannot make a file name from {title!r}")
+    if slug in {"index", "404", "search"}:
+        raise ScaffoldError(f"{slug!r} is the name of a generated page; choose another title")
+    text = (
+        _environment(root)
+        .get_template(TEMPLATE_NAMES["playbook"])
+        .render(title=title, owner=settings.team[0].handle, today=today)
+    )
+    return _write_new(root, f"playbooks/{slug}.md", text)
