@@ -5,10 +5,13 @@ This is the only module that reads the clock (`today`), and it does so once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ from generator.problems import Severity, count, format_github, format_json, form
 from generator.records import client_owner, did_you_mean
 from generator.scaffold import Created, ScaffoldError, new_client, new_meeting, new_playbook
 from generator.schema import json_schemas
+from generator.serve import PortInUse, SiteState, open_session, serving
 from generator.terminal import due_view, health_view, stats_view
 from generator.write import OutputRefused
 
@@ -396,3 +400,56 @@ def new_playbook_command(ctx: Context, title: str) -> None:
         _created(new_playbook(ctx.root, settings, title, today))
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the served site (default: a temporary folder, removed at exit).",
+)
+@click.option("--no-search", is_flag=True, help="Do not index search (faster rebuilds on very large bases).")
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool) -> None:
+    """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
+    settings = read_settings(ctx.root)
+    announce_today(settings, ctx)
+
+    def today_of(current: Settings | None) -> dt.date:
+        return resolve_today(ctx.today_option, current.today if current else None, dt.date.today())[0]
+
+    def report(message: str) -> None:
+        click.echo(message, err=True)
+
+    with contextlib.ExitStack() as stack:
+        if out is None:
+            out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clientkb-serve-"))) / "site"
+        state = SiteState(ctx.root, out.absolute(), today_of, jobs=ctx.jobs, search=not no_search)
+        try:
+            session, outcome = open_session(state, host, port, report)
+        except PortInUse as exc:
+            raise click.ClickException(str(exc)) from None
+        except OutputRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        if outcome.ok:
+            report(f"built in {outcome.seconds:.1f} s")
+        else:
+            report(f"{len(outcome.problems)} problem(s) in the knowledge base; they show in the browser:")
+            for problem in outcome.problems:
+                report(f"  {problem.location}: {problem.message}")
+        click.echo(f"serving {session.url} (Ctrl-C to stop)", err=True)
+        signal.signal(signal.SIGTERM, _interrupt)
+        with serving(session):
+            try:
+                while True:
+                    time.sleep(0.5)
+            except KeyboardInterrupt:
+                report("stopping")
+    click.echo("stopped", err=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -159,7 +159,7 @@ def walk_repository(root: Path) -> RepositoryFiles:
                 )
             )
             continue
-        loaded, found = _client_files(root, entry.name)
+        loaded, found = client_files(root, entry.name)
         problems.extend(found)
         if loaded:
             clients.append(loaded)
@@ -171,7 +171,8 @@ def playbook_files(root: Path) -> tuple[str, ...]:
     return tuple(f"playbooks/{e.name}" for e in entries if e.name.endswith(".md") and not _is_dir(e))
 
 
-def _client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:
+def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:
+    """The files of one client folder (its id already checked), or why it cannot be read."""
     folder = f"clients/{client_id}"
     refusal = _outside_repository(root, root / folder, folder)
     if refusal:

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -56,8 +56,8 @@ class Loaded:
     playbooks: int
     insights: tuple[ClientInsight, ...] = ()
     """Computed in the workers when `load_knowledge_base` was given `today`, in client order."""
-    client_pages: int = 0
-    """Pages the workers rendered (with `render`)."""
+    client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Client id -> the pages the workers rendered for it (with `render`)."""
 
 
 def default_jobs() -> int:
@@ -121,35 +121,45 @@ class _ClientJob:
 
 
 @dataclass(frozen=True, slots=True)
-class _ClientResult:
+class ClientResult:
+    id: str
     client: Client | None
     insight: ClientInsight | None
     problems: list[Problem]
-    pages: int = 0
+    pages: tuple[str, ...] = ()
+    """Paths of the pages rendered for this client."""
 
 
-def _process_client(job: _ClientJob, files: ClientFiles) -> _ClientResult:
+def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
     load = load_client(job.root, files, job.max_bytes)
     client = load.client
     problems = load.problems
     if client is None:
-        return _ClientResult(None, None, problems)
+        return ClientResult(files.id, None, None, problems)
     insight = None
     if job.refs is not None:
         problems = problems + validate_client(client, job.refs)
         # Insights need resolved references (segment, owner): only for a client without errors.
         if job.today is not None and not any(p.severity == "error" for p in problems):
             insight = client_insight(client, job.refs.settings, job.today)
-    pages = 0
+    pages: tuple[str, ...] = ()
     if insight is not None and job.site is not None and job.staging is not None:
         writer = PageWriter(job.staging)
         for path, data in client_pages(client, insight, job.site).items():
             writer.write(path, data)
-        pages = len(writer.written)
-    return _ClientResult(client if job.keep_records else None, insight, problems, pages)
+        pages = tuple(sorted(writer.written))
+    return ClientResult(files.id, client if job.keep_records else None, insight, problems, pages)
 
 
-def _process_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[_ClientResult]:
+def process_one_client(
+    root: Path, files: ClientFiles, settings: Settings, client_ids: frozenset[str], today: dt.date
+) -> ClientResult:
+    """Load, check and compute one client in this process, keeping its record and notes (for `serve`)."""
+    job = _ClientJob(root, settings.limits.max_file_size, References(settings, client_ids), True, today)
+    return _process_client(job, files)
+
+
+def _process_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientResult]:
     return [_process_client(job, files) for files in chunk]
 
 
@@ -175,7 +185,7 @@ def _chunks(items: Sequence[ClientFiles], size: int) -> Iterator[Sequence[Client
         yield items[start : start + size]
 
 
-def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterator[list[_ClientResult]]:
+def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterator[list[ClientResult]]:
     """Results chunk by chunk, in folder order (so a caller can show progress)."""
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
         for chunk in _chunks(folders, 50):
@@ -220,13 +230,14 @@ def load_knowledge_base(
     job = _ClientJob(root, max_bytes, refs, keep_records, today, site, staging)
     clients: list[Client] = []
     insights: list[ClientInsight] = []
-    pages = 0
+    pages: dict[str, tuple[str, ...]] = {}
     done = 0
     with _no_cyclic_gc():
         for chunk in _process_clients(job, files.clients, default_jobs() if jobs is None else jobs):
             for result in chunk:
                 problems.extend(result.problems)
-                pages += result.pages
+                if result.pages:
+                    pages[result.id] = result.pages
                 if result.client is not None:
                     clients.append(result.client)
                 if result.insight is not None:
@@ -278,8 +289,34 @@ class BuildResult:
     """Errors (nothing was published) or warnings (the site was published)."""
     published: bool
     pages: int
+    """HTML pages written."""
     search: str
     """How search was indexed: 'pagefind', or why not."""
+    loaded: Loaded | None = None
+    site: SiteContext | None = None
+    """What was rendered from: `serve` keeps both to rebuild only what a change touches."""
+
+
+def site_context(root: Path, settings: Settings, today: dt.date) -> SiteContext:
+    return SiteContext(settings, today, (), last_changes(root), {})
+
+
+def write_portfolio(
+    writer: PageWriter,
+    insights: Sequence[ClientInsight],
+    playbooks: tuple[Playbook, ...],
+    site: SiteContext,
+) -> SiteContext:
+    """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
+
+    Returns the site context completed with the playbooks and client names they were made from.
+    """
+    site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
+    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site).items():
+        writer.write(path, data)
+    for asset in sorted(static_assets()):
+        writer.write(f"assets/{asset.name}", asset.read_bytes())
+    return site
 
 
 def build_site(
@@ -289,6 +326,7 @@ def build_site(
     settings: SettingsLoad | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """Check, compute and render the whole site into a staging folder, then publish it at once.
 
@@ -302,7 +340,7 @@ def build_site(
         return BuildResult(settings.problems, False, 0, "")
     staging = staging_folder(out)
     try:
-        site = SiteContext(settings.settings, today, (), last_changes(root), {})
+        site = site_context(root, settings.settings, today)
         total = len(walk_repository(root).clients)
         report = (lambda done: progress(done, total)) if progress else None
         loaded = load_knowledge_base(
@@ -310,19 +348,14 @@ def build_site(
         )
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
             discard(staging)
-            return BuildResult(loaded.problems, False, 0, "")
-        computed = computed_from(loaded, today)
-        names = {i.id: i.record.name for i in computed.insights}
-        site = replace(site, playbooks=loaded.kb.playbooks, names=names)
+            return BuildResult(loaded.problems, False, 0, "", loaded)
         writer = PageWriter(staging)
-        for path, data in portfolio_pages(computed.insights, computed.portfolio, site).items():
-            writer.write(path, data)
-        for asset in sorted(static_assets()):
-            writer.write(f"assets/{asset.name}", asset.read_bytes())
-        search = index_search(staging)
+        site = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site)
+        indexed = index_search(staging) if search else "not indexed: search is off"
         publish(staging, out)
     except BaseException:
         discard(staging)
         raise
-    pages = loaded.client_pages + sum(1 for path in writer.written if path.endswith(".html"))
-    return BuildResult(loaded.problems, True, pages, search)
+    written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
+    pages = sum(1 for path in written if path.endswith(".html"))
+    return BuildResult(loaded.problems, True, pages, indexed, loaded, site)

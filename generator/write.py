@@ -27,22 +27,53 @@ class OutputRefused(Exception):
 
 
 class PageWriter:
-    """Writes pages under one folder, refusing paths outside it or written twice."""
+    """Writes pages under one folder, refusing paths outside it or written twice.
 
-    def __init__(self, folder: Path) -> None:
+    With `in_place=True` (a site that is being served) a page is replaced atomically (written to a
+    temporary file, then renamed over the old one) and only when its bytes changed, so a reader never
+    sees half a page and unchanged pages keep their time stamps.
+    """
+
+    def __init__(self, folder: Path, in_place: bool = False) -> None:
         self.folder = folder
+        self.in_place = in_place
         self.written: set[str] = set()
+        self.changed: set[str] = set()
 
-    def write(self, path: str, data: bytes) -> None:
+    def target(self, path: str) -> Path:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise ValueError(f"refusing to write outside the site: {path!r}")
+        return self.folder.joinpath(*pure.parts)
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self.target(path)
         if path in self.written:
             raise ValueError(f"two pages would be written to {path!r}")
         self.written.add(path)
-        target = self.folder.joinpath(*pure.parts)
+        if self.in_place:
+            try:
+                if target.read_bytes() == data:
+                    return
+            except OSError:
+                pass
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        self.changed.add(path)
+        if not self.in_place:
+            target.write_bytes(data)
+            return
+        temporary = target.with_name(f".{target.name}.clientkb-tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+
+    def remove(self, path: str) -> None:
+        """Remove a page that is no longer produced (in a served site)."""
+        target = self.target(path)
+        try:
+            target.unlink()
+            self.changed.add(path)
+        except FileNotFoundError:
+            pass
 
 
 def check_output(out: Path) -> None:

@@ -25,9 +25,7 @@ def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug
 
 
-def test_new_client_meeting_and_playbook_check_clean(
-    make_repo: Callable[..., Path], cli: Callable[..., Run]
-) -> None:
+def test_new_client_meeting_and_playbook_check_clean(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
     root = make_repo({"kb.yaml": KB_YAML + "today: 2026-11-20\n"})
     run = cli("new", "client", "Café Zürich GmbH", "--owner", "marco", root=root)
     assert run.exit_code == 0, run.stderr
