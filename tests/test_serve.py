@@ -158,6 +158,7 @@ def test_broken_yaml_shows_problems_and_the_fix_clears_them(served: Server) -> N
     while not served.events()[0][1] and time.monotonic() < deadline:
         time.sleep(0.05)
     event, problems = served.events()[0]
+    assert event == "problems"
     assert isinstance(problems, list) and problems
     assert problems[0]["location"].startswith("clients/acme/client.yaml:")
     assert served.get(page)[1] == before  # the last good site is still served
