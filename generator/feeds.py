@@ -36,73 +36,88 @@ def _uid(*parts: str) -> str:
 def calendar_entries(insights: Sequence[ClientInsight], handles: frozenset[str]) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
     for insight in insights:
-        record = insight.record
-        if record.status == "former":
-            continue
-        name, owner = record.name, record.owner
-        if insight.checkin.state is not None:
-            last = insight.checkin.last_contact
-            entries.append(
-                CalendarEntry(
-                    _uid("checkin", insight.id),
-                    insight.checkin.next_due,
-                    f"Check-in: {name}",
-                    f"Last contact: {last or 'none yet'}. Cadence: {insight.checkin.cadence.describe()}.",
-                    owner,
-                )
-            )
-        if record.contract.renewal is not None:
-            entries.append(
-                CalendarEntry(
-                    _uid("renewal", insight.id), record.contract.renewal, f"Renewal: {name}", "Contract renewal.", owner
-                )
-            )
-        for milestone in record.milestones:
-            if milestone.done is None:
-                entries.append(
-                    CalendarEntry(
-                        _uid("milestone", insight.id, slugify(milestone.name)),
-                        milestone.due,
-                        f"Milestone: {name}: {milestone.name}",
-                        "",
-                        owner,
-                    )
-                )
-        for item in insight.open_actions:
-            if item.due is not None:
-                side = " (client's side)" if item.for_client else ""
-                entries.append(
-                    CalendarEntry(
-                        _uid("action", item.file, item.text),
-                        item.due,
-                        f"{item.text}{side}: {name}",
-                        f"Action item from {item.file}, line {item.line}.",
-                        action_owner(item, owner, handles),
-                    )
-                )
-        for key_date in record.dates:
-            entries.append(
-                CalendarEntry(
-                    _uid("date", insight.id, slugify(key_date.label), str(key_date.date)),
-                    key_date.date,
-                    f"{key_date.label}: {name}",
-                    "",
-                    owner,
-                    key_date.yearly,
-                )
-            )
+        entries.extend(client_calendar_entries(insight, handles))
     return sorted(entries, key=lambda e: (e.date, e.uid))
 
 
-def calendar_bytes(entries: Sequence[CalendarEntry], name: str, timezone: str, today: dt.date) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//clientkb//clientkb//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", timezone)
+def client_calendar_entries(insight: ClientInsight, handles: frozenset[str]) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    record = insight.record
+    if record.status == "former":
+        return entries
+    name, owner = record.name, record.owner
+    if insight.checkin.state is not None:
+        last = insight.checkin.last_contact
+        entries.append(
+            CalendarEntry(
+                _uid("checkin", insight.id),
+                insight.checkin.next_due,
+                f"Check-in: {name}",
+                f"Last contact: {last or 'none yet'}. Cadence: {insight.checkin.cadence.describe()}.",
+                owner,
+            )
+        )
+    if record.contract.renewal is not None:
+        entries.append(
+            CalendarEntry(
+                _uid("renewal", insight.id), record.contract.renewal, f"Renewal: {name}", "Contract renewal.", owner
+            )
+        )
+    for milestone in record.milestones:
+        if milestone.done is None:
+            entries.append(
+                CalendarEntry(
+                    _uid("milestone", insight.id, slugify(milestone.name)),
+                    milestone.due,
+                    f"Milestone: {name}: {milestone.name}",
+                    "",
+                    owner,
+                )
+            )
+    for item in insight.open_actions:
+        if item.due is not None:
+            side = " (client's side)" if item.for_client else ""
+            entries.append(
+                CalendarEntry(
+                    _uid("action", item.file, item.text),
+                    item.due,
+                    f"{item.text}{side}: {name}",
+                    f"Action item from {item.file}, line {item.line}.",
+                    action_owner(item, owner, handles),
+                )
+            )
+    for key_date in record.dates:
+        entries.append(
+            CalendarEntry(
+                _uid("date", insight.id, slugify(key_date.label), str(key_date.date)),
+                key_date.date,
+                f"{key_date.label}: {name}",
+                "",
+                owner,
+                key_date.yearly,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One event, already in iCalendar form: rendered where its client is computed, joined later."""
+
+    date: dt.date
+    uid: str
+    owner: str
+    ical: bytes
+
+
+def _stamp(today: dt.date) -> dt.datetime:
     # DTSTAMP is required; the build's `today` keeps the feed byte-identical for the same input.
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+
+
+def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[CalendarEvent, ...]:
+    stamp = _stamp(today)
+    events = []
     for entry in entries:
         event = icalendar.Event()
         event.add("uid", entry.uid)
@@ -115,5 +130,18 @@ def calendar_bytes(entries: Sequence[CalendarEntry], name: str, timezone: str, t
         event.add("transp", "TRANSPARENT")
         if entry.yearly:
             event.add("rrule", {"freq": "yearly"})
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+        events.append(CalendarEvent(entry.date, entry.uid, entry.owner, bytes(event.to_ical())))
+    return tuple(events)
+
+
+def calendar_document(events: Sequence[CalendarEvent], name: str, timezone: str) -> bytes:
+    """A VCALENDAR around `events`, in date order."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//clientkb//clientkb//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", timezone)
+    head, end = bytes(calendar.to_ical()).rsplit(b"END:VCALENDAR", 1)
+    body = b"".join(e.ical for e in sorted(events, key=lambda e: (e.date, e.uid)))
+    return head + body + b"END:VCALENDAR" + end

@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +26,7 @@ from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
 from generator.records import load_client, load_playbook, parse_settings
-from generator.render import SiteContext, client_pages, portfolio_pages
+from generator.render import ClientFragments, SiteContext, client_fragments, client_pages, portfolio_pages
 from generator.search import index_search
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
@@ -58,6 +58,8 @@ class Loaded:
     """Computed in the workers when `load_knowledge_base` was given `today`, in client order."""
     client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Client id -> the pages the workers rendered for it (with `render`)."""
+    fragments: dict[str, ClientFragments] = field(default_factory=dict)
+    """Client id -> its parts of the whole-site files (with `render`)."""
 
 
 def default_jobs() -> int:
@@ -128,6 +130,8 @@ class ClientResult:
     problems: list[Problem]
     pages: tuple[str, ...] = ()
     """Paths of the pages rendered for this client."""
+    fragments: ClientFragments | None = None
+    """Its parts of the whole-site files (calendars, export), made with its pages."""
 
 
 def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
@@ -143,12 +147,14 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
         if job.today is not None and not any(p.severity == "error" for p in problems):
             insight = client_insight(client, job.refs.settings, job.today)
     pages: tuple[str, ...] = ()
+    fragments = None
     if insight is not None and job.site is not None and job.staging is not None:
         writer = PageWriter(job.staging)
         for path, data in client_pages(client, insight, job.site).items():
             writer.write(path, data)
         pages = tuple(sorted(writer.written))
-    return ClientResult(files.id, client if job.keep_records else None, insight, problems, pages)
+        fragments = client_fragments(insight, job.site)
+    return ClientResult(files.id, client if job.keep_records else None, insight, problems, pages, fragments)
 
 
 def process_one_client(
@@ -231,6 +237,7 @@ def load_knowledge_base(
     clients: list[Client] = []
     insights: list[ClientInsight] = []
     pages: dict[str, tuple[str, ...]] = {}
+    fragments: dict[str, ClientFragments] = {}
     done = 0
     with _no_cyclic_gc():
         for chunk in _process_clients(job, files.clients, default_jobs() if jobs is None else jobs):
@@ -238,6 +245,8 @@ def load_knowledge_base(
                 problems.extend(result.problems)
                 if result.pages:
                     pages[result.id] = result.pages
+                if result.fragments is not None:
+                    fragments[result.id] = result.fragments
                 if result.client is not None:
                     clients.append(result.client)
                 if result.insight is not None:
@@ -260,6 +269,7 @@ def load_knowledge_base(
         len(files.playbooks),
         tuple(insights),
         pages,
+        fragments,
     )
 
 
@@ -306,13 +316,14 @@ def write_portfolio(
     insights: Sequence[ClientInsight],
     playbooks: tuple[Playbook, ...],
     site: SiteContext,
+    fragments: Mapping[str, ClientFragments] | None = None,
 ) -> SiteContext:
     """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
 
     Returns the site context completed with the playbooks and client names they were made from.
     """
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
-    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site).items():
+    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments).items():
         writer.write(path, data)
     for asset in sorted(static_assets()):
         writer.write(f"assets/{asset.name}", asset.read_bytes())
@@ -350,7 +361,7 @@ def build_site(
             discard(staging)
             return BuildResult(loaded.problems, False, 0, "", loaded)
         writer = PageWriter(staging)
-        site = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site)
+        site = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
         indexed = index_search(staging) if search else "not indexed: search is off"
         publish(staging, out)
     except BaseException:

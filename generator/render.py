@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from generator import charts
 from generator.exports import health_record, plain
-from generator.feeds import calendar_bytes, calendar_entries
+from generator.feeds import CalendarEvent, calendar_document, client_calendar_entries, render_events
 from generator.history import Change
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
@@ -401,33 +401,57 @@ def _safe_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def clients_json(insights: Sequence[ClientInsight]) -> bytes:
-    data = []
-    for insight in insights:
-        entry = health_record(insight)
-        entry.update(
-            {
-                "status": insight.record.status,
-                "segment": insight.record.segment,
-                "owner": insight.record.owner,
-                "record": plain(insight.record),
-                "meetings": plain(insight.meetings),
-                "nps": plain(insight.nps),
-                "csat": plain(insight.csat),
-                "open_actions": plain(insight.open_actions),
-                "upcoming": plain(insight.events),
-            }
-        )
-        entry["checkin"]["cadence"] = str(insight.checkin.cadence)
-        data.append(entry)
-    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+def client_export(insight: ClientInsight) -> str:
+    """The client's entry of data/clients.json, as JSON text (indented as in the file)."""
+    entry = health_record(insight)
+    entry.update(
+        {
+            "status": insight.record.status,
+            "segment": insight.record.segment,
+            "owner": insight.record.owner,
+            "record": plain(insight.record),
+            "meetings": plain(insight.meetings),
+            "nps": plain(insight.nps),
+            "csat": plain(insight.csat),
+            "open_actions": plain(insight.open_actions),
+            "upcoming": plain(insight.events),
+        }
+    )
+    entry["checkin"]["cadence"] = str(insight.checkin.cadence)
+    text = json.dumps(entry, indent=2, ensure_ascii=False, default=str)
+    return "  " + text.replace("\n", "\n  ")
 
 
-def portfolio_pages(insights: Sequence[ClientInsight], portfolio: Portfolio, site: SiteContext) -> Pages:
+@dataclass(frozen=True, slots=True)
+class ClientFragments:
+    """What the whole-site files need from one client, made where the client is computed (in
+    parallel, and again only when that client changes): its calendar events and its export entry."""
+
+    calendar: tuple[CalendarEvent, ...]
+    export: str
+
+
+def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragments:
+    handles = frozenset(people(site.settings))
+    events = render_events(client_calendar_entries(insight, handles), site.today)
+    return ClientFragments(events, client_export(insight))
+
+
+def clients_json(exports: Sequence[str]) -> bytes:
+    return ("[\n" + ",\n".join(exports) + "\n]\n" if exports else "[]\n").encode("utf-8")
+
+
+def portfolio_pages(
+    insights: Sequence[ClientInsight],
+    portfolio: Portfolio,
+    site: SiteContext,
+    fragments: Mapping[str, ClientFragments] | None = None,
+) -> Pages:
+    """The pages made from every client. `fragments` are the clients' pre-rendered parts; any that
+    is missing is made here."""
     settings = site.settings
     today = site.today
     folks = people(settings)
-    handles = frozenset(folks)
     ordered = sorted(insights, key=lambda i: i.record.name.casefold())
     current = [i for i in ordered if i.record.status != "former"]
     attention = sorted(
@@ -573,13 +597,14 @@ def portfolio_pages(insights: Sequence[ClientInsight], portfolio: Portfolio, sit
         )
     pages["search.html"] = _page("search.html", "", "", "Search", site)
     pages["404.html"] = _page("404.html", "", "", "Page not found", site)
-    entries = calendar_entries(ordered, handles)
-    pages["calendar.ics"] = calendar_bytes(entries, settings.name, settings.timezone, today)
+    parts = [(fragments or {}).get(i.id) or client_fragments(i, site) for i in ordered]
+    events = [event for part in parts for event in part.calendar]
+    pages["calendar.ics"] = calendar_document(events, settings.name, settings.timezone)
     for member in settings.team:
-        own = [e for e in entries if e.owner == member.handle]
-        pages[f"calendar/{member.handle}.ics"] = calendar_bytes(
-            own, f"{settings.name}: {member.name}", settings.timezone, today
+        own = [e for e in events if e.owner == member.handle]
+        pages[f"calendar/{member.handle}.ics"] = calendar_document(
+            own, f"{settings.name}: {member.name}", settings.timezone
         )
-    pages["data/clients.json"] = clients_json(ordered)
+    pages["data/clients.json"] = clients_json([part.export for part in parts])
     pages["data/health.csv"] = health_csv(ordered)
     return pages

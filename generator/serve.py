@@ -36,7 +36,7 @@ from generator.pipeline import (
     write_portfolio,
 )
 from generator.problems import Problem, Severity, sorted_problems
-from generator.render import SiteContext, client_pages
+from generator.render import ClientFragments, SiteContext, client_fragments, client_pages
 from generator.search import index_search
 from generator.write import PageWriter
 
@@ -121,6 +121,7 @@ class SiteState:
     site: SiteContext | None = None
     insights: dict[str, ClientInsight] = field(default_factory=dict)
     pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fragments: dict[str, ClientFragments] = field(default_factory=dict)
     client_problems: dict[str, list[Problem]] = field(default_factory=dict)
     global_problems: list[Problem] = field(default_factory=list)
     clients: set[str] = field(default_factory=set)
@@ -153,6 +154,7 @@ class SiteState:
         self.settings, self.today, self.site = settings, today, result.site
         self.insights = {i.id: i for i in loaded.insights}
         self.pages = dict(loaded.client_pages)
+        self.fragments = dict(loaded.fragments)
         self.client_problems = {}
         self.global_problems = []
         self.pending = set()
@@ -207,8 +209,9 @@ class SiteState:
             for stale in set(self.pages.get(client_id, ())) - set(pages):
                 writer.remove(stale)
             self.pages[client_id] = tuple(sorted(pages))
+            self.fragments[client_id] = client_fragments(result.insight, self.site)
         insights = tuple(self.insights[i] for i in sorted(self.insights))
-        self.site = write_portfolio(writer, insights, self.site.playbooks, self.site)
+        self.site = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
         self.pending = set()
         self.problems = []
         return RebuildOutcome(True, [], time.monotonic() - started, plan, changed=len(writer.changed))
