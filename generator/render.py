@@ -15,11 +15,11 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import charts
 from generator.exports import health_record, plain
@@ -76,6 +76,7 @@ class SiteContext:
 NONE_SHOWN = "\u2013"  # an en dash for "no value"
 
 
+@lru_cache(maxsize=65_536)
 def _day(value: dt.date | None) -> str:
     return value.strftime("%-d %b %Y") if value else NONE_SHOWN
 
@@ -110,6 +111,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(day=_day, percent=_percent, signed=_signed, number=_number, contract=_contract)
+    env.globals["action_table"] = action_table
     return env
 
 
@@ -228,6 +230,40 @@ def action_rows(insights: Sequence[ClientInsight], settings: Settings, today: dt
                 )
             )
     return sorted(rows, key=lambda r: (r.item.due or dt.date.max, r.client_id, r.item.file, r.item.line))
+
+
+@lru_cache(maxsize=262_144)
+def _action_row(row: ActionRow, root: str, owner_name: str, show_client: bool, show_owner: bool) -> str:
+    # Cached: in `serve`, only the rows of the client that changed are rendered again.
+    item = row.item
+    if item.due is None:
+        due = '<span class="muted">no date</span>'
+    else:
+        due = escape(_day(item.due)) + (' <span class="badge state-overdue">overdue</span>' if row.overdue else "")
+    cells = [f'<td data-sort="{item.due or "9999-12-31"}">{due}</td>']
+    if show_client:
+        cells.append(
+            f'<td><a href="{escape(root)}clients/{escape(row.client_id)}/index.html">{escape(row.client_name)}</a></td>'
+        )
+    if show_owner:
+        side = ' <span class="muted">(client\'s side)</span>' if item.for_client else ""
+        cells.append(f'<td><a href="{escape(root)}owners/{escape(row.owner)}.html">{escape(owner_name)}</a>{side}</td>')
+    cells.append(f"<td>{escape(item.text)}</td>")
+    cells.append(f'<td><a href="{escape(root)}{escape(row.note_page)}">{escape(_day(row.note_date))}</a></td>')
+    overdue = ' class="overdue"' if row.overdue else ""
+    return f"<tr{overdue}>{''.join(cells)}</tr>\n"
+
+
+def action_table(
+    root: str, rows: Sequence[ActionRow], people: Mapping[str, str], show_client: bool = True, show_owner: bool = True
+) -> Markup:
+    """A sortable table of action items (built in Python: it can hold thousands of rows)."""
+    head = "<th>due</th>" + ("<th>client</th>" if show_client else "") + ("<th>who</th>" if show_owner else "")
+    body = "".join(_action_row(row, root, people.get(row.owner, row.owner), show_client, show_owner) for row in rows)
+    return Markup(
+        f'<table class="sortable">\n<thead><tr>{head}<th>action</th><th>from</th></tr></thead>\n'
+        f"<tbody>\n{body}</tbody>\n</table>"
+    )
 
 
 def evidence_link(site: SiteContext, client_id: str, root: str) -> Callable[[str, int], str | None]:
