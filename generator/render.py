@@ -28,10 +28,13 @@ from generator.history import Change
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
 from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio
+from generator.metrics import effort as effort_of
 from generator.model import STATUSES, ActionItem, Client, Document, Note, Playbook, Settings
 
 Pages = dict[str, bytes]
 
+DASHBOARD_LIMIT = 30
+"""Rows per dashboard list; the rest is one click away (a dashboard is read at a glance)."""
 NAV = (
     ("index.html", "Dashboard"),
     ("clients/index.html", "Clients"),
@@ -229,7 +232,11 @@ def action_rows(insights: Sequence[ClientInsight], settings: Settings, today: dt
                     note_date,
                 )
             )
-    return sorted(rows, key=lambda r: (r.item.due or dt.date.max, r.client_id, r.item.file, r.item.line))
+    return sorted(rows, key=action_order)
+
+
+def action_order(row: ActionRow) -> tuple[dt.date, str, str, int]:
+    return (row.item.due or dt.date.max, row.client_id, row.item.file, row.item.line)
 
 
 @lru_cache(maxsize=262_144)
@@ -379,30 +386,24 @@ def _tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
     return text, (until - since).days
 
 
-def _audit_rows(insights: Sequence[ClientInsight], portfolio: Portfolio, today: dt.date) -> list[dict[str, Any]]:
-    effort: dict[str, Effort] = {e.client_id: e for e in portfolio.effort}
-    rows = []
-    for insight in insights:
-        record = insight.record
-        tenure, days = _tenure(record.since, record.until or today)
-        answers = insight.nps
-        trend = ""
-        if len(answers) >= 2:
-            change = answers[-1].score - answers[-2].score
-            trend = "steady" if change == 0 else f"{change:+d}"
-        rows.append(
-            {
-                "insight": insight,
-                "tenure": tenure,
-                "tenure_days": days,
-                "nps_last": answers[-1].score if answers else None,
-                "nps_trend": trend,
-                "escalations": len(record.escalations),
-                "escalations_open": sum(1 for e in record.escalations if e.closed is None),
-                "effort": effort.get(insight.id),
-            }
-        )
-    return rows
+def _audit_row(insight: ClientInsight, effort: Effort | None, today: dt.date) -> dict[str, Any]:
+    record = insight.record
+    tenure, days = _tenure(record.since, record.until or today)
+    answers = insight.nps
+    trend = ""
+    if len(answers) >= 2:
+        change = answers[-1].score - answers[-2].score
+        trend = "steady" if change == 0 else f"{change:+d}"
+    return {
+        "insight": insight,
+        "tenure": tenure,
+        "tenure_days": days,
+        "nps_last": answers[-1].score if answers else None,
+        "nps_trend": trend,
+        "escalations": len(record.escalations),
+        "escalations_open": sum(1 for e in record.escalations if e.closed is None),
+        "effort": effort,
+    }
 
 
 def health_csv(insights: Sequence[ClientInsight]) -> bytes:
@@ -460,17 +461,45 @@ def client_export(insight: ClientInsight) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ClientFragments:
-    """What the whole-site files need from one client, made where the client is computed (in
-    parallel, and again only when that client changes): its calendar events and its export entry."""
+    """What the whole-site pages and files need from one client, made where the client is computed
+    (in parallel, and again only when that client changes): its calendar events, its export entry
+    and its rows of the client list, the audit and its owner's page."""
 
     calendar: tuple[CalendarEvent, ...]
     export: str
+    client_row: str
+    audit_row: str
+    owned_row: str
+    actions: tuple[ActionRow, ...]
+
+
+def _row(template: str, root: str, site: SiteContext, **data: Any) -> str:
+    return (
+        environment()
+        .get_template(f"site/{template}")
+        .render(
+            root=root,
+            people=people(site.settings),
+            segments=site.settings.segments,
+            health_order=HEALTH_ORDER,
+            status_order=STATUS_ORDER,
+            **data,
+        )
+    )
 
 
 def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragments:
     handles = frozenset(people(site.settings))
     events = render_events(client_calendar_entries(insight, handles), site.today)
-    return ClientFragments(events, client_export(insight))
+    effort = next(iter(effort_of([insight], site.today)), None)
+    return ClientFragments(
+        events,
+        client_export(insight),
+        _row("row_client.html", "../", site, insight=insight),
+        _row("row_audit.html", "", site, row=_audit_row(insight, effort, site.today)),
+        _row("row_owned.html", "../", site, insight=insight),
+        tuple(action_rows([insight], site.settings, site.today)),
+    )
 
 
 def clients_json(exports: Sequence[str]) -> bytes:
@@ -504,7 +533,9 @@ def portfolio_pages(
         (i for i in current if i.record.contract.renewal is not None and i.record.contract.renewal <= horizon),
         key=lambda i: (i.record.contract.renewal or today, i.id),
     )
-    rows = action_rows(ordered, settings, today)
+    parts = [(fragments or {}).get(i.id) or client_fragments(i, site) for i in ordered]
+    rows = sorted((row for part in parts for row in part.actions), key=action_order)
+    overdue = [r for r in rows if r.overdue]
     counts = {colour: sum(1 for i in current if i.health == colour) for colour in ("red", "amber", "green")}
     common = {"people": folks, "segments": settings.segments, "names": site.names}
     pages: Pages = {}
@@ -514,11 +545,15 @@ def portfolio_pages(
         "index.html",
         "Dashboard",
         site,
-        attention=attention,
+        attention=attention[:DASHBOARD_LIMIT],
+        attention_more=max(0, len(attention) - DASHBOARD_LIMIT),
         evidence_for=lambda client_id: evidence_link(site, client_id, ""),
-        checkins=checkins,
-        renewals=renewals,
-        overdue_actions=[r for r in rows if r.overdue],
+        checkins=checkins[:DASHBOARD_LIMIT],
+        checkins_more=max(0, len(checkins) - DASHBOARD_LIMIT),
+        renewals=renewals[:DASHBOARD_LIMIT],
+        renewals_more=max(0, len(renewals) - DASHBOARD_LIMIT),
+        overdue_actions=overdue[:DASHBOARD_LIMIT],
+        overdue_more=max(0, len(overdue) - DASHBOARD_LIMIT),
         counts=counts,
         current=len(current),
         portfolio=portfolio,
@@ -534,8 +569,7 @@ def portfolio_pages(
         "Clients",
         site,
         insights=ordered,
-        health_order=HEALTH_ORDER,
-        status_order=STATUS_ORDER,
+        rows=[Markup(part.client_row) for part in parts],
         **common,
     )
     for member in settings.team:
@@ -549,6 +583,11 @@ def portfolio_pages(
             site,
             member=member,
             owned=owned,
+            owned_rows=[
+                Markup(part.owned_row)
+                for i, part in zip(ordered, parts, strict=True)
+                if i.record.owner == member.handle
+            ],
             teamed=teamed,
             actions=[r for r in rows if r.owner == member.handle],
             health_order=HEALTH_ORDER,
@@ -572,9 +611,7 @@ def portfolio_pages(
         "audit.html",
         "Relationship audit",
         site,
-        rows=_audit_rows(ordered, portfolio, today),
-        health_order=HEALTH_ORDER,
-        status_order=STATUS_ORDER,
+        rows=[Markup(part.audit_row) for part in parts],
         **common,
     )
     stages = []
@@ -633,7 +670,6 @@ def portfolio_pages(
         )
     pages["search.html"] = _page("search.html", "", "", "Search", site)
     pages["404.html"] = _page("404.html", "", "", "Page not found", site)
-    parts = [(fragments or {}).get(i.id) or client_fragments(i, site) for i in ordered]
     events = [event for part in parts for event in part.calendar]
     pages["calendar.ics"] = calendar_document(events, settings.name, settings.timezone)
     for member in settings.team:
