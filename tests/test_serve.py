@@ -293,3 +293,25 @@ def test_demo_serves(tmp_path: Path) -> None:
         assert "Needs attention" in server.get("index.html")[1]
     finally:
         stop(server)
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("clients/acme/meetings/2026-11-02-x.md", "clients/acme/meetings/2026-11-02-x.md"),
+        ("kb.yaml", "kb.yaml"),
+        ("site/index.html", None),  # the output folder
+        (".git/index", None),
+        ("clients/acme/meetings/.#2026-11-02-x.md", None),  # Emacs lock
+        ("clients/acme/meetings/2026-11-02-x.md~", None),  # backup
+        ("clients/acme/meetings/.2026-11-02-x.md.swp", None),  # Vim swap
+        ("clients/acme/4913", "clients/acme/4913"),  # Vim's probe file is short-lived but harmless
+        (".site.clientkb-new-abc/index.html", None),  # a build's staging folder
+        (".clientkb-cache/health.json", None),
+    ],
+)
+def test_watcher_ignores_output_git_and_editor_files(tmp_path: Path, path: str, kept: str | None) -> None:
+    from generator.serve import Watcher
+
+    watcher = Watcher(tmp_path, [tmp_path / "site"])
+    assert watcher.relevant(str(tmp_path / path)) == kept
