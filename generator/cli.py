@@ -21,6 +21,7 @@ import click
 
 from generator import __version__
 from generator.dates import Duration
+from generator.diff import FORMATTERS, RevisionError, diff_revisions, fails
 from generator.due import due_entries
 from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
@@ -453,3 +454,32 @@ def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool)
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to post as a pull-request comment.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["red", "amber", "error"]),
+    help="Exit 1 when a client turns red, gets worse (amber), or new errors appear.",
+)
+@click.pass_obj
+def diff(ctx: Context, base: str, head: str | None, output_format: str, fail_on: str | None) -> None:
+    """How clients' health and flags change from BASE to HEAD (default: the working tree)."""
+    settings = read_settings(ctx.root)
+    today = announce_today(settings, ctx)
+    try:
+        result = diff_revisions(ctx.root, base, head, today, ctx.jobs)
+    except RevisionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(FORMATTERS[output_format](result), nl=output_format != "markdown")
+    sys.exit(1 if fails(result, fail_on) else 0)

@@ -1,7 +1,7 @@
 """Git history of the knowledge base, from one `git log` pass over the whole repository.
 
 Absent (empty) when the folder is not in a Git repository or git is not installed: the site then
-simply shows no "last changed" lines.
+simply shows no "last changed" lines and no history.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
@@ -21,25 +21,42 @@ class Change:
     date: dt.date
     author: str
     subject: str
+    commit: str = ""
 
 
-def parse_log(output: str) -> dict[str, Change]:
-    """`git log --name-only` output in our format -> the latest change of each file."""
+@dataclass(frozen=True, slots=True)
+class History:
+    last_changes: Mapping[str, Change] = field(default_factory=dict)
+    """File (relative to the knowledge base, forward slashes) -> its latest commit."""
+    clients: Mapping[str, tuple[Change, ...]] = field(default_factory=dict)
+    """Client id -> the commits that touched its folder, newest first."""
+
+
+def parse_log(output: str) -> History:
+    """`git log --name-only` output in our format -> latest change per file, commits per client."""
     latest: dict[str, Change] = {}
+    clients: dict[str, list[Change]] = {}
     for record in output.split(_RECORD):
         lines = record.strip("\n").split("\n")
         if not lines or _FIELD not in lines[0]:
             continue
-        date, author, subject = lines[0].split(_FIELD, 2)
-        change = Change(dt.date.fromisoformat(date), author, subject)
+        commit, date, author, subject = lines[0].split(_FIELD, 3)
+        change = Change(dt.date.fromisoformat(date), author, subject, commit)
+        touched: set[str] = set()
         for name in lines[1:]:
-            if name and name not in latest:  # the log is newest first
-                latest[name] = change
-    return latest
+            if not name:
+                continue
+            latest.setdefault(name, change)  # the log is newest first
+            parts = PurePosixPath(name).parts
+            if len(parts) >= 3 and parts[0] == "clients":
+                touched.add(parts[1])
+        for client_id in sorted(touched):
+            clients.setdefault(client_id, []).append(change)
+    return History(latest, {k: tuple(v) for k, v in clients.items()})
 
 
-def last_changes(root: Path) -> Mapping[str, Change]:
-    """File (relative to `root`, forward slashes) -> its latest commit. Empty outside Git."""
+def read_history(root: Path) -> History:
+    """One `git log` over the repository, limited to `root` and with paths relative to it."""
     command = [
         "git",
         "-c",
@@ -50,15 +67,15 @@ def last_changes(root: Path) -> Mapping[str, Change]:
         "--no-renames",
         "--relative",
         "--name-only",
-        f"--format={_RECORD}%ad{_FIELD}%an{_FIELD}%s",
+        f"--format={_RECORD}%H{_FIELD}%ad{_FIELD}%an{_FIELD}%s",
         "--date=short",
     ]
     try:
         result = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False, timeout=120
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False, timeout=300
         )
     except (OSError, subprocess.TimeoutExpired):
-        return {}
+        return History()
     if result.returncode != 0:
-        return {}
+        return History()
     return parse_log(result.stdout)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from generator.history import last_changes
+from generator.history import read_history
 from generator.insights import ClientInsight, client_insight, client_insights
 from generator.load import KB_FILE, ClientFiles, playbook_files, read_source, walk_repository
 from generator.metrics import Portfolio, portfolio
@@ -308,7 +308,7 @@ class BuildResult:
 
 
 def site_context(root: Path, settings: Settings, today: dt.date) -> SiteContext:
-    return SiteContext(settings, today, (), last_changes(root), {})
+    return SiteContext(settings, today, (), read_history(root), {})
 
 
 def write_portfolio(

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from generator import charts
 from generator.exports import health_record, plain
 from generator.feeds import CalendarEvent, calendar_document, client_calendar_entries, render_events
-from generator.history import Change
+from generator.history import History
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
 from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio
@@ -33,6 +33,8 @@ from generator.model import STATUSES, ActionItem, Client, Document, Note, Playbo
 
 Pages = dict[str, bytes]
 
+HISTORY_SHOWN = 20
+"""Commits listed on a client's page (the newest)."""
 DASHBOARD_LIMIT = 30
 """Rows per dashboard list; the rest is one click away (a dashboard is read at a glance)."""
 NAV = (
@@ -71,7 +73,7 @@ class SiteContext:
     settings: Settings
     today: dt.date
     playbooks: tuple[Playbook, ...]
-    history: Mapping[str, Change]
+    history: History
     names: Mapping[str, str]
     """Client id -> display name, for links between clients."""
 
@@ -327,7 +329,9 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
         segment=segment,
         people=folks,
         names=site.names,
-        change=site.history.get(client.file),
+        change=site.history.last_changes.get(client.file),
+        commits=site.history.clients.get(client.id, ())[:HISTORY_SHOWN],
+        commits_more=max(0, len(site.history.clients.get(client.id, ())) - HISTORY_SHOWN),
         edit_url=edit_url(settings, client.file),
         evidence=evidence_link(site, client.id, root),
         notes=notes,
@@ -356,7 +360,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
             people=folks,
             attendees=attendees,
             body=_body_html(note.body, row.title),
-            change=site.history.get(note.file),
+            change=site.history.last_changes.get(note.file),
             edit_url=edit_url(settings, note.file),
         )
     for info in documents:
@@ -370,7 +374,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
             searchable=True,
             client_name=record.name,
             body=_body_html(document.body, info.title),
-            change=site.history.get(document.file),
+            change=site.history.last_changes.get(document.file),
             edit_url=edit_url(settings, document.file),
         )
     return pages
@@ -664,7 +668,7 @@ def portfolio_pages(
             applies=applies_to(playbook, settings),
             stale=stale_since(playbook, today),
             body=_body_html(playbook.body, playbook.meta.title),
-            change=site.history.get(playbook.file),
+            change=site.history.last_changes.get(playbook.file),
             edit_url=edit_url(settings, playbook.file),
             **common,
         )

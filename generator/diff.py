@@ -1,0 +1,279 @@
+"""`clientkb diff`: what a change does to the portfolio, between two Git revisions.
+
+Each revision is read straight from Git objects (`git archive` into a temporary folder: the user's
+working tree and index are never touched), loaded and computed with the same `today`, and the two
+are compared: clients added and removed, health changed, flags raised and cleared, new problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.health import HealthFlag
+from generator.insights import ClientInsight
+from generator.pipeline import load_knowledge_base
+from generator.problems import Problem, Severity
+
+WORKING_TREE = "working tree"
+NONE = "\u2013"  # an en dash in empty table cells
+HEALTH_RANK = {None: 0, "green": 1, "amber": 2, "red": 3}
+
+
+class RevisionError(Exception):
+    """A revision that cannot be read: not a Git repository, no commits, an unknown name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    label: str
+    insights: dict[str, ClientInsight]
+    client_ids: frozenset[str]
+    problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientChange:
+    client: str
+    name: str
+    before: str | None
+    """Health before (None: former, or not computed)."""
+    after: str | None
+    raised: tuple[HealthFlag, ...]
+    cleared: tuple[HealthFlag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KbDiff:
+    base: str
+    head: str
+    today: dt.date
+    added: list[ClientInsight] = field(default_factory=list)
+    removed: list[ClientInsight] = field(default_factory=list)
+    changed: list[ClientChange] = field(default_factory=list)
+    new_problems: list[Problem] = field(default_factory=list)
+    fixed_problems: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.new_problems or self.fixed_problems)
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise RevisionError(f"git cannot run: {exc}") from None
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit id of `rev`, or a RevisionError saying why there is none."""
+    if _git(root, "rev-parse", "--git-dir").returncode != 0:
+        raise RevisionError(f"{root} is not in a Git repository")
+    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        raise RevisionError("the repository has no commits yet")
+    result = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if result.returncode != 0:
+        raise RevisionError(f"{rev!r} is not a revision of this repository (a branch, tag or commit)")
+    return result.stdout.strip()
+
+
+def materialize(root: Path, commit: str, dest: Path) -> Path:
+    """Write the knowledge base as it is at `commit` into `dest`; returns its root there."""
+    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
+    process = subprocess.Popen(
+        ["git", "-C", str(root), "archive", "--format=tar", commit, "."],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+        archive.extractall(dest, filter="data")  # refuses links and paths that leave dest
+    _, error = process.communicate()
+    if process.returncode != 0:
+        raise RevisionError(f"git archive failed: {error.decode(errors='replace').strip()}")
+    return dest / prefix
+
+
+def snapshot(root: Path, label: str, today: dt.date, jobs: int | None) -> Snapshot:
+    loaded = load_knowledge_base(root, jobs=jobs, keep_records=False, today=today)
+    client_ids = loaded.kb.client_ids if loaded.kb else frozenset()
+    return Snapshot(label, {i.id: i for i in loaded.insights}, client_ids, loaded.problems)
+
+
+def snapshot_at(root: Path, rev: str | None, today: dt.date, jobs: int | None) -> Snapshot:
+    """The knowledge base at `rev` (None: the working tree as it is)."""
+    if rev is None:
+        return snapshot(root, WORKING_TREE, today, jobs)
+    commit = resolve(root, rev)
+    scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+    with tempfile.TemporaryDirectory(prefix="clientkb-diff-", dir=scratch) as folder:
+        kb_root = materialize(root, commit, Path(folder))
+        return snapshot(kb_root, f"{rev} ({commit[:7]})", today, jobs)
+
+
+def _problem_key(problem: Problem) -> tuple[str, str, str]:
+    # Lines move when a file is edited: a problem is "the same" by file, code and message.
+    return (problem.file, problem.code, problem.message)
+
+
+def compare(before: Snapshot, after: Snapshot, today: dt.date) -> KbDiff:
+    added = [after.insights[c] for c in sorted(after.client_ids - before.client_ids) if c in after.insights]
+    removed = [before.insights[c] for c in sorted(before.client_ids - after.client_ids) if c in before.insights]
+    changed = []
+    for client_id in sorted(before.client_ids & after.client_ids):
+        old, new = before.insights.get(client_id), after.insights.get(client_id)
+        if old is None or new is None:
+            continue  # a client with errors: its problems are reported below
+        old_codes = {f.code for f in old.flags}
+        new_codes = {f.code for f in new.flags}
+        raised = tuple(f for f in new.flags if f.code not in old_codes)
+        cleared = tuple(f for f in old.flags if f.code not in new_codes)
+        if raised or cleared or old.health != new.health:
+            changed.append(ClientChange(client_id, new.record.name, old.health, new.health, raised, cleared))
+    old_errors = {_problem_key(p) for p in before.problems if p.severity is Severity.ERROR}
+    new_errors = [p for p in after.problems if p.severity is Severity.ERROR]
+    fresh = [p for p in new_errors if _problem_key(p) not in old_errors]
+    fixed = len(old_errors - {_problem_key(p) for p in new_errors})
+    return KbDiff(before.label, after.label, today, added, removed, changed, fresh, fixed)
+
+
+def fails(diff: KbDiff, threshold: str | None) -> bool:
+    """--fail-on: `red` (a client turned red), `amber` (a client got worse), `error` (new errors)."""
+    if threshold == "error":
+        return bool(diff.new_problems)
+    if threshold in ("red", "amber"):
+        worse = [(c.before, c.after) for c in diff.changed] + [(None, i.health) for i in diff.added]
+        if threshold == "red":
+            return any(after == "red" and before != "red" for before, after in worse)
+        return any(HEALTH_RANK[after] > HEALTH_RANK[before] and after in ("amber", "red") for before, after in worse)
+    return False
+
+
+def _health(value: str | None) -> str:
+    return value or "none"
+
+
+def _flag_text(flag: HealthFlag) -> str:
+    return f"{flag.code}: {flag.reason}"
+
+
+def _change_line(change: ClientChange) -> str:
+    head = f"{change.name}: {_health(change.before)} -> {_health(change.after)}"
+    if change.before == change.after:
+        head = f"{change.name}: still {_health(change.after)}"
+    reasons = "; ".join(_flag_text(f) for f in change.raised)
+    return f"{head} ({reasons})" if reasons else head
+
+
+def format_text(diff: KbDiff) -> str:
+    lines = [f"Comparing {diff.base} -> {diff.head}, computed for {diff.today}"]
+    if diff.empty:
+        lines.append("No change to clients, health or problems.")
+        return "\n".join(lines)
+    for change in diff.changed:
+        lines.append(_change_line(change))
+        lines.extend(f"  + {f.code} ({f.severity}): {f.reason} [{f.file}:{f.line}]" for f in change.raised)
+        lines.extend(f"  - {f.code}: cleared" for f in change.cleared)
+    for insight in diff.added:
+        lines.append(f"added: {insight.record.name} ({_health(insight.health)})")
+    for insight in diff.removed:
+        lines.append(f"removed: {insight.record.name}")
+    if diff.new_problems:
+        lines.append(f"new problems: {len(diff.new_problems)}")
+        lines.extend(f"  {p.location}: {p.severity}: {p.message} [{p.code}]" for p in diff.new_problems)
+    if diff.fixed_problems:
+        lines.append(f"problems fixed: {diff.fixed_problems}")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    # Table cells: pipes and line breaks would break the row; < > would be read as HTML.
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def format_markdown(diff: KbDiff) -> str:
+    lines = ["### clientkb: what this change does to the portfolio", ""]
+    lines.append(f"Comparing `{_md(diff.base)}` with `{_md(diff.head)}`, computed for {diff.today}.")
+    lines.append("")
+    if diff.empty:
+        lines.append("No change to clients, health or problems.")
+        return "\n".join(lines) + "\n"
+    if diff.changed or diff.added or diff.removed:
+        lines += ["| client | health | flags raised | flags cleared |", "|---|---|---|---|"]
+        for change in diff.changed:
+            health = f"{_health(change.before)} → {_health(change.after)}"
+            raised = "<br>".join(_md(_flag_text(f)) for f in change.raised) or NONE
+            cleared = ", ".join(_md(f.code) for f in change.cleared) or NONE
+            lines.append(f"| {_md(change.name)} | {health} | {raised} | {cleared} |")
+        for insight in diff.added:
+            flags = "<br>".join(_md(_flag_text(f)) for f in insight.flags) or NONE
+            lines.append(f"| {_md(insight.record.name)} (added) | {_health(insight.health)} | {flags} | {NONE} |")
+        for insight in diff.removed:
+            lines.append(f"| {_md(insight.record.name)} (removed) | {NONE} | {NONE} | {NONE} |")
+        lines.append("")
+    if diff.new_problems:
+        lines.append(f"**New problems ({len(diff.new_problems)}):**")
+        lines.append("")
+        lines.extend(f"- `{_md(p.location)}`: {_md(p.message)} ({p.code})" for p in diff.new_problems)
+        lines.append("")
+    if diff.fixed_problems:
+        lines.append(f"Problems fixed: {diff.fixed_problems}.")
+    return "\n".join(lines) + "\n"
+
+
+def _flag_json(flag: HealthFlag) -> dict[str, Any]:
+    return {"code": flag.code, "severity": flag.severity, "reason": flag.reason, "file": flag.file, "line": flag.line}
+
+
+def format_json(diff: KbDiff) -> str:
+    def client(insight: ClientInsight) -> dict[str, Any]:
+        return {"client": insight.id, "name": insight.record.name, "health": insight.health}
+
+    data = {
+        "base": diff.base,
+        "head": diff.head,
+        "today": diff.today.isoformat(),
+        "added": [client(i) for i in diff.added],
+        "removed": [client(i) for i in diff.removed],
+        "changed": [
+            {
+                "client": c.client,
+                "name": c.name,
+                "before": c.before,
+                "after": c.after,
+                "raised": [_flag_json(f) for f in c.raised],
+                "cleared": [_flag_json(f) for f in c.cleared],
+            }
+            for c in diff.changed
+        ],
+        "new_problems": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "severity": str(p.severity),
+                "code": p.code,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in diff.new_problems
+        ],
+        "fixed_problems": diff.fixed_problems,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+FORMATTERS: dict[str, Any] = {"text": format_text, "markdown": format_markdown, "json": format_json}
+
+
+def diff_revisions(root: Path, base: str, head: str | None, today: dt.date, jobs: int | None = None) -> KbDiff:
+    before = snapshot_at(root, base, today, jobs)
+    after = snapshot_at(root, head, today, jobs)
+    return compare(before, after, today)
