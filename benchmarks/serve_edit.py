@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.serve import SiteState  # noqa: E402
+from generator.serve import SiteState
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -48,8 +48,10 @@ def main() -> None:
             finally:
                 note.write_text(original, encoding="utf-8")
                 state.apply({note.relative_to(args.corpus).as_posix()})
-    print(f"one note saved -> site updated: median {statistics.median(times) * 1000:.0f} ms, "
-          f"slowest {max(times) * 1000:.0f} ms over {len(times)} edits")
+    print(
+        f"one note saved -> site updated: median {statistics.median(times) * 1000:.0f} ms, "
+        f"slowest {max(times) * 1000:.0f} ms over {len(times)} edits"
+    )
 
 
 if __name__ == "__main__":

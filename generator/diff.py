@@ -12,8 +12,9 @@ import json
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.health import HealthFlag
@@ -84,11 +85,11 @@ def resolve(root: Path, rev: str) -> str:
     return result.stdout.strip()
 
 
-def materialize(root: Path, commit: str, dest: Path) -> Path:
-    """Write the knowledge base as it is at `commit` into `dest`; returns its root there."""
+def materialize(root: Path, commit: str, dest: Path, paths: Sequence[str] = (".",)) -> Path:
+    """Write `paths` of the knowledge base as it is at `commit` into `dest`; returns its root there."""
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
     process = subprocess.Popen(
-        ["git", "-C", str(root), "archive", "--format=tar", commit, "."],
+        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", *paths],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -98,24 +99,94 @@ def materialize(root: Path, commit: str, dest: Path) -> Path:
     _, error = process.communicate()
     if process.returncode != 0:
         raise RevisionError(f"git archive failed: {error.decode(errors='replace').strip()}")
+    (dest / prefix).mkdir(parents=True, exist_ok=True)
     return dest / prefix
 
 
-def snapshot(root: Path, label: str, today: dt.date, jobs: int | None) -> Snapshot:
-    loaded = load_knowledge_base(root, jobs=jobs, keep_records=False, today=today)
-    client_ids = loaded.kb.client_ids if loaded.kb else frozenset()
-    return Snapshot(label, {i.id: i for i in loaded.insights}, client_ids, loaded.problems)
+def _lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line]
 
 
-def snapshot_at(root: Path, rev: str | None, today: dt.date, jobs: int | None) -> Snapshot:
-    """The knowledge base at `rev` (None: the working tree as it is)."""
+def client_folders(root: Path, commit: str | None) -> frozenset[str]:
+    """The client folders at `commit` (None: the working tree)."""
+    if commit is None:
+        folder = root / "clients"
+        return frozenset(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else frozenset()
+    listed = _lines(_git(root, "ls-tree", "-d", "--name-only", f"{commit}:./clients"))
+    return frozenset(listed)
+
+
+def changed_files(root: Path, base: str, head: str | None) -> set[str]:
+    """Files (relative to the knowledge base) that differ between `base` and `head` (None: working tree)."""
+    revisions = [base] if head is None else [base, head]
+    changed = set(_lines(_git(root, "diff", "--name-only", "--relative", "--no-renames", *revisions)))
+    if head is None:
+        changed |= set(_lines(_git(root, "ls-files", "--others", "--exclude-standard")))
+    return changed
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What must be loaded to compare two revisions: everything, or a few clients."""
+
+    everything: bool
+    clients: frozenset[str] = frozenset()
+
+
+def diff_scope(root: Path, base: str, head: str | None, before: frozenset[str], after: frozenset[str]) -> Scope:
+    """Only what a change can affect: the clients whose files changed and, when clients were removed,
+    those that refer to them. kb.yaml or a playbook changed: everything."""
+    changed = changed_files(root, base, head)
+    clients: set[str] = set()
+    for path in changed:
+        parts = PurePosixPath(path).parts
+        if parts and parts[0] == "clients" and len(parts) >= 3:
+            clients.add(parts[1])
+        elif parts and (parts[0] in ("kb.yaml", "playbooks")):
+            return Scope(True)
+    for removed in sorted(before - after):
+        # A client that refers to a removed one is now in error though its files did not change.
+        found = _git(root, "grep", "-l", "--fixed-strings", removed, *([head] if head else []), "--", "clients")
+        for line in _lines(found):
+            parts = PurePosixPath(line.split(":", 1)[-1]).parts
+            if len(parts) >= 2:
+                clients.add(parts[1])
+    return Scope(False, frozenset(clients))
+
+
+def snapshot(
+    root: Path, label: str, today: dt.date, jobs: int | None, scope: Scope, client_ids: frozenset[str]
+) -> Snapshot:
+    only = None if scope.everything else scope.clients
+    loaded = load_knowledge_base(root, jobs=jobs, keep_records=False, today=today, only=only, client_ids=client_ids)
+    problems = loaded.problems
+    if only is not None:
+        # Problems of clients outside the scope are the same on both sides: leave them out of both.
+        problems = [p for p in problems if _client_of(p.file) in only or _client_of(p.file) is None]
+    return Snapshot(label, {i.id: i for i in loaded.insights}, client_ids, problems)
+
+
+def _client_of(file: str) -> str | None:
+    parts = PurePosixPath(file).parts
+    return parts[1] if len(parts) >= 2 and parts[0] == "clients" else None
+
+
+def snapshot_at(root: Path, rev: str | None, today: dt.date, jobs: int | None, scope: Scope) -> Snapshot:
+    """The knowledge base at `rev` (None: the working tree as it is), limited to `scope`."""
     if rev is None:
-        return snapshot(root, WORKING_TREE, today, jobs)
+        return snapshot(root, WORKING_TREE, today, jobs, scope, client_folders(root, None))
     commit = resolve(root, rev)
+    folders = client_folders(root, commit)
+    paths = ["."]
+    if not scope.everything:
+        present = sorted(scope.clients & folders)
+        paths = ["kb.yaml", *(f"clients/{c}" for c in present)]
+        if _lines(_git(root, "ls-tree", "--name-only", commit, "./playbooks")):
+            paths.append("playbooks")
     scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     with tempfile.TemporaryDirectory(prefix="clientkb-diff-", dir=scratch) as folder:
-        kb_root = materialize(root, commit, Path(folder))
-        return snapshot(kb_root, f"{rev} ({commit[:7]})", today, jobs)
+        kb_root = materialize(root, commit, Path(folder), paths)
+        return snapshot(kb_root, f"{rev} ({commit[:7]})", today, jobs, scope, folders)
 
 
 def _problem_key(problem: Problem) -> tuple[str, str, str]:
@@ -274,6 +345,13 @@ FORMATTERS: dict[str, Any] = {"text": format_text, "markdown": format_markdown, 
 
 
 def diff_revisions(root: Path, base: str, head: str | None, today: dt.date, jobs: int | None = None) -> KbDiff:
-    before = snapshot_at(root, base, today, jobs)
-    after = snapshot_at(root, head, today, jobs)
+    base_commit = resolve(root, base)
+    head_commit = resolve(root, head) if head is not None else None
+    before_ids = client_folders(root, base_commit)
+    after_ids = client_folders(root, head_commit)
+    scope = diff_scope(root, base_commit, head_commit, before_ids, after_ids)
+    if not scope.everything:
+        scope = Scope(False, scope.clients | (before_ids ^ after_ids))
+    before = snapshot_at(root, base, today, jobs, scope)
+    after = snapshot_at(root, head, today, jobs, scope)
     return compare(before, after, today)

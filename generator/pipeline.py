@@ -212,6 +212,8 @@ def load_knowledge_base(
     settings: SettingsLoad | None = None,
     render: tuple[SiteContext, Path] | None = None,
     progress: Callable[[int], None] | None = None,
+    only: frozenset[str] | None = None,
+    client_ids: frozenset[str] | None = None,
 ) -> Loaded:
     """Read, parse and validate everything under `root`; with `today`, compute insights too.
 
@@ -219,6 +221,8 @@ def load_knowledge_base(
     what `check`, `due`, `health` and `stats` need, without moving every record between processes.
     With `render=(site, folder)`, each client's pages are rendered where it was loaded and written
     into `folder`; `progress` is called with the number of client folders done so far.
+    `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
+    some of them (references are checked against it).
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
@@ -228,7 +232,9 @@ def load_knowledge_base(
 
     files = walk_repository(root)
     problems.extend(files.problems)
-    client_ids = frozenset(c.id for c in files.clients)
+    if client_ids is None:
+        client_ids = frozenset(c.id for c in files.clients)
+    folders = [c for c in files.clients if only is None or c.id in only]
     refs = References(settings.settings, client_ids) if settings.settings is not None else None
     site, staging = render if render else (None, None)
     if site is not None:
@@ -240,7 +246,7 @@ def load_knowledge_base(
     fragments: dict[str, ClientFragments] = {}
     done = 0
     with _no_cyclic_gc():
-        for chunk in _process_clients(job, files.clients, default_jobs() if jobs is None else jobs):
+        for chunk in _process_clients(job, folders, default_jobs() if jobs is None else jobs):
             for result in chunk:
                 problems.extend(result.problems)
                 if result.pages:

@@ -150,3 +150,21 @@ def test_json_output_is_complete(repo: Path, cli: Callable[..., Run]) -> None:
     data = json.loads(diff(cli, repo, "HEAD", "--format", "json").stdout)
     assert set(data) == {"base", "head", "today", "added", "removed", "changed", "new_problems", "fixed_problems"}
     assert data["head"] == "working tree" and data["base"].startswith("HEAD (")
+
+
+def test_removing_a_referred_client_is_a_new_error(repo: Path, cli: Callable[..., Run]) -> None:
+    (repo / "clients/beta").mkdir()
+    (repo / "clients/beta/client.yaml").write_text(
+        CLIENT_YAML.replace("Acme Corp", "Beta Ltd") + "advocacy: {referred_by: acme}\n"
+    )
+    (repo / "clients/Bad Folder").mkdir()
+    (repo / "clients/Bad Folder/client.yaml").write_text(CLIENT_YAML)
+    commit(repo, "Beta, referred by Acme")
+    import shutil
+
+    shutil.rmtree(repo / "clients/acme")
+    data = diff(cli, repo, "HEAD", "--format", "json").json()
+    assert isinstance(data, dict)
+    assert [c["client"] for c in data["removed"]] == ["acme"]
+    # The broken folder exists on both sides: not new. Beta's reference to acme is.
+    assert [(p["file"], p["code"]) for p in data["new_problems"]] == [("clients/beta/client.yaml", "unknown-client")]
