@@ -21,7 +21,7 @@ import click
 
 from generator import __version__
 from generator.dates import Duration
-from generator.diff import FORMATTERS, RevisionError, diff_revisions, fails
+from generator.diff import FORMATTERS, diff_revisions, fails
 from generator.due import due_entries
 from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
@@ -29,6 +29,7 @@ from generator.model import MEETING_TYPES, STATUSES, Settings
 from generator.pipeline import Computed, SettingsLoad, build_site, computed_from, load_knowledge_base, read_settings
 from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
 from generator.records import client_owner, did_you_mean
+from generator.revisions import RevisionError
 from generator.scaffold import Created, ScaffoldError, new_client, new_meeting, new_playbook
 from generator.schema import json_schemas
 from generator.serve import PortInUse, SiteState, open_session, serving

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import tarfile
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,14 +18,11 @@ from generator.health import HealthFlag
 from generator.insights import ClientInsight
 from generator.pipeline import load_knowledge_base
 from generator.problems import Problem, Severity
+from generator.revisions import changed_files, client_folders, git, lines, materialize, resolve
 
 WORKING_TREE = "working tree"
 NONE = "\u2013"  # an en dash in empty table cells
 HEALTH_RANK = {None: 0, "green": 1, "amber": 2, "red": 3}
-
-
-class RevisionError(Exception):
-    """A revision that cannot be read: not a Git repository, no commits, an unknown name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,65 +60,6 @@ class KbDiff:
         return not (self.added or self.removed or self.changed or self.new_problems or self.fixed_problems)
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise RevisionError(f"git cannot run: {exc}") from None
-
-
-def resolve(root: Path, rev: str) -> str:
-    """The commit id of `rev`, or a RevisionError saying why there is none."""
-    if _git(root, "rev-parse", "--git-dir").returncode != 0:
-        raise RevisionError(f"{root} is not in a Git repository")
-    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
-        raise RevisionError("the repository has no commits yet")
-    result = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    if result.returncode != 0:
-        raise RevisionError(f"{rev!r} is not a revision of this repository (a branch, tag or commit)")
-    return result.stdout.strip()
-
-
-def materialize(root: Path, commit: str, dest: Path, paths: Sequence[str] = (".",)) -> Path:
-    """Write `paths` of the knowledge base as it is at `commit` into `dest`; returns its root there."""
-    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
-    process = subprocess.Popen(
-        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", *paths],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-        archive.extractall(dest, filter="data")  # refuses links and paths that leave dest
-    _, error = process.communicate()
-    if process.returncode != 0:
-        raise RevisionError(f"git archive failed: {error.decode(errors='replace').strip()}")
-    (dest / prefix).mkdir(parents=True, exist_ok=True)
-    return dest / prefix
-
-
-def _lines(result: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line for line in result.stdout.splitlines() if line]
-
-
-def client_folders(root: Path, commit: str | None) -> frozenset[str]:
-    """The client folders at `commit` (None: the working tree)."""
-    if commit is None:
-        folder = root / "clients"
-        return frozenset(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else frozenset()
-    listed = _lines(_git(root, "ls-tree", "-d", "--name-only", f"{commit}:./clients"))
-    return frozenset(listed)
-
-
-def changed_files(root: Path, base: str, head: str | None) -> set[str]:
-    """Files (relative to the knowledge base) that differ between `base` and `head` (None: working tree)."""
-    revisions = [base] if head is None else [base, head]
-    changed = set(_lines(_git(root, "diff", "--name-only", "--relative", "--no-renames", *revisions)))
-    if head is None:
-        changed |= set(_lines(_git(root, "ls-files", "--others", "--exclude-standard")))
-    return changed
-
-
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What must be loaded to compare two revisions: everything, or a few clients."""
@@ -146,8 +81,8 @@ def diff_scope(root: Path, base: str, head: str | None, before: frozenset[str], 
             return Scope(True)
     for removed in sorted(before - after):
         # A client that refers to a removed one is now in error though its files did not change.
-        found = _git(root, "grep", "-l", "--fixed-strings", removed, *([head] if head else []), "--", "clients")
-        for line in _lines(found):
+        found = git(root, "grep", "-l", "--fixed-strings", removed, *([head] if head else []), "--", "clients")
+        for line in lines(found):
             parts = PurePosixPath(line.split(":", 1)[-1]).parts
             if len(parts) >= 2:
                 clients.add(parts[1])
@@ -181,7 +116,7 @@ def snapshot_at(root: Path, rev: str | None, today: dt.date, jobs: int | None, s
     if not scope.everything:
         present = sorted(scope.clients & folders)
         paths = ["kb.yaml", *(f"clients/{c}" for c in present)]
-        if _lines(_git(root, "ls-tree", "--name-only", commit, "./playbooks")):
+        if lines(git(root, "ls-tree", "--name-only", commit, "./playbooks")):
             paths.append("playbooks")
     scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     with tempfile.TemporaryDirectory(prefix="clientkb-diff-", dir=scratch) as folder:
