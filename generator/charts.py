@@ -149,3 +149,79 @@ def health_bar(counts: dict[str, int], chart_id: str = "health") -> Markup:
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(parts)}{"".join(legend)}</svg>'
     )
     return _figure(svg, "Clients by health", _table(["health", "clients"], list(counts.items())))
+
+
+def _month_label(health: str | None) -> str:
+    return {"": "not a client yet", None: "former"}.get(health, health or "")
+
+
+def health_strip(months: Sequence[dt.date], healths: Sequence[str | None], chart_id: str = "timeline") -> Markup:
+    """One client's health at each month end, as a row of coloured squares."""
+    if not months:
+        return Markup("")
+    size, gap = 28, 6
+    width = len(months) * (size + gap)
+    cells = []
+    for index, (month, health) in enumerate(zip(months, healths, strict=True)):
+        css = HEALTH_CLASSES.get(health or "former", "none") if health != "" else "absent"
+        label = _month_label(health)
+        x = index * (size + gap)
+        cells.append(
+            f'<rect class="health-{css}" x="{x}" y="2" width="{size}" height="{size}" rx="4">'
+            f"<title>{escape(month.strftime('%b %Y'))}: {escape(str(label))}</title></rect>"
+            f'<text class="axis" x="{x + size / 2}" y="{size + 16}" text-anchor="middle">'
+            f"{escape(month.strftime('%b'))}</text>"
+        )
+    description = ", ".join(f"{m.strftime('%b %Y')}: {_month_label(h)}" for m, h in zip(months, healths, strict=True))
+    svg = (
+        f'<svg viewBox="0 0 {width} {size + 22}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">Health at each month end</title>'
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(cells)}</svg>'
+    )
+    rows = [(m.strftime("%b %Y"), _month_label(h)) for m, h in zip(months, healths, strict=True)]
+    return _figure(svg, "Health at each month end, from Git history", _table(["month", "health"], rows))
+
+
+def health_over_time(
+    months: Sequence[dt.date], counts: Sequence[dict[str, int]], chart_id: str = "health-time"
+) -> Markup:
+    """Clients by health at each month end, as stacked bars."""
+    if not months:
+        return Markup("")
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    top = max((sum(c.values()) for c in counts), default=0) or 1
+    step = plot_w / len(months)
+    parts = [
+        f'<text class="axis" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end">{top}</text>',
+        f'<text class="axis" x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h + 4}" text-anchor="end">0</text>',
+    ]
+    for index, (month, count) in enumerate(zip(months, counts, strict=True)):
+        x = PAD_LEFT + index * step + step * 0.15
+        y = float(PAD_TOP + plot_h)
+        for health in ("green", "amber", "red"):
+            height = plot_h * count[health] / top
+            y -= height
+            if height:
+                parts.append(
+                    f'<rect class="health-{health}" x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" '
+                    f'height="{height:.1f}"><title>{escape(month.strftime("%b %Y"))}: {count[health]} {health}'
+                    "</title></rect>"
+                )
+        parts.append(
+            f'<text class="axis" x="{x + step * 0.35:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+            f"{escape(month.strftime('%b'))}</text>"
+        )
+    description = "; ".join(
+        f"{m.strftime('%b %Y')}: {c['red']} red, {c['amber']} amber, {c['green']} green"
+        for m, c in zip(months, counts, strict=True)
+    )
+    svg = (
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">Clients by health, month by month</title>'
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(parts)}</svg>'
+    )
+    rows = [(m.strftime("%b %Y"), c["red"], c["amber"], c["green"]) for m, c in zip(months, counts, strict=True)]
+    return _figure(
+        svg, "Clients by health at each month end, from Git history", _table(["month", "red", "amber", "green"], rows)
+    )

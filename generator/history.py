@@ -79,3 +79,23 @@ def read_history(root: Path) -> History:
     if result.returncode != 0:
         return History()
     return parse_log(result.stdout)
+
+
+@dataclass(frozen=True, slots=True)
+class HealthTimeline:
+    months: tuple[dt.date, ...] = ()
+    """Month ends, oldest first; a month before the first commit is left out."""
+    clients: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
+    """Client id -> its health at each month end ("" when the client did not exist then)."""
+
+    def counts(self) -> list[dict[str, int]]:
+        """Clients by health at each month end, for the dashboard."""
+        result = []
+        for index in range(len(self.months)):
+            count = {"red": 0, "amber": 0, "green": 0}
+            for healths in self.clients.values():
+                health = healths[index]
+                if health in count:
+                    count[health] += 1
+            result.append(count)
+        return result

@@ -313,8 +313,11 @@ class BuildResult:
     """What was rendered from: `serve` keeps both to rebuild only what a change touches."""
 
 
-def site_context(root: Path, settings: Settings, today: dt.date) -> SiteContext:
-    return SiteContext(settings, today, (), read_history(root), {})
+def site_context(root: Path, settings: Settings, today: dt.date, jobs: int | None = None) -> SiteContext:
+    """History and health over time come from Git: the same for every page, computed once."""
+    from generator.timeline import health_timeline  # it loads past revisions through this module
+
+    return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, jobs))
 
 
 def write_portfolio(
@@ -357,7 +360,7 @@ def build_site(
         return BuildResult(settings.problems, False, 0, "")
     staging = staging_folder(out)
     try:
-        site = site_context(root, settings.settings, today)
+        site = site_context(root, settings.settings, today, jobs)
         total = len(walk_repository(root).clients)
         report = (lambda done: progress(done, total)) if progress else None
         loaded = load_knowledge_base(

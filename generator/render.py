@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from generator import charts
 from generator.exports import health_record, plain
 from generator.feeds import CalendarEvent, calendar_document, client_calendar_entries, render_events
-from generator.history import History
+from generator.history import HealthTimeline, History
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
 from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio
@@ -76,6 +76,8 @@ class SiteContext:
     history: History
     names: Mapping[str, str]
     """Client id -> display name, for links between clients."""
+    timeline: HealthTimeline = field(default_factory=HealthTimeline)
+    """Health at past month ends, from Git history."""
 
 
 NONE_SHOWN = "\u2013"  # an en dash for "no value"
@@ -341,6 +343,9 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
         stale=stale,
         nps_chart=charts.score_history(insight.nps, 0, 10, f"NPS answers of {record.name}", "nps"),
         csat_chart=charts.score_history(insight.csat, 1, 5, f"Satisfaction (CSAT) of {record.name}", "csat"),
+        timeline_chart=charts.health_strip(
+            site.timeline.months, site.timeline.clients.get(client.id, ("",) * len(site.timeline.months))
+        ),
     )
     for row in notes:
         note = row.note
@@ -564,6 +569,7 @@ def portfolio_pages(
         upcoming=portfolio.upcoming,
         nps_chart=charts.nps_trend(portfolio.nps_trend),
         health_chart=charts.health_bar(portfolio.by_health),
+        timeline_chart=charts.health_over_time(site.timeline.months, site.timeline.counts()),
         **common,
     )
     pages["clients/index.html"] = _page(

@@ -1,0 +1,53 @@
+"""Health over time from Git history at month ends, cached by commit id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.timeline import health_timeline, month_ends
+from tests.conftest import CLIENT_YAML, KB_YAML, Run
+from tests.test_diff import commit, git
+
+
+def test_month_ends() -> None:
+    assert month_ends(dt.date(2026, 3, 15), 3) == [dt.date(2025, 12, 31), dt.date(2026, 1, 31), dt.date(2026, 2, 28)]
+
+
+def test_health_at_each_month_end(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo(
+        {"kb.yaml": KB_YAML, ".gitignore": "site/\n", "clients/acme/meetings/2026-11-02-check-in.md": None}
+    )
+    record = root / "clients/acme/client.yaml"
+    record.write_text(CLIENT_YAML.replace("since: 2025-01-01", "since: 2026-07-01"))
+    git(root, "init", "-q")
+    commit(root, "Acme signs", date="2026-07-05T10:00:00")
+    # A July check-in keeps Acme green until the end of September (1m cadence, quiet after 2x).
+    (root / "clients/acme/meetings").mkdir()
+    (root / "clients/acme/meetings/2026-07-20-kickoff.md").write_text("---\ndate: 2026-07-20\ntype: qbr\n---\nGo.\n")
+    commit(root, "Kickoff", date="2026-07-21T10:00:00")
+    record.write_text(
+        CLIENT_YAML.replace("since: 2025-01-01", "since: 2026-07-01") + "contract: {renewal: 2026-09-15}\n"
+    )
+    commit(root, "Contract renewal date", date="2026-09-02T10:00:00")
+    timeline = health_timeline(root, dt.date(2026, 11, 20))
+    assert timeline.months == (dt.date(2026, 7, 31), dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31))
+    # July and August: green. September: the renewal date has passed (red). October: still red.
+    assert timeline.clients["acme"] == ("green", "amber", "red", "red")
+    assert [c["red"] for c in timeline.counts()] == [0, 0, 1, 1]
+    cached = sorted((root / ".clientkb-cache/health").glob("*.json"))
+    assert len(cached) == 4
+    assert (root / ".clientkb-cache/.gitignore").read_text().strip().endswith("*")
+    # A second run reads the cache: corrupting a cached month shows it is what is read.
+    (july,) = [path for path in cached if "-2026-07-31-" in path.name]
+    july.write_text('{"acme": "red"}')
+    assert health_timeline(root, dt.date(2026, 11, 20)).clients["acme"][0] == "red"
+    assert cli("--today", "2026-11-20", "build", root=root).exit_code == 0
+    page = (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
+    assert "Health at each month end" in page and "Sep 2026: red" in page
+    assert "Clients by health, month by month" in (root / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_no_timeline_outside_git(make_repo: Callable[..., Path]) -> None:
+    assert health_timeline(make_repo(), dt.date(2026, 11, 20)).months == ()
