@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Annotated, Any, Literal, get_args
 
@@ -469,6 +469,14 @@ class Client:
     documents: tuple[Document, ...] = ()
     custom: Mapping[str, Any] = dc_field(default_factory=dict)
     """The record's top-level `x-` keys."""
+
+    def without_text(self) -> Client:
+        """This client without the Markdown of its notes and documents (for computing only)."""
+        return replace(
+            self,
+            notes=tuple(replace(note, body="") for note in self.notes),
+            documents=tuple(replace(document, body="") for document in self.documents),
+        )
 
 
 @dataclass(frozen=True, slots=True)

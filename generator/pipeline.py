@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -29,11 +26,10 @@ from generator.records import load_client, load_playbook, parse_settings
 from generator.render import ClientFragments, SiteContext, client_fragments, client_pages, portfolio_pages
 from generator.search import index_search
 from generator.sourcemap import SourceMap
+from generator.timeline import health_timeline
 from generator.validate import References, validate_client, validate_knowledge_base
+from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
 from generator.write import PageWriter, check_output, discard, publish, remove_leftovers, staging_folder
-
-PARALLEL_FROM = 200
-"""Client folders below which one process is faster than starting a pool."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +56,6 @@ class Loaded:
     """Client id -> the pages the workers rendered for it (with `render`)."""
     fragments: dict[str, ClientFragments] = field(default_factory=dict)
     """Client id -> its parts of the whole-site files (with `render`)."""
-
-
-def default_jobs() -> int:
-    """Two workers per CPU: while one waits for the disk, the other parses (cold reads are I/O-bound)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return 2 * cpus
 
 
 def read_settings(root: Path) -> SettingsLoad:
@@ -186,22 +173,15 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _chunks(items: Sequence[ClientFiles], size: int) -> Iterator[Sequence[ClientFiles]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterator[list[ClientResult]]:
     """Results chunk by chunk, in folder order (so a caller can show progress)."""
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
-        for chunk in _chunks(folders, 50):
+        for chunk in chunks(folders, 50):
             yield _process_chunk(job, chunk)
         return
     size = max(1, min(50, len(folders) // (jobs * 8)))
-    # fork: workers inherit the imported modules, so a pool starts in milliseconds.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(partial(_process_chunk, job), _chunks(folders, size))
+    with pool(jobs) as workers:
+        yield from workers.map(partial(_process_chunk, job), chunks(folders, size))
 
 
 def load_knowledge_base(
@@ -315,8 +295,6 @@ class BuildResult:
 
 def site_context(root: Path, settings: Settings, today: dt.date, jobs: int | None = None) -> SiteContext:
     """History and health over time come from Git: the same for every page, computed once."""
-    from generator.timeline import health_timeline  # it loads past revisions through this module
-
     return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, jobs))
 
 

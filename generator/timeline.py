@@ -11,14 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
 from generator.dates import add_months
 from generator.history import HealthTimeline
-from generator.pipeline import load_knowledge_base
+from generator.insights import client_insight
+from generator.load import KB_FILE, SourceText, client_files
+from generator.model import Client, Settings
+from generator.problems import Severity
+from generator.records import load_client, parse_settings
 from generator.revisions import RevisionError, git, lines, materialize
+from generator.validate import References, validate_client
 
 MONTHS = 12
 CACHE = ".clientkb-cache"
@@ -46,27 +51,98 @@ def _cache_file(root: Path, commit: str, date: dt.date) -> Path:
     return root / CACHE / "health" / f"{commit}-{date}-{__version__}.json"
 
 
-def _health_at(root: Path, commit: str, date: dt.date, jobs: int | None) -> dict[str, str | None]:
-    cached = _cache_file(root, commit, date)
+def _read_cache(root: Path, commit: str, date: dt.date) -> dict[str, str | None] | None:
     try:
-        data: dict[str, str | None] = json.loads(cached.read_text(encoding="utf-8"))
-        return data
+        data: dict[str, str | None] = json.loads(_cache_file(root, commit, date).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
-    scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
-    with tempfile.TemporaryDirectory(prefix="clientkb-month-", dir=scratch) as folder:
-        kb_root = materialize(root, commit, Path(folder))
-        loaded = load_knowledge_base(kb_root, jobs=jobs, keep_records=False, today=date)
-    health: dict[str, str | None] = {i.id: i.health for i in loaded.insights}
+        return None
+    return data
+
+
+def _write_cache(root: Path, commit: str, date: dt.date, health: Mapping[str, str | None]) -> None:
     try:
+        cached = _cache_file(root, commit, date)
         cached.parent.mkdir(parents=True, exist_ok=True)
         ignore = root / CACHE / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# clientkb's cache: never commit it\n*\n", encoding="utf-8")
-        cached.write_text(json.dumps(health, sort_keys=True), encoding="utf-8")
+        cached.write_text(json.dumps(dict(health), sort_keys=True), encoding="utf-8")
     except OSError:
         pass  # a read-only checkout still builds, only slower
-    return health
+
+
+def _load_without_text(root: Path, max_bytes: int, names: Sequence[str]) -> list[Client | None]:
+    """Load client folders; health needs no Markdown, so the text is dropped before it travels."""
+    clients: list[Client | None] = []
+    for name in names:
+        files, _ = client_files(root, name)
+        client = load_client(root, files, max_bytes).client if files else None
+        clients.append(client.without_text() if client else None)
+    return clients
+
+
+class _PastClients:
+    """Client folders as they were at past commits, each distinct folder (Git tree) loaded once.
+
+    Between two month ends most client folders are unchanged: their tree ids are the same, so the
+    parsed client is reused and only its health is computed again for the new date.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.by_tree: dict[str, Client | None] = {}
+        self.valid: dict[tuple[str, str, frozenset[str]], bool] = {}
+        """(client tree, settings, folders) -> the client checks without errors."""
+
+    def settings(self, commit: str) -> tuple[Settings | None, str]:
+        """kb.yaml at `commit`, and its text (which keys what was checked against it)."""
+        shown = git(self.root, "show", f"{commit}:./{KB_FILE}")
+        if shown.returncode != 0:
+            return None, ""
+        return parse_settings(SourceText(KB_FILE, shown.stdout)).value, shown.stdout
+
+    def folders(self, commit: str) -> dict[str, str]:
+        """Client folder name -> its tree id at `commit`."""
+        listed = lines(git(self.root, "ls-tree", f"{commit}:./clients"))
+        folders = {}
+        for line in listed:
+            meta, name = line.split("\t", 1)
+            if meta.split()[1] == "tree":
+                folders[name] = meta.split()[2]
+        return folders
+
+    def load(self, commit: str, folders: Mapping[str, str], settings: Settings) -> None:
+        missing = sorted(name for name, tree in folders.items() if tree not in self.by_tree)
+        if not missing:
+            return
+        scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+        with tempfile.TemporaryDirectory(prefix="clientkb-month-", dir=scratch) as folder:
+            kb_root = materialize(self.root, commit, Path(folder), [f"clients/{name}" for name in missing])
+            # One process: measured faster here than sending thousands of parsed clients between processes.
+            for name, client in zip(missing, _load_without_text(kb_root, settings.limits.max_file_size, missing),
+                                    strict=True):  # fmt: skip
+                self.by_tree[folders[name]] = client
+
+    def health(self, commit: str, date: dt.date) -> dict[str, str | None]:
+        settings, settings_text = self.settings(commit)
+        if settings is None:
+            return {}
+        folders = self.folders(commit)
+        self.load(commit, folders, settings)
+        names = frozenset(folders)
+        refs = References(settings, names)
+        health: dict[str, str | None] = {}
+        for name, tree in sorted(folders.items()):
+            client = self.by_tree.get(tree)
+            if client is None:
+                continue
+            # Checks depend on the client's files, kb.yaml and which clients exist: reuse them when none changed.
+            key = (tree, settings_text, names)
+            if key not in self.valid:
+                self.valid[key] = not any(p.severity is Severity.ERROR for p in validate_client(client, refs))
+            if self.valid[key]:  # a client with errors then has no health that month
+                health[name] = client_insight(client, settings, date).health
+        return health
 
 
 def health_timeline(root: Path, today: dt.date, jobs: int | None = None) -> HealthTimeline:
@@ -76,12 +152,17 @@ def health_timeline(root: Path, today: dt.date, jobs: int | None = None) -> Heal
     dates = month_ends(today)
     commits = commits_at(root, dates)
     months = [d for d in dates if d in commits]
+    past = _PastClients(root)
     snapshots = []
     for date in months:
-        try:
-            snapshots.append(_health_at(root, commits[date], date, jobs))
-        except RevisionError:
-            snapshots.append({})
+        health = _read_cache(root, commits[date], date)
+        if health is None:
+            try:
+                health = past.health(commits[date], date)
+            except RevisionError:
+                health = {}
+            _write_cache(root, commits[date], date, health)
+        snapshots.append(health)
     ids = sorted({client for snapshot in snapshots for client in snapshot})
     clients = {client: tuple(snapshot.get(client, "") for snapshot in snapshots) for client in ids}
     return HealthTimeline(tuple(months), clients)

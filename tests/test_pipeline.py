@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.pipeline import PARALLEL_FROM, load_knowledge_base
+from generator.pipeline import load_knowledge_base
+from generator.workers import PARALLEL_FROM
 from tests.conftest import CLIENT_YAML, NOTE_MD
 
 
