@@ -9,6 +9,7 @@ that need the whole knowledge base.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -203,6 +204,32 @@ def note_attendees_and_dates(client: Client, refs: References) -> Iterator[Probl
             )
 
 
+def _invisible(text: str) -> list[str]:
+    """Control, format (bidi, zero-width) and unassigned characters, as U+XXXX."""
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Cn", "Co")]
+
+
+def _visible_name(source: SourceMap, path: KeyPath, text: str | None, what: str) -> Iterator[Problem]:
+    hidden = _invisible(text or "")
+    if hidden:
+        yield _at(
+            source,
+            path,
+            "warning",
+            "invisible-characters",
+            f"the {what} holds invisible or direction-changing characters ({', '.join(sorted(set(hidden)))})",
+            "they can make two names look alike or reverse text on screen; retype the name",
+        )
+
+
+def names_are_visible(client: Client, refs: References) -> Iterator[Problem]:
+    yield from _visible_name(client.source, ("name",), client.record.name, "client's name")
+    for index, contact in enumerate(client.record.contacts):
+        yield from _visible_name(client.source, ("contacts", index, "name"), contact.name, "contact's name")
+    for note in client.notes:
+        yield from _visible_name(note.source, ("title",), note.meta.title, "note's title")
+
+
 def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
     refs = References(kb.settings, kb.client_ids)
     segments = list(kb.settings.segments)
@@ -241,6 +268,7 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     primary_contacts,
     escalation_dates,
     note_attendees_and_dates,
+    names_are_visible,
 )
 KB_VALIDATIONS: tuple[KbValidation, ...] = (unique_team_handles, playbook_references)
 

@@ -354,3 +354,13 @@ def test_demo_knowledge_base_checks_clean() -> None:
     assert all(p["severity"] == "warning" for p in problems)
     assert "checked 12 clients" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["Acme\u202eevil", "Ac\u200bme", "Acme\x07"])
+def test_invisible_characters_in_names_are_a_warning(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], name: str
+) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("name: Acme Corp", f"name: {json.dumps(name)}")})
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert [(p["line"], p["code"], p["severity"]) for p in problems] == [(1, "invisible-characters", "warning")]

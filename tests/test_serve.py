@@ -315,3 +315,14 @@ def test_watcher_ignores_output_git_and_editor_files(tmp_path: Path, path: str, 
 
     watcher = Watcher(tmp_path, [tmp_path / "site"])
     assert watcher.relevant(str(tmp_path / path)) == kept
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "clients/..%2f..%2f..%2fetc/passwd", "//etc/passwd",
+     "..%5c..%5cetc%5cpasswd"],
+)  # fmt: skip
+def test_serve_never_leaves_the_site(served: Server, path: str) -> None:
+    status, body = served.get(path)
+    assert status == 404
+    assert "root:" not in body
