@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -272,3 +273,19 @@ def test_settings_error_builds_nothing(make_repo: Callable[..., Path], cli: Call
     run = build(cli, root)
     assert run.exit_code == 1 and "kb.yaml:3:3: error: invalid YAML" in run.stderr
     assert not (root / "site").exists()
+
+
+def test_builds_are_identical_across_paths_hash_seeds_time_zones_and_locales(tmp_path: Path) -> None:
+    sites = []
+    for index, (seed, zone, locale) in enumerate([("1", "UTC", "C.UTF-8"), ("4242", "Pacific/Kiritimati", "C")]):
+        out = tmp_path / f"place-{index}" / "deeper" / "site"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone, "LC_ALL": locale, "LANG": locale}
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(REPO_ROOT), "--today", TODAY, "build", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr
+        sites.append({p: data for p, data in tree(out).items() if not p.startswith("pagefind/")})
+    assert sites[0] == sites[1]

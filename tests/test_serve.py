@@ -326,3 +326,29 @@ def test_serve_never_leaves_the_site(served: Server, path: str) -> None:
     status, body = served.get(path)
     assert status == 404
     assert "root:" not in body
+
+
+def test_concurrent_requests_while_rebuilding_never_see_half_a_page(served: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = ["index.html", "clients/index.html", "clients/acme/index.html", NOTE.replace(".md", ".html")]
+    served.wait_for(pages[-1], lambda s, b: s == 200)
+    stop = time.monotonic() + 3
+
+    def edit() -> None:
+        count = 0
+        while time.monotonic() < stop:
+            (served.root / NOTE).write_text(NOTE_MD.replace("All good.", f"Edit {count}. " + "text " * 200))
+            count += 1
+            time.sleep(0.05)
+
+    def fetch(index: int) -> tuple[int, str]:
+        return served.get(pages[index % len(pages)])
+
+    with ThreadPoolExecutor(max_workers=20) as threads:
+        editing = threads.submit(edit)
+        results = list(threads.map(fetch, range(200)))
+        editing.result()
+    assert all(status == 200 for status, _ in results)
+    assert all(body.rstrip().endswith("</html>") and body.startswith("<!doctype html>") for _, body in results)
+    assert served.process.poll() is None
