@@ -96,3 +96,34 @@ def first_heading(text: str) -> str | None:
             if match:
                 return match["title"]
     return None
+
+
+MAX_NESTING = 18
+"""markdown-it stops at 20 levels of block nesting (`maxNesting`) and silently drops what is nested
+deeper. A quote is one level, a list item two (the list and the item): clientkb refuses a note that
+goes past 18 instead of losing its text (measured: 9 nested lists render, 10 lose the innermost)."""
+_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
+_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|[0-9]{1,9}[.)])(?:[ ]+|$)")
+
+
+def nesting_depth(line: str) -> int:
+    """The block nesting a line reaches: quotes count 1, list items 2 (indentation counts as lists)."""
+    expanded = line.expandtabs(4)
+    rest = expanded.lstrip(" ")
+    depth = (len(expanded) - len(rest)) // 2 * 2
+    while True:
+        quote = _QUOTE.match(rest)
+        item = None if quote else _ITEM.match(rest)
+        if not (quote or item):
+            return depth
+        depth += 1 if quote else 2
+        rest = rest[(quote or item).end() :]  # type: ignore[union-attr]
+
+
+def too_deep(body: str) -> list[tuple[int, int]]:
+    """(0-based line offset, nesting) of the first line nested past MAX_NESTING, if any."""
+    for offset, line in enumerate(body.split("\n")):
+        depth = nesting_depth(line)
+        if depth > MAX_NESTING:
+            return [(offset, depth)]
+    return []

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 from generator.actions import parse_action_items
 from generator.frontmatter import split_front_matter
 from generator.load import ClientFiles, SourceText, read_source
+from generator.markdown import MAX_NESTING, too_deep
 from generator.model import (
     SLUG_PATTERN,
     Client,
@@ -112,6 +113,7 @@ def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Pr
         )
     actions, found = parse_action_items(client_id, source.file, body, body_line)
     problems.extend(found)
+    problems.extend(_nesting_problems(source.file, body, body_line))
     note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source, actions)
     return note, problems
 
@@ -125,7 +127,7 @@ def parse_document(client_id: str, source: SourceText) -> tuple[Document | None,
     if parsed.value is None:
         return None, parsed.problems
     document = Document(client_id, source.file, name, parsed.value, body, body_line, parsed.source)
-    return document, parsed.problems
+    return document, parsed.problems + _nesting_problems(source.file, body, body_line)
 
 
 def parse_playbook(source: SourceText) -> tuple[Playbook | None, list[Problem]]:
@@ -136,7 +138,8 @@ def parse_playbook(source: SourceText) -> tuple[Playbook | None, list[Problem]]:
     parsed, body, body_line = _front_matter(PlaybookMeta, source, required=True)
     if parsed.value is None:
         return None, parsed.problems
-    return Playbook(slug, source.file, parsed.value, body, body_line, parsed.source), parsed.problems
+    playbook = Playbook(slug, source.file, parsed.value, body, body_line, parsed.source)
+    return playbook, parsed.problems + _nesting_problems(source.file, body, body_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,21 @@ def _read_all(
             if value is not None:
                 values.append(value)
     return values
+
+
+def _nesting_problems(file: str, body: str, body_line: int) -> list[Problem]:
+    return [
+        error(
+            file,
+            body_line + offset,
+            1,
+            "too-deep",
+            f"quotes and lists are nested too deeply here ({depth} levels, at most {MAX_NESTING}); "
+            "Markdown would silently drop the deepest text",
+            "flatten the quotes or lists",
+        )
+        for offset, depth in too_deep(body)
+    ]
 
 
 def _check_page_name(file: str, name: str) -> Problem | None:

@@ -364,3 +364,36 @@ def test_invisible_characters_in_names_are_a_warning(
     problems = cli("check", "--format", "json", root=root).json()
     assert isinstance(problems, list)
     assert [(p["line"], p["code"], p["severity"]) for p in problems] == [(1, "invisible-characters", "warning")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["> " * 20 + "deep\n", "- " * 10 + "deep\n", "".join("  " * n + "- level\n" for n in range(10))],
+)
+def test_markdown_nested_too_deep_is_an_error_not_lost_text(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], body: str
+) -> None:
+    root = make_repo({NOTE: NOTE_MD + body})
+    problems = cli("check", "--format", "json", root=root).json()
+    assert isinstance(problems, list)
+    assert [(p["file"], p["code"]) for p in problems] == [(NOTE, "too-deep")]
+    assert problems[0]["line"] >= 8
+
+
+def test_ordinary_nesting_is_fine(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    body = "> quote\n> > reply\n\n- a\n  - b\n    - c\n      1. d\n\n" + "> " * 18 + "deep quote\n\n"
+    body += "".join("  " * n + "- level\n" for n in range(9))  # 9 levels render in full
+    assert cli("check", root=make_repo({NOTE: NOTE_MD + body})).exit_code == 0
+
+
+def test_nesting_limit_matches_what_markdown_it_renders() -> None:
+    from generator.markdown import MAX_NESTING, nesting_depth, render_markdown
+
+    for levels in range(1, 14):
+        source = "".join("  " * n + f"- level{n}\n" for n in range(levels))
+        kept = all(f"level{n}" in render_markdown(source) for n in range(levels))
+        assert kept == (nesting_depth("  " * (levels - 1) + "- x") <= MAX_NESTING), levels
+    for levels in range(1, 24):
+        kept = "deep" in render_markdown("> " * levels + "deep\n")
+        # Quotes: clientkb may refuse a level early, but never lets text be lost unflagged.
+        assert kept or nesting_depth("> " * levels + "deep") > MAX_NESTING, levels
