@@ -13,9 +13,10 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -93,6 +94,13 @@ class _DateParam(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
 
 
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+
+def _out_option(help_text: str) -> Callable[[FC], FC]:
+    return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientkb")
 @click.option(
@@ -167,12 +175,7 @@ def _colour_text(text: str) -> str:
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to write the schemas to (default: schemas/ in the knowledge base).",
-)
+@_out_option("Folder to write the schemas to (default: schemas/ in the knowledge base).")
 @click.pass_obj
 def schema(ctx: Context, out: Path | None) -> None:
     """Write JSON Schemas of every file kind, for editors and other tools."""
@@ -303,12 +306,7 @@ class _Progress:
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: site/ in the knowledge base).",
-)
+@_out_option("Output folder (default: site/ in the knowledge base).")
 @click.pass_obj
 def build(ctx: Context, out: Path | None) -> None:
     """Check, compute and render the site; on errors build nothing and keep the previous site."""
@@ -407,12 +405,7 @@ def new_playbook_command(ctx: Context, title: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the served site (default: a temporary folder, removed at exit).",
-)
+@_out_option("Folder for the served site (default: a temporary folder, removed at exit).")
 @click.option("--no-search", is_flag=True, help="Do not index search (faster rebuilds on very large bases).")
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool) -> None:
