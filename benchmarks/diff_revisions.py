@@ -11,33 +11,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
-       "GIT_COMMITTER_EMAIL": "b@x"}  # fmt: skip
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, env=ENV, check=True, capture_output=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gitrepo import corpus_repository, git
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "corpus" / "medium")
     args = parser.parse_args()
-    scratch = "/dev/shm" if Path("/dev/shm").is_dir() else None
-    with tempfile.TemporaryDirectory(dir=scratch) as folder:
-        root = Path(folder) / "kb"
-        shutil.copytree(args.corpus, root)
-        git(root, "init", "-q")
-        git(root, "add", "-A")
-        git(root, "commit", "-qm", "corpus")
+    with corpus_repository(args.corpus) as root:
         for client in sorted((root / "clients").iterdir())[::100][:10]:
             newest = sorted((client / "meetings").glob("*.md"))[-1]  # the latest answer decides
             text = newest.read_text()

@@ -11,42 +11,31 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gitrepo import corpus_repository, git
+
 from generator.timeline import health_timeline
 
 TODAY = dt.date(2026, 11, 20)
-
-
-def git(root: Path, date: str, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
-           "GIT_COMMITTER_EMAIL": "b@x", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}  # fmt: skip
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "corpus" / "medium")
     args = parser.parse_args()
-    scratch = "/dev/shm" if Path("/dev/shm").is_dir() else None
-    with tempfile.TemporaryDirectory(dir=scratch) as folder:
-        root = Path(folder) / "kb"
-        shutil.copytree(args.corpus, root)
-        git(root, "2025-11-15T10:00:00", "init", "-q")
+    with corpus_repository(args.corpus, date="2025-11-01T10:00:00") as root:
         notes = sorted(root.glob("clients/*/meetings/*.md"))
         for month in range(12):
             day = f"{2025 + (10 + month) // 12}-{(10 + month) % 12 + 1:02d}-15T10:00:00"
             for note in notes[month::1500]:
                 note.write_text(note.read_text() + f"\nUpdate {month}.\n")
-            git(root, day, "add", "-A")
-            git(root, day, "commit", "-qm", f"month {month}")
+            git(root, "add", "-A", date=day)
+            git(root, "commit", "-qm", f"month {month}", date=day)
         started = time.perf_counter()
         timeline = health_timeline(root, TODAY)
         cold = time.perf_counter() - started
