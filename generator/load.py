@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,20 +61,18 @@ def read_source(root: Path, rel: str, max_bytes: int) -> tuple[SourceText | None
         return None, [refusal]
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            return None, [
-                error(
-                    rel,
-                    0,
-                    0,
-                    "file-too-large",
-                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-                    "split it up, or raise limits.max_file_size in kb.yaml",
-                )
-            ]
+        if size > max_bytes:  # checked before reading: a runaway file is never loaded
+            return None, [_too_large(rel, size, max_bytes)]
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror or exc}")]
+    return decode_source(rel, data, max_bytes)
+
+
+def decode_source(rel: str, data: bytes, max_bytes: int) -> tuple[SourceText | None, list[Problem]]:
+    """File bytes (from disk or from Git) as UTF-8 text, or why they cannot be read."""
+    if len(data) > max_bytes:
+        return None, [_too_large(rel, len(data), max_bytes)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,6 +92,17 @@ def read_source(root: Path, rel: str, max_bytes: int) -> tuple[SourceText | None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceText(rel, text), []
+
+
+def _too_large(rel: str, size: int, max_bytes: int) -> Problem:
+    return error(
+        rel,
+        0,
+        0,
+        "file-too-large",
+        f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+        "split it up, or raise limits.max_file_size in kb.yaml",
+    )
 
 
 def _outside_repository(root: Path, path: Path, rel: str) -> Problem | None:
@@ -178,28 +188,41 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
     if refusal:
         return None, [refusal]
     problems: list[Problem] = []
-    documents: list[str] = []
-    notes: list[str] = []
-    names = set()
+    paths: list[str] = []
     for entry in _entries(root / folder):
-        names.add(entry.name)
         rel = f"{folder}/{entry.name}"
         if entry.name == "meetings" and _is_dir(entry):
             refusal = _outside_repository(root, root / rel, rel)
             if refusal:
                 problems.append(refusal)
                 continue
-            notes.extend(
-                f"{rel}/{note.name}" for note in _entries(root / rel) if note.name.endswith(".md") and not _is_dir(note)
-            )
-        elif entry.name.endswith(".md") and not _is_dir(entry):
+            paths.extend(f"{rel}/{note.name}" for note in _entries(root / rel) if not _is_dir(note))
+        elif not _is_dir(entry):
+            paths.append(rel)
+    files, found = classify_client_files(client_id, paths)
+    return files, problems + found
+
+
+def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientFiles | None, list[Problem]]:
+    """Sort a client folder's files (paths from the root) into record, notes and documents."""
+    folder = f"clients/{client_id}"
+    notes: list[str] = []
+    documents: list[str] = []
+    names: set[str] = set()
+    for rel in sorted(paths):
+        parts = rel[len(folder) + 1 :].split("/")
+        if any(is_editor_junk(part) for part in parts):
+            continue
+        names.add(parts[0])
+        if len(parts) == 2 and parts[0] == "meetings" and parts[1].endswith(".md"):
+            notes.append(rel)
+        elif len(parts) == 1 and parts[0].endswith(".md"):
             documents.append(rel)
     if CLIENT_FILE not in names:
         near = next((n for n in sorted(names) if n.startswith("client.")), None)
         hint = f"rename {near!r} to {CLIENT_FILE!r}" if near else f"create {folder}/{CLIENT_FILE}"
-        problems.append(error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint))
-        return None, problems
-    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents)), problems
+        return None, [error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint)]
+    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents)), []
 
 
 def find_root(start: Path) -> Path | None:

@@ -150,17 +150,26 @@ class ClientLoad:
     problems: list[Problem]
 
 
-def load_client(root: Path, files: ClientFiles, max_bytes: int) -> ClientLoad:
+Reader = Callable[[str], tuple[SourceText | None, list[Problem]]]
+"""Reads one file (a path from the root) as text: from disk, or from Git objects."""
+
+
+def disk_reader(root: Path, max_bytes: int) -> Reader:
+    return lambda rel: read_source(root, rel, max_bytes)
+
+
+def load_client(root: Path, files: ClientFiles, max_bytes: int, read: Reader | None = None) -> ClientLoad:
     """Read and parse a client's record, notes and documents (no cross-record checks)."""
+    read = read or disk_reader(root, max_bytes)
     problems: list[Problem] = []
     record: Parsed[ClientRecord] | None = None
-    source, found = read_source(root, files.record, max_bytes)
+    source, found = read(files.record)
     problems.extend(found)
     if source is not None:
         record = parse_client(source)
         problems.extend(record.problems)
-    notes = _read_all(root, files.notes, max_bytes, lambda source: parse_note(files.id, source), problems)
-    documents = _read_all(root, files.documents, max_bytes, lambda source: parse_document(files.id, source), problems)
+    notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source), problems)
+    documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source), problems)
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
@@ -170,21 +179,20 @@ def load_client(root: Path, files: ClientFiles, max_bytes: int) -> ClientLoad:
 
 def load_playbook(root: Path, rel: str, max_bytes: int) -> tuple[Playbook | None, list[Problem]]:
     problems: list[Problem] = []
-    found = _read_all(root, (rel,), max_bytes, parse_playbook, problems)
+    found = _read_all(disk_reader(root, max_bytes), (rel,), parse_playbook, problems)
     return (found[0] if found else None), problems
 
 
 def _read_all(
-    root: Path,
+    read: Reader,
     rels: Sequence[str],
-    max_bytes: int,
     parse: Callable[[SourceText], tuple[T | None, list[Problem]]],
     problems: list[Problem],
 ) -> list[T]:
     """Read and parse each file; every problem goes to `problems`, every parsed value is returned."""
     values: list[T] = []
     for rel in rels:
-        source, found = read_source(root, rel, max_bytes)
+        source, found = read(rel)
         problems.extend(found)
         if source is not None:
             value, found = parse(source)

@@ -81,3 +81,44 @@ def changed_files(root: Path, base: str, head: str | None) -> set[str]:
     if head is None:
         changed |= set(lines(git(root, "ls-files", "--others", "--exclude-standard")))
     return changed
+
+
+def tree_files(root: Path, commit: str, folder: str) -> dict[str, str]:
+    """Every file under `folder` at `commit`: path (from the knowledge base root) -> blob id."""
+    listed = git(root, "ls-tree", "-r", "-z", commit, "--", f"./{folder}")
+    files: dict[str, str] = {}
+    for entry in listed.stdout.split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        mode, kind, blob = meta.split()
+        if kind == "blob" and mode != "120000":  # a symbolic link's blob is its target, not a file
+            files[path] = blob
+    return files
+
+
+def read_blobs(root: Path, blobs: Sequence[str]) -> dict[str, bytes]:
+    """The contents of many blobs from one `git cat-file --batch`."""
+    if not blobs:
+        return {}
+    process = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="\n".join(blobs).encode() + b"\n",
+        capture_output=True,
+        check=False,
+    )
+    if process.returncode != 0:
+        raise RevisionError(f"cannot read files from Git: {process.stderr.decode(errors='replace').strip()}")
+    out = process.stdout
+    contents: dict[str, bytes] = {}
+    position = 0
+    while position < len(out):
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        contents[header[0].decode()] = out[position : position + size]
+        position += size + 1
+    return contents

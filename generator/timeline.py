@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,11 +17,11 @@ from generator import __version__
 from generator.dates import add_months
 from generator.history import HealthTimeline
 from generator.insights import client_insight
-from generator.load import KB_FILE, SourceText, client_files
+from generator.load import KB_FILE, SourceText, classify_client_files, decode_source
 from generator.model import Client, Settings
-from generator.problems import Severity
+from generator.problems import Problem, Severity
 from generator.records import load_client, parse_settings
-from generator.revisions import RevisionError, git, lines, materialize
+from generator.revisions import RevisionError, git, lines, read_blobs, tree_files
 from generator.validate import References, validate_client
 
 MONTHS = 12
@@ -71,16 +70,6 @@ def _write_cache(root: Path, commit: str, date: dt.date, health: Mapping[str, st
         pass  # a read-only checkout still builds, only slower
 
 
-def _load_without_text(root: Path, max_bytes: int, names: Sequence[str]) -> list[Client | None]:
-    """Load client folders; health needs no Markdown, so the text is dropped before it travels."""
-    clients: list[Client | None] = []
-    for name in names:
-        files, _ = client_files(root, name)
-        client = load_client(root, files, max_bytes).client if files else None
-        clients.append(client.without_text() if client else None)
-    return clients
-
-
 class _PastClients:
     """Client folders as they were at past commits, each distinct folder (Git tree) loaded once.
 
@@ -112,16 +101,28 @@ class _PastClients:
         return folders
 
     def load(self, commit: str, folders: Mapping[str, str], settings: Settings) -> None:
+        """Parse the client folders not seen yet, straight from Git objects (nothing is written)."""
         missing = sorted(name for name, tree in folders.items() if tree not in self.by_tree)
         if not missing:
             return
-        scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
-        with tempfile.TemporaryDirectory(prefix="clientkb-month-", dir=scratch) as folder:
-            kb_root = materialize(self.root, commit, Path(folder), [f"clients/{name}" for name in missing])
-            # One process: measured faster here than sending thousands of parsed clients between processes.
-            for name, client in zip(missing, _load_without_text(kb_root, settings.limits.max_file_size, missing),
-                                    strict=True):  # fmt: skip
-                self.by_tree[folders[name]] = client
+        paths = tree_files(self.root, commit, "clients")
+        wanted = set(missing)
+        by_client: dict[str, list[str]] = {}
+        for path in paths:
+            name = path.split("/", 2)[1]
+            if name in wanted:
+                by_client.setdefault(name, []).append(path)
+        contents = read_blobs(self.root, [paths[p] for names in by_client.values() for p in names])
+        max_bytes = settings.limits.max_file_size
+
+        def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
+            return decode_source(rel, contents[paths[rel]], max_bytes)
+
+        for name in missing:
+            files, _ = classify_client_files(name, by_client.get(name, []))
+            client = load_client(self.root, files, max_bytes, read).client if files else None
+            # Health needs no Markdown: keep the records, drop the text.
+            self.by_tree[folders[name]] = client.without_text() if client else None
 
     def health(self, commit: str, date: dt.date) -> dict[str, str | None]:
         settings, settings_text = self.settings(commit)
