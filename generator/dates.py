@@ -37,19 +37,15 @@ class Duration:
 
     def after(self, start: dt.date) -> dt.date:
         """`start` + this duration; months clamp to the month's end (Jan 31 + 1m = Feb 28)."""
-        if self.unit == "d":
-            return start + dt.timedelta(days=self.count)
-        if self.unit == "w":
-            return start + dt.timedelta(weeks=self.count)
-        return add_months(start, self.count)
+        if self.unit == "m":
+            return add_months(start, self.count)
+        return shift_days(start, self.count * (7 if self.unit == "w" else 1))
 
     def before(self, end: dt.date) -> dt.date:
         """`end` - this duration, with the same clamping."""
-        if self.unit == "d":
-            return end - dt.timedelta(days=self.count)
-        if self.unit == "w":
-            return end - dt.timedelta(weeks=self.count)
-        return add_months(end, -self.count)
+        if self.unit == "m":
+            return add_months(end, -self.count)
+        return shift_days(end, -self.count * (7 if self.unit == "w" else 1))
 
     def days_from(self, start: dt.date) -> int:
         """Length in days, counted from the date it is added to (SPEC 6: months vary)."""
@@ -57,9 +53,21 @@ class Duration:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
+    """Calendar months later (or earlier); saturates at the first and last dates Python knows."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
-    year = max(dt.MINYEAR, min(dt.MAXYEAR, year))
     day = min(start.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
+
+
+def shift_days(start: dt.date, days: int) -> dt.date:
+    """`start` + `days`, saturating at 0001-01-01 and 9999-12-31 (both valid record dates)."""
+    try:
+        return start + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import icalendar
 
+from generator.dates import shift_days
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import slugify
 
@@ -123,7 +124,7 @@ def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[Cal
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.date)
-        event.add("dtend", entry.date + dt.timedelta(days=1))
+        event.add("dtend", shift_days(entry.date, 1))
         event.add("summary", entry.summary)
         if entry.description:
             event.add("description", entry.description)

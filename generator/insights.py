@@ -69,13 +69,15 @@ class ClientInsight:
 def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
     """The next yearly return of `date` on or after today (29 February falls on the 28th)."""
     for year in (today.year, today.year + 1):
+        if year > dt.MAXYEAR:
+            break
         try:
             candidate = date.replace(year=year)
         except ValueError:
             candidate = dt.date(year, 2, 28)
         if candidate >= today:
             return candidate
-    raise AssertionError("unreachable: next year's date is always after today")
+    return dt.date.max  # only after 9999-12-31: there is no next year
 
 
 def upcoming_events(client: Client, today: dt.date) -> tuple[Event, ...]:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.dates import Duration, add_months
+from generator.dates import Duration, add_months, shift_days
 from generator.feedback import Answer
 from generator.insights import ClientInsight, Event
 from generator.model import STATUSES, ClientRecord
@@ -151,7 +151,7 @@ def nps_trend(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Quarte
     trend = []
     for back in range(TREND_QUARTERS - 1, -1, -1):
         start = add_months(first_month, -3 * back)
-        end = min(add_months(start, 3) - dt.timedelta(days=1), today)
+        end = min(shift_days(add_months(start, 3), -1), today)
         label = f"{start.year}-Q{quarter_of(start)[1]}"
         trend.append(QuarterNps(label, portfolio_nps(insights, start, end)))
     return tuple(trend)

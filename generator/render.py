@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import charts
+from generator.dates import shift_days
 from generator.exports import health_record, plain
 from generator.feeds import CalendarEvent, calendar_document, client_calendar_entries, render_events
 from generator.history import HealthTimeline, History
@@ -532,7 +533,7 @@ def portfolio_pages(
         (i for i in current if i.health in ("red", "amber")),
         key=lambda i: (HEALTH_ORDER[i.health], -len(i.flags), i.record.name.casefold()),
     )
-    week = today + dt.timedelta(days=7)
+    week = shift_days(today, 7)
     checkins = sorted(
         (i for i in current if i.checkin.state is not None and i.checkin.next_due <= week),
         key=lambda i: (i.checkin.next_due, i.id),

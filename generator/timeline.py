@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.dates import add_months
+from generator.dates import add_months, shift_days
 from generator.history import HealthTimeline
 from generator.insights import client_insight
 from generator.load import KB_FILE, SourceText, classify_client_files, decode_source
@@ -31,7 +31,7 @@ CACHE = ".clientkb-cache"
 def month_ends(today: dt.date, count: int = MONTHS) -> list[dt.date]:
     """The last day of each of the `count` months before today's month, oldest first."""
     first = today.replace(day=1)
-    return [add_months(first, -back) - dt.timedelta(days=1) for back in range(count - 1, -1, -1)]
+    return [shift_days(add_months(first, -back), -1) for back in range(count - 1, -1, -1)]
 
 
 def commits_at(root: Path, dates: Sequence[dt.date]) -> dict[dt.date, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from generator.model import FLAG_CODES
 from tests.conftest import CLIENT_YAML, KB_YAML, REPO_ROOT, Run
 
@@ -144,3 +146,22 @@ def test_demo_views_fit_80_columns(cli: Callable[..., Run]) -> None:
         assert run.exit_code == 0
         too_wide = [line for line in run.stdout.splitlines() if len(line) > 80]
         assert not too_wide, (command, too_wide)
+
+
+@pytest.mark.parametrize(
+    ("since", "today"),
+    [("9999-12-28", "9999-12-31"), ("9999-12-28", "2026-11-20"), ("0001-01-01", "0001-01-05"),
+     ("0001-01-01", "9999-12-30")],
+)  # fmt: skip
+def test_dates_at_the_ends_of_the_calendar(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], since: str, today: str
+) -> None:
+    # Years 1 and 9999 are valid dates; arithmetic past them saturates instead of crashing.
+    record = CLIENT_YAML.replace("since: 2025-01-01", f"since: {since}") + (
+        f"contract: {{renewal: {since}}}\nmilestones:\n  - {{name: M, due: {since}}}\n"
+        f"dates:\n  - {{date: {since}, label: Anniversary, yearly: true}}\n"
+    )
+    root = make_repo({"clients/acme/client.yaml": record, "clients/acme/meetings/2026-11-02-check-in.md": None})
+    for command in (["health", "--format", "json"], ["due", "--format", "json"], ["stats"], ["build"]):
+        run = cli("--today", today, *command, root=root)
+        assert run.exit_code == 0, (command, run.stderr)

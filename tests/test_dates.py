@@ -48,3 +48,11 @@ def test_invalid_durations(text: str) -> None:
 def test_describe() -> None:
     assert Duration.parse("1m").describe() == "1 month"
     assert Duration.parse("3w").describe() == "3 weeks"
+
+
+def test_arithmetic_saturates_at_the_ends_of_the_calendar() -> None:
+    assert Duration.parse("7d").after(dt.date(9999, 12, 28)) == dt.date.max
+    assert Duration.parse("2w").before(dt.date(1, 1, 5)) == dt.date.min
+    assert Duration.parse("1m").after(dt.date(9999, 12, 15)) == dt.date.max
+    assert add_months(dt.date(1, 1, 31), -1) == dt.date.min
+    assert Duration.parse("1m").days_from(dt.date(9999, 12, 31)) == 0
