@@ -1,13 +1,14 @@
 """One configured Markdown renderer: CommonMark with tables, task lists, heading anchors, footnotes.
 
 Safety: raw HTML is not passed through (it shows as text); `javascript:`, `vbscript:`, `file:` and
-`data:` links are not made into links; images from other hosts are shown as links, so a page never
-makes a request to another host. Links to other Markdown files of the knowledge base point at their
+`data:` links, and links to root paths (`/etc/...`), are not made into links; images are shown as
+links, so a page never loads anything a note names. Links to other Markdown files of the knowledge base point at their
 pages (`.md` -> `.html`).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -34,24 +35,42 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "section"
 
 
+_ROOT_PATH = re.compile(r"^\s*/(?!/)")
+
+
 def _validate_link(url: str) -> bool:
-    return not _BAD_SCHEME.match(url)
+    # A root path ("/etc/passwd") points into the reader's own disk when the site is opened from
+    # file://, and breaks on a sub-path: links in a note are relative or have a scheme.
+    return not _BAD_SCHEME.match(url) and not _ROOT_PATH.match(url)
+
+
+def _leaves_site(href: str, env: EnvType) -> bool:
+    """A relative link that climbs above the site root (into the reader's disk, from file://)."""
+    if _HAS_SCHEME.match(href) or href.startswith("#"):
+        return False
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    depth = int(env.get("depth", 0))
+    return posixpath.normpath(posixpath.join(*(["d"] * depth), path or ".")).startswith("..")
 
 
 def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    # Never an <img>: an image from another host would be a request to that host, and one from the
+    # disk (../../etc/...) a read of the reader's files when opened from file://. A link instead.
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
-    if _HAS_SCHEME.match(src):
-        # An image from another host would be a request to that host: show a link instead.
-        alt = self.renderInlineAsText(token.children or [], options, env)
-        return f'<a href="{_escape(src)}" rel="noopener noreferrer">{_escape(alt or src)}</a>'
-    return str(self.image(tokens, idx, options, env))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if _leaves_site(src, env):
+        return _escape(alt or src)
+    rel = ' rel="noopener noreferrer"' if _HAS_SCHEME.match(src) else ""
+    return f'<a href="{_escape(src)}"{rel}>{_escape(alt or src)}</a>'
 
 
 def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    if _HAS_SCHEME.match(href):
+    if _leaves_site(href, env):
+        del token.attrs["href"]  # an <a> without href is text, not a way out of the site
+    elif _HAS_SCHEME.match(href):
         token.attrSet("rel", "noopener noreferrer")
     else:
         match = _MD_LINK.match(href)
@@ -79,8 +98,9 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str) -> str:
-    env: dict[str, Any] = {}
+def render_markdown(text: str, depth: int = 0) -> str:
+    """HTML for a page `depth` folders below the site root (links may not climb above it)."""
+    env: dict[str, Any] = {"depth": depth}
     return str(markdown().render(text, env))
 
 

@@ -160,12 +160,13 @@ def note_title(body: str, title: str | None, fallback: str) -> str:
     return title or first_heading(body) or fallback
 
 
-def _body_html(body: str, title: str) -> Markup:
-    """The body as HTML, without a leading `# Title` that repeats the page's own heading."""
+def _body_html(body: str, title: str, page: str) -> Markup:
+    """The body as HTML for `page` (its path in the site), without a leading `# Title` that repeats
+    the page's own heading."""
     lines = body.lstrip("\n").split("\n", 1)
     if lines and lines[0].strip().lstrip("#").strip() == title and lines[0].startswith("# "):
         body = lines[1] if len(lines) > 1 else ""
-    return Markup(render_markdown(body))
+    return Markup(render_markdown(body, depth=page.count("/")))
 
 
 def applies_to(playbook: Playbook, settings: Settings) -> str:
@@ -365,7 +366,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
             health=insight.health,
             people=folks,
             attendees=attendees,
-            body=_body_html(note.body, row.title),
+            body=_body_html(note.body, row.title, f"{base}/meetings/{note.slug}.html"),
             change=site.history.last_changes.get(note.file),
             edit_url=edit_url(settings, note.file),
         )
@@ -379,7 +380,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
             site,
             searchable=True,
             client_name=record.name,
-            body=_body_html(document.body, info.title),
+            body=_body_html(document.body, info.title, f"{base}/{document.name}.html"),
             change=site.history.last_changes.get(document.file),
             edit_url=edit_url(settings, document.file),
         )
@@ -674,7 +675,7 @@ def portfolio_pages(
             playbook=playbook,
             applies=applies_to(playbook, settings),
             stale=stale_since(playbook, today),
-            body=_body_html(playbook.body, playbook.meta.title),
+            body=_body_html(playbook.body, playbook.meta.title, f"playbooks/{playbook.slug}.html"),
             change=site.history.last_changes.get(playbook.file),
             edit_url=edit_url(settings, playbook.file),
             **common,
