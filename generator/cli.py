@@ -101,6 +101,12 @@ def _out_option(help_text: str) -> Callable[[FC], FC]:
     return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text)
 
 
+def _format_option(choices: list[str], help_text: str) -> Callable[[FC], FC]:
+    return click.option(
+        "--format", "output_format", type=click.Choice(choices), default="text", show_default=True, help=help_text
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientkb")
 @click.option(
@@ -123,14 +129,7 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, job
 
 
 @main.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "github", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, github for workflow annotations, json for tools.",
-)
+@_format_option(["text", "github", "json"], "text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_obj
 def check(ctx: Context, output_format: str, strict: bool) -> None:
@@ -202,14 +201,7 @@ class _DurationParam(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{value!r} is not a duration: write e.g. 7d, 2w or 1m", param, ctx)
 
 
-FORMAT_OPTION = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts.",
-)
+FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scripts.")
 
 
 def _computed(ctx: Context) -> Computed:
@@ -453,14 +445,7 @@ def _interrupt(signum: int, frame: object) -> None:
 @main.command()
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="markdown is ready to post as a pull-request comment.",
-)
+@_format_option(["text", "markdown", "json"], "markdown is ready to post as a pull-request comment.")
 @click.option(
     "--fail-on",
     type=click.Choice(["red", "amber", "error"]),
