@@ -220,11 +220,25 @@ def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None
         "kb.yaml": KB_YAML,
         "clients/acme/client.yaml": (
             f"name: {quoted}\nstatus: active\nsegment: growth\nowner: dana\nsince: 2025-01-01\nsummary: {quoted}\n"
-            f'goals: [{quoted}]\ncontacts:\n  - {{name: {quoted}, email: "a@b.example", notes: {quoted}}}\n'
+            f'goals: [{quoted}]\ncontacts:\n  - {{name: {quoted}, email: "x\\"><script>alert(8)</script>@b.example", '
+            f"role: {quoted}, phone: {quoted}, notes: {quoted}}}\n"
             f"milestones:\n  - {{name: {quoted}, due: 2026-01-01}}\n"
             f"escalations:\n  - {{opened: 2026-10-01, summary: {quoted}, severity: high}}\n"
             f"links:\n  - {{title: {quoted}, url: 'https://example.com/\"><script>alert(6)</script>'}}\n"
+            f"industry: {quoted}\ntags: [{quoted}]\npain_points: [{quoted}]\npast_frustrations: [{quoted}]\n"
+            f"website: 'https://x.example/\"onmouseover=\"alert(7)'\n"
+            f"communication: {{channel: {quoted}, style: {quoted}}}\n"
+            f"contract: {{value: 100, currency: EUR, period: month, renewal: 2026-12-01}}\n"
+            f"scope: {{included: [{quoted}], excluded: [{quoted}]}}\n"
+            f"nps:\n  - {{date: 2026-01-01, score: 9, comment: {quoted}}}\n"
+            f"csat:\n  - {{date: 2026-01-01, score: 2, comment: {quoted}}}\n"
+            f"hours:\n  - {{month: '2026-10', spent: 10}}\n"
+            f"dates:\n  - {{date: 2026-12-24, label: {quoted}, yearly: true}}\n"
+            f"wins:\n  - {{date: 2026-01-01, summary: {quoted}}}\n"
+            f"advocacy: {{testimonial: {quoted}, case_study: true}}\n"
+            f"x-custom: {quoted}\n"
         ),
+        "clients/acme/plan.md": f"---\ntitle: {quoted}\nsummary: {quoted}\n---\n{payload}\n",
         "clients/acme/meetings/2026-11-02-check-in.md": note,
         "playbooks/p.md": f"---\ntitle: {quoted}\nsummary: {quoted}\n---\n{payload}\n",
     }

@@ -289,3 +289,15 @@ def test_builds_are_identical_across_paths_hash_seeds_time_zones_and_locales(tmp
         assert result.returncode == 0, result.stderr
         sites.append({p: data for p, data in tree(out).items() if not p.startswith("pagefind/")})
     assert sites[0] == sites[1]
+
+
+def test_calendar_text_cannot_inject_lines(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    name = "Acme\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nATTENDEE:mailto:evil@example.com\\r\\nSUMMARY:x"
+    record = CLIENT_YAML.replace("name: Acme Corp", f'name: "{name}"') + "contract: {renewal: 2026-12-01}\n"
+    root = make_repo({"clients/acme/client.yaml": record})
+    assert build(cli, root).exit_code == 0
+    calendar = icalendar.Calendar.from_ical((root / "site/calendar.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert all("ATTENDEE" not in event for event in events)
+    renewal = next(e for e in events if str(e["SUMMARY"]).startswith("Renewal: "))
+    assert "ATTENDEE:mailto:evil@example.com" in str(renewal["SUMMARY"])  # kept as text, in one property
