@@ -223,6 +223,12 @@ class HealthSettings:
 @record(frozen=True, slots=True, config=RECORD)
 class Limits:
     max_file_size: ByteSize = 1024 * 1024
+    max_yaml_values: Annotated[Count, Field(ge=1_000, le=10_000_000)] = Field(
+        default=200_000, description="values a YAML document may expand to (alias bombs)"
+    )
+    max_yaml_depth: Annotated[Count, Field(ge=8, le=1_000)] = Field(
+        default=64, description="nesting depth of YAML collections"
+    )
 
 
 @record(frozen=True, slots=True, config=RECORD)

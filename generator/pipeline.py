@@ -81,11 +81,11 @@ def static_assets() -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file()]
 
 
-def load_playbooks(root: Path, max_bytes: int) -> tuple[list[Playbook], list[Problem]]:
+def load_playbooks(root: Path, limits: Limits) -> tuple[list[Playbook], list[Problem]]:
     playbooks: list[Playbook] = []
     problems: list[Problem] = []
     for rel in playbook_files(root):
-        playbook, found = load_playbook(root, rel, max_bytes)
+        playbook, found = load_playbook(root, rel, limits)
         problems.extend(found)
         if playbook is not None:
             playbooks.append(playbook)
@@ -97,7 +97,7 @@ class _ClientJob:
     """What every worker needs to load, check and compute one client folder."""
 
     root: Path
-    max_bytes: int
+    limits: Limits
     refs: References | None
     """None when kb.yaml is unusable: references cannot be checked then."""
     keep_records: bool
@@ -122,7 +122,7 @@ class ClientResult:
 
 
 def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
-    load = load_client(job.root, files, job.max_bytes)
+    load = load_client(job.root, files, job.limits)
     client = load.client
     problems = load.problems
     if client is None:
@@ -148,7 +148,7 @@ def process_one_client(
     root: Path, files: ClientFiles, settings: Settings, client_ids: frozenset[str], today: dt.date
 ) -> ClientResult:
     """Load, check and compute one client in this process, keeping its record and notes (for `serve`)."""
-    job = _ClientJob(root, settings.limits.max_file_size, References(settings, client_ids), True, today)
+    job = _ClientJob(root, settings.limits, References(settings, client_ids), True, today)
     return _process_client(job, files)
 
 
@@ -206,8 +206,8 @@ def load_knowledge_base(
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
-    max_bytes = settings.settings.limits.max_file_size if settings.settings else Limits().max_file_size
-    playbooks, found = load_playbooks(root, max_bytes)
+    limits = settings.settings.limits if settings.settings else Limits()
+    playbooks, found = load_playbooks(root, limits)
     problems.extend(found)
 
     files = walk_repository(root)
@@ -219,7 +219,7 @@ def load_knowledge_base(
     site, staging = render if render else (None, None)
     if site is not None:
         site = replace(site, playbooks=tuple(playbooks))
-    job = _ClientJob(root, max_bytes, refs, keep_records, today, site, staging)
+    job = _ClientJob(root, limits, refs, keep_records, today, site, staging)
     clients: list[Client] = []
     insights: list[ClientInsight] = []
     pages: dict[str, tuple[str, ...]] = {}

@@ -31,6 +31,7 @@ from generator.model import (
     ClientRecord,
     Document,
     DocumentMeta,
+    Limits,
     Note,
     NoteMeta,
     Playbook,
@@ -68,12 +69,13 @@ def parse_settings(source: SourceText) -> Parsed[Settings]:
     return _validated(Settings, document, source.file, problems, "kb.yaml")
 
 
-def parse_client(source: SourceText) -> Parsed[ClientRecord]:
-    document, problems = parse_yaml(source.text, source.file)
+def parse_client(source: SourceText, limits: Limits | None = None) -> Parsed[ClientRecord]:
+    limits = limits or Limits()
+    document, problems = parse_yaml(source.text, source.file, 0, limits.max_yaml_values, limits.max_yaml_depth)
     return _validated(ClientRecord, document, source.file, problems, "client.yaml")
 
 
-def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Problem]]:
+def parse_note(client_id: str, source: SourceText, limits: Limits | None = None) -> tuple[Note | None, list[Problem]]:
     name = source.file.rsplit("/", 1)[-1]
     match = NOTE_NAME.match(name)
     if not match:
@@ -87,7 +89,7 @@ def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Pr
                 "name notes YYYY-MM-DD-short-title.md, e.g. 2026-11-02-quarterly-review.md",
             )
         ]
-    parsed, body, body_line = _front_matter(NoteMeta, source, required=True)
+    parsed, body, body_line = _front_matter(NoteMeta, source, True, limits)
     problems = parsed.problems
     meta = parsed.value
     if meta is None:
@@ -118,24 +120,26 @@ def parse_note(client_id: str, source: SourceText) -> tuple[Note | None, list[Pr
     return note, problems
 
 
-def parse_document(client_id: str, source: SourceText) -> tuple[Document | None, list[Problem]]:
+def parse_document(
+    client_id: str, source: SourceText, limits: Limits | None = None
+) -> tuple[Document | None, list[Problem]]:
     name = source.file.rsplit("/", 1)[-1][:-3]
     refused = _check_page_name(source.file, name)
     if refused:
         return None, [refused]
-    parsed, body, body_line = _front_matter(DocumentMeta, source, required=False)
+    parsed, body, body_line = _front_matter(DocumentMeta, source, False, limits)
     if parsed.value is None:
         return None, parsed.problems
     document = Document(client_id, source.file, name, parsed.value, body, body_line, parsed.source)
     return document, parsed.problems + _nesting_problems(source.file, body, body_line)
 
 
-def parse_playbook(source: SourceText) -> tuple[Playbook | None, list[Problem]]:
+def parse_playbook(source: SourceText, limits: Limits | None = None) -> tuple[Playbook | None, list[Problem]]:
     slug = source.file.rsplit("/", 1)[-1][:-3]
     refused = _check_page_name(source.file, slug)
     if refused:
         return None, [refused]
-    parsed, body, body_line = _front_matter(PlaybookMeta, source, required=True)
+    parsed, body, body_line = _front_matter(PlaybookMeta, source, True, limits)
     if parsed.value is None:
         return None, parsed.problems
     playbook = Playbook(slug, source.file, parsed.value, body, body_line, parsed.source)
@@ -154,22 +158,22 @@ Reader = Callable[[str], tuple[SourceText | None, list[Problem]]]
 """Reads one file (a path from the root) as text: from disk, or from Git objects."""
 
 
-def disk_reader(root: Path, max_bytes: int) -> Reader:
-    return lambda rel: read_source(root, rel, max_bytes)
+def disk_reader(root: Path, limits: Limits) -> Reader:
+    return lambda rel: read_source(root, rel, limits.max_file_size)
 
 
-def load_client(root: Path, files: ClientFiles, max_bytes: int, read: Reader | None = None) -> ClientLoad:
+def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | None = None) -> ClientLoad:
     """Read and parse a client's record, notes and documents (no cross-record checks)."""
-    read = read or disk_reader(root, max_bytes)
+    read = read or disk_reader(root, limits)
     problems: list[Problem] = []
     record: Parsed[ClientRecord] | None = None
     source, found = read(files.record)
     problems.extend(found)
     if source is not None:
-        record = parse_client(source)
+        record = parse_client(source, limits)
         problems.extend(record.problems)
-    notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source), problems)
-    documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source), problems)
+    notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source, limits), problems)
+    documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source, limits), problems)
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
@@ -177,9 +181,9 @@ def load_client(root: Path, files: ClientFiles, max_bytes: int, read: Reader | N
     return ClientLoad(client, problems)
 
 
-def load_playbook(root: Path, rel: str, max_bytes: int) -> tuple[Playbook | None, list[Problem]]:
+def load_playbook(root: Path, rel: str, limits: Limits) -> tuple[Playbook | None, list[Problem]]:
     problems: list[Problem] = []
-    found = _read_all(disk_reader(root, max_bytes), (rel,), parse_playbook, problems)
+    found = _read_all(disk_reader(root, limits), (rel,), lambda source: parse_playbook(source, limits), problems)
     return (found[0] if found else None), problems
 
 
@@ -239,7 +243,10 @@ def _check_page_name(file: str, name: str) -> Problem | None:
     return None
 
 
-def _front_matter(kind: type[R], source: SourceText, required: bool) -> tuple[Parsed[R], str, int]:
+def _front_matter(
+    kind: type[R], source: SourceText, required: bool, limits: Limits | None = None
+) -> tuple[Parsed[R], str, int]:
+    limits = limits or Limits()
     split = split_front_matter(source.text)
     if not split.closed:
         problem = error(
@@ -264,7 +271,9 @@ def _front_matter(kind: type[R], source: SourceText, required: bool) -> tuple[Pa
             f"start the file with a YAML block between '---' lines, e.g. {example!r}",
         )
         return Parsed(None, SourceMap(source.file), [problem], {}), split.body, split.body_line
-    document, problems = parse_yaml(split.front_matter, source.file, split.front_matter_line - 1)
+    document, problems = parse_yaml(
+        split.front_matter, source.file, split.front_matter_line - 1, limits.max_yaml_values, limits.max_yaml_depth
+    )
     parsed = _validated(kind, document, source.file, problems, "the front matter")
     return parsed, split.body, split.body_line
 

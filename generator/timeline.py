@@ -113,14 +113,14 @@ class _PastClients:
             if name in wanted:
                 by_client.setdefault(name, []).append(path)
         contents = read_blobs(self.root, [paths[p] for names in by_client.values() for p in names])
-        max_bytes = settings.limits.max_file_size
+        limits = settings.limits
 
         def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
-            return decode_source(rel, contents[paths[rel]], max_bytes)
+            return decode_source(rel, contents[paths[rel]], limits.max_file_size)
 
         for name in missing:
             files, _ = classify_client_files(name, by_client.get(name, []))
-            client = load_client(self.root, files, max_bytes, read).client if files else None
+            client = load_client(self.root, files, limits, read).client if files else None
             # Health needs no Markdown: keep the records, drop the text.
             self.by_tree[folders[name]] = client.without_text() if client else None
 

@@ -29,9 +29,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_NODES = 200_000
-"""Values built per document, counting every alias expansion: a 1 MiB file has far fewer."""
+"""Default values built per document, counting every alias expansion: a 1 MiB file has far fewer."""
 MAX_DEPTH = 64
-"""Nesting depth of collections; real records use under 5 levels."""
+"""Default nesting depth of collections; real records use under 5 levels."""
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")}
@@ -61,9 +61,11 @@ class _Abort(Exception):
 
 
 class _Builder:
-    def __init__(self, file: str, line_offset: int) -> None:
+    def __init__(self, file: str, line_offset: int, max_values: int, max_depth: int) -> None:
         self.file = file
         self.line_offset = line_offset
+        self.max_values = max_values
+        self.max_depth = max_depth
         self.values: dict[KeyPath, tuple[int, int]] = {}
         self.keys: dict[KeyPath, tuple[int, int]] = {}
         self.raw: dict[KeyPath, str] = {}
@@ -82,18 +84,18 @@ class _Builder:
 
     def build(self, node: Node, path: KeyPath, depth: int) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_values:
             raise self.fail(
                 node,
                 "yaml-too-large",
-                f"the document expands to more than {MAX_NODES:,} values",
+                f"the document expands to more than {self.max_values:,} values",
                 "this is usually an alias bomb (anchors referring to anchors); write the values out",
             )
-        if depth > MAX_DEPTH:
+        if depth > self.max_depth:
             raise self.fail(
                 node,
                 "yaml-too-deep",
-                f"values are nested more than {MAX_DEPTH} levels deep",
+                f"values are nested more than {self.max_depth} levels deep",
                 "records need only a few levels; check for a recursive alias or runaway brackets",
             )
         self.values[path] = self.position(node)
@@ -190,7 +192,9 @@ def type_word(tag: str) -> str:
     return _TYPE_WORDS.get(tag, "value")
 
 
-def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[Problem]]:
+def parse_yaml(
+    text: str, file: str, line_offset: int = 0, max_values: int = MAX_NODES, max_depth: int = MAX_DEPTH
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML document. Returns None (and problems) when it cannot be read at all.
 
     `line_offset` is added to every line, for front matter that starts below line 1 of its file.
@@ -215,7 +219,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[YamlDocument
         ]
     finally:
         loader.dispose()
-    builder = _Builder(file, line_offset)
+    builder = _Builder(file, line_offset, max_values, max_depth)
     if node is None:
         return YamlDocument(None, SourceMap(file)), []
     try:
