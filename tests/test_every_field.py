@@ -27,13 +27,31 @@ def _kind(spec: dict[str, object]) -> str:
     return str(kind[0] if isinstance(kind, list) else kind)
 
 
+def _ref(spec: dict[str, object]) -> str | None:
+    """The model a field holds (directly, in a list, or optional), if any."""
+    keyed = list(spec.get("patternProperties", {}).values())  # type: ignore[attr-defined]
+    for candidate in (spec, spec.get("items"), *keyed, *spec.get("anyOf", [])):  # type: ignore[misc]
+        if isinstance(candidate, dict) and "$ref" in candidate:
+            return str(candidate["$ref"]).rsplit("/", 1)[-1]
+    return None
+
+
 def cases() -> list[tuple[str, str, str]]:
+    """(file, field, wrong value) for every field, and every field of every nested record."""
     found = []
     for schema_name, file in (("client.schema.json", CLIENT), ("note.schema.json", NOTE),
                               ("playbook.schema.json", PLAYBOOK), ("kb.schema.json", "kb.yaml")):  # fmt: skip
         schema = json.loads(json_schemas()[schema_name])
         for field, spec in schema["properties"].items():
             found.append((file, field, WRONG[_kind(spec)]))
+            model = _ref(spec)
+            if model is None:
+                continue
+            listed = _kind(spec) == "array" or "items" in spec
+            keyed = "patternProperties" in spec
+            for sub, sub_spec in schema["$defs"][model]["properties"].items():
+                value = f"{{{sub}: {WRONG[_kind(sub_spec)]}}}"
+                found.append((file, field, f"[{value}]" if listed else f"{{key: {value}}}" if keyed else value))
     return found
 
 
@@ -77,4 +95,4 @@ def test_wrong_type_for_every_field(
 def test_every_kind_has_cases() -> None:
     kinds = {file for file, _, _ in cases()}
     assert kinds == {CLIENT, NOTE, PLAYBOOK, "kb.yaml"}
-    assert len(cases()) > 50
+    assert len(cases()) > 100
