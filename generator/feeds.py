@@ -34,13 +34,6 @@ def _uid(*parts: str) -> str:
     return f"{parts[0]}-{digest}@clientkb"
 
 
-def calendar_entries(insights: Sequence[ClientInsight], handles: frozenset[str]) -> list[CalendarEntry]:
-    entries: list[CalendarEntry] = []
-    for insight in insights:
-        entries.extend(client_calendar_entries(insight, handles))
-    return sorted(entries, key=lambda e: (e.date, e.uid))
-
-
 def client_calendar_entries(insight: ClientInsight, handles: frozenset[str]) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
     record = insight.record

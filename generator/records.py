@@ -40,7 +40,7 @@ from generator.model import (
 )
 from generator.problems import Problem, error
 from generator.sourcemap import KeyPath, SourceMap
-from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml, type_word
+from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -329,6 +329,8 @@ def _kind_word(value: object) -> str:
         return "true/false"
     if isinstance(value, int | float):
         return "number"
+    if isinstance(value, dt.date):
+        return "date"
     return type(value).__name__
 
 
@@ -474,13 +476,12 @@ def _problem_of(err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[in
             )
         if isinstance(value, list):
             return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a list")
-        tag_word = type_word(_tag_of(value))
         return error(
             file,
             pos.line,
             pos.column,
             "wrong-type",
-            f"{name!r} must be text, but YAML reads {raw} as a {tag_word}",
+            f"{name!r} must be text, but YAML reads {raw} as a {_kind_word(value)}",
             f'put it in quotes: {path[-1] if path else name}: "{raw}"',
         )
     if kind_name == "literal_error":
@@ -533,19 +534,6 @@ def _describe_root(kind: type[Any]) -> str:
         DocumentMeta: "a document",
     }
     return names.get(kind, kind.__name__)
-
-
-def _tag_of(value: object) -> str:
-    prefix = "tag:yaml.org,2002:"
-    if isinstance(value, bool):
-        return prefix + "bool"
-    if isinstance(value, int):
-        return prefix + "int"
-    if isinstance(value, float):
-        return prefix + "float"
-    if isinstance(value, dt.date):
-        return prefix + "timestamp"
-    return prefix + "str"
 
 
 def _short(value: object) -> str:

@@ -279,7 +279,7 @@ def action_table(
     )
 
 
-def evidence_link(site: SiteContext, client_id: str, root: str) -> Callable[[str, int], str | None]:
+def evidence_link(site: SiteContext, root: str) -> Callable[[str, int], str | None]:
     """A flag's evidence as a link: a note's page, else the record on the Git host (with its line)."""
 
     def link(file: str, line: int) -> str | None:
@@ -337,7 +337,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
         commits=site.history.clients.get(client.id, ())[:HISTORY_SHOWN],
         commits_more=max(0, len(site.history.clients.get(client.id, ())) - HISTORY_SHOWN),
         edit_url=edit_url(settings, client.file),
-        evidence=evidence_link(site, client.id, root),
+        evidence=evidence_link(site, root),
         notes=notes,
         actions=actions,
         documents=documents,
@@ -558,7 +558,7 @@ def portfolio_pages(
         site,
         attention=attention[:DASHBOARD_LIMIT],
         attention_more=max(0, len(attention) - DASHBOARD_LIMIT),
-        evidence_for=lambda client_id: evidence_link(site, client_id, ""),
+        evidence=evidence_link(site, ""),
         checkins=checkins[:DASHBOARD_LIMIT],
         checkins_more=max(0, len(checkins) - DASHBOARD_LIMIT),
         renewals=renewals[:DASHBOARD_LIMIT],

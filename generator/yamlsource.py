@@ -35,13 +35,6 @@ MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")}
-_TYPE_WORDS = {
-    f"{_TAG}null": "null (empty)",
-    f"{_TAG}bool": "true/false",
-    f"{_TAG}int": "number",
-    f"{_TAG}float": "number",
-    f"{_TAG}timestamp": "date",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +179,6 @@ class InvalidScalar:
     """Stands in for a scalar that could not be read; its problem has already been reported."""
 
     text: str
-
-
-def type_word(tag: str) -> str:
-    return _TYPE_WORDS.get(tag, "value")
 
 
 def parse_yaml(
