@@ -15,13 +15,12 @@ from typing import Literal
 from generator.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.dates import add_months
 from generator.feedback import Answer
-from generator.model import ActionItem, Client, Settings
+from generator.model import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
 
 Severity = Literal["warn", "risk"]
 Health = Literal["red", "amber", "green"]
 
 CHECKIN_FAMILY = frozenset({"checkin-overdue", "gone-quiet", "missed-meetings", "review-overdue"})
-PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 CSAT_LOW_MAX = 2
 OVER_HOURS_RATIO = 1.2
 ACTIONS_RISK_COUNT = 3

@@ -29,10 +29,15 @@ _MD_LINK = re.compile(r"^(?P<path>[^?#]*?)\.md(?P<rest>[?#].*)?$")
 _TITLE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
 
 
-def slugify(text: str) -> str:
-    """Heading anchors: lowercase ASCII words joined by '-' (accents folded)."""
+def slug_words(text: str) -> str:
+    """Lowercase ASCII words joined by '-', accents and wide letters folded ('' when none is left)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "section"
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def slugify(text: str) -> str:
+    """Heading anchors and stable ids: never empty."""
+    return slug_words(text) or "section"
 
 
 _ROOT_PATH = re.compile(r"^\s*/(?!/)")

@@ -54,6 +54,8 @@ STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 STAGES: tuple[str, ...] = get_args(Stage)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
+PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
+"""Statuses in which a client is expected to have a primary contact."""
 
 
 def _format_check(pattern: str, what: str, example: str) -> AfterValidator:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from generator.markdown import slug_words
 from generator.model import CLIENT_ID_PATTERN, Settings
-from generator.records import did_you_mean
+from generator.records import RESERVED_NAMES, did_you_mean
 
 MEETING_LABELS = {
     "kickoff": "Kickoff",
@@ -45,9 +45,7 @@ class Created:
 
 def slugify(name: str, max_length: int = 63) -> str:
     """Folded to ASCII lowercase words joined by '-': 'Café Zürich GmbH' -> 'cafe-zurich-gmbh'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug[:max_length].rstrip("-")
+    return slug_words(name)[:max_length].rstrip("-")
 
 
 def _environment(root: Path) -> jinja2.Environment:
@@ -123,7 +121,7 @@ def new_playbook(root: Path, settings: Settings, title: str, today: dt.date) -> 
     slug = slugify(title)
     if not slug:
         raise ScaffoldError(f"cannot make a file name from {title!r}")
-    if slug in {"index", "404", "search"}:
+    if slug in RESERVED_NAMES:
         raise ScaffoldError(f"{slug!r} is the name of a generated page; choose another title")
     text = (
         _environment(root)

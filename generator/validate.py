@@ -13,13 +13,12 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from generator.model import HANDLE_PATTERN, Client, KnowledgeBase, Settings
+from generator.model import HANDLE_PATTERN, PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
 from generator.problems import Problem, error, warning
 from generator.records import did_you_mean
 from generator.sourcemap import KeyPath, SourceMap
 
 _HANDLE = re.compile(HANDLE_PATTERN)
-PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 
 
 @dataclass(frozen=True, slots=True)
