@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.history import read_history
 from generator.insights import ClientInsight, client_insight, client_insights
-from generator.load import KB_FILE, ClientFiles, playbook_files, read_source, walk_repository
+from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
@@ -81,10 +81,10 @@ def static_assets() -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file()]
 
 
-def load_playbooks(root: Path, limits: Limits) -> tuple[list[Playbook], list[Problem]]:
+def load_playbooks(root: Path, files: Sequence[str], limits: Limits) -> tuple[list[Playbook], list[Problem]]:
     playbooks: list[Playbook] = []
     problems: list[Problem] = []
-    for rel in playbook_files(root):
+    for rel in files:
         playbook, found = load_playbook(root, rel, limits)
         problems.extend(found)
         if playbook is not None:
@@ -191,7 +191,7 @@ def load_knowledge_base(
     today: dt.date | None = None,
     settings: SettingsLoad | None = None,
     render: tuple[SiteContext, Path] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     only: frozenset[str] | None = None,
     client_ids: frozenset[str] | None = None,
 ) -> Loaded:
@@ -200,18 +200,17 @@ def load_knowledge_base(
     `keep_records=False` sends back problems, counts and insights only (`kb` then holds no clients):
     what `check`, `due`, `health` and `stats` need, without moving every record between processes.
     With `render=(site, folder)`, each client's pages are rendered where it was loaded and written
-    into `folder`; `progress` is called with the number of client folders done so far.
+    into `folder`; `progress(done, total)` is called as client folders are done.
     `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
     some of them (references are checked against it).
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
     limits = settings.settings.limits if settings.settings else Limits()
-    playbooks, found = load_playbooks(root, limits)
-    problems.extend(found)
-
     files = walk_repository(root)
     problems.extend(files.problems)
+    playbooks, found = load_playbooks(root, files.playbooks, limits)
+    problems.extend(found)
     if client_ids is None:
         client_ids = frozenset(c.id for c in files.clients)
     folders = [c for c in files.clients if only is None or c.id in only]
@@ -239,7 +238,7 @@ def load_knowledge_base(
                     insights.append(result.insight)
             done += len(chunk)
             if progress is not None:
-                progress(done)
+                progress(done, len(folders))
 
     kb = None
     if settings.settings is not None:
@@ -339,10 +338,14 @@ def build_site(
     staging = staging_folder(out)
     try:
         site = site_context(root, settings.settings, today, jobs)
-        total = len(walk_repository(root).clients)
-        report = (lambda done: progress(done, total)) if progress else None
         loaded = load_knowledge_base(
-            root, jobs=jobs, keep_records=False, today=today, settings=settings, render=(site, staging), progress=report
+            root,
+            jobs=jobs,
+            keep_records=False,
+            today=today,
+            settings=settings,
+            render=(site, staging),
+            progress=progress,
         )
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
             discard(staging)
