@@ -549,7 +549,7 @@ def _lower(message: str) -> str:
 
 def client_owner(root: Path, client_id: str) -> str | None:
     """The owner named in a client's record, or None when it cannot be read."""
-    source, _ = read_source(root, f"clients/{client_id}/client.yaml", 1024 * 1024)
+    source, _ = read_source(root, f"clients/{client_id}/client.yaml", Limits().max_file_size)
     if source is None:
         return None
     parsed = parse_client(source)
