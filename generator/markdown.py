@@ -4,10 +4,17 @@ Safety: raw HTML is not passed through (it shows as text); `javascript:`, `vbscr
 `data:` links, and links to root paths (`/etc/...`), are not made into links; images are shown as
 links, so a page never loads anything a note names. Links to other Markdown files of the knowledge base point at their
 pages (`.md` -> `.html`).
+
+Two engines give the same HTML (docs/performance.md lists the measured differences): markdown-it-py
+is the reference, with the rules above as render rules; markdown-it-pyrs (the Rust build of
+markdown-it, about 10x faster) is used when installed, its output rewritten by the same rules after
+rendering. CLIENTKB_MARKDOWN=markdown-it-py forces the reference.
 """
 
 from __future__ import annotations
 
+import html
+import os
 import posixpath
 import re
 import unicodedata
@@ -103,10 +110,106 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str, depth: int = 0) -> str:
-    """HTML for a page `depth` folders below the site root (links may not climb above it)."""
+def render_markdown_reference(text: str, depth: int = 0) -> str:
+    """markdown-it-py's HTML for a page `depth` folders below the site root."""
     env: dict[str, Any] = {"depth": depth}
     return str(markdown().render(text, env))
+
+
+# markdown-it's CommonMark rules without raw HTML, plus our extensions (no heading_anchors: its ids and
+# link icons are not ours; ids are added below with our slug function).
+_FAST_RULES: list[Any] = [  # the package types them as a Literal of its rule names
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "table", "strikethrough", "tasklist", "footnote",
+]  # fmt: skip
+
+
+@cache
+def _fast_markdown() -> Any:
+    """markdown-it-pyrs configured like `markdown()`, or None when it is not installed or not wanted."""
+    if os.environ.get("CLIENTKB_MARKDOWN", "") == "markdown-it-py":
+        return None
+    try:
+        import markdown_it_pyrs  # optional accelerator, imported when first needed
+    except ImportError:
+        return None
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_FAST_RULES)
+
+
+def markdown_engine() -> str:
+    return "markdown-it-py" if _fast_markdown() is None else "markdown-it-pyrs"
+
+
+_HEADING = re.compile(r"<h([1-4])>(.*?)</h\1>", re.DOTALL)
+_NOT_TITLE = re.compile(r'<sup class="footnote-ref">.*?</sup>|<img [^>]*>|<br />\n?|\n', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_LINK_OR_IMAGE = re.compile(
+    r'<a href="(?P<href>[^"]*)"(?P<attrs>[^>]*)>|<img src="(?P<src>[^"]*)" alt="(?P<alt>[^"]*)"[^>]*>'
+)
+_TASK_BOX = '<input class="task-list-item-checkbox" type="checkbox" />'
+_TASK_DONE = '<input class="task-list-item-checkbox" type="checkbox" checked="" />'
+
+
+def _rewrite_fast(rendered: str, depth: int) -> str:
+    """Apply the reference engine's render rules to markdown-it-pyrs's HTML.
+
+    Safe to do with regular expressions because the HTML comes from the renderer, not the author:
+    raw HTML is off, so every tag is the renderer's own and every attribute value is escaped."""
+    env: dict[str, Any] = {"depth": depth}
+    slugs: set[str] = set()
+
+    def heading(match: re.Match[str]) -> str:
+        # The reference takes a heading's id from its text and inline code only (not image alts,
+        # footnote marks or line breaks), made unique within the note.
+        title = html.unescape(_TAG.sub("", _NOT_TITLE.sub("", match[2])))
+        slug = base = slugify(title)
+        suffix = 1
+        while slug in slugs:
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        slugs.add(slug)
+        return f'<h{match[1]} id="{slug}">{match[2]}</h{match[1]}>'
+
+    def link_or_image(match: re.Match[str]) -> str:
+        if match["src"] is None:
+            raw = html.unescape(match["href"])
+            if not _validate_link(raw) or _leaves_site(raw, env):
+                return f"<a{match['attrs']}>"
+            if _HAS_SCHEME.match(raw):
+                return f'<a href="{match["href"]}"{match["attrs"]} rel="noopener noreferrer">'
+            md_link = _MD_LINK.match(raw)
+            if md_link and md_link["path"]:
+                href = _escape(f"{md_link['path']}.html{md_link['rest'] or ''}")
+                return f'<a href="{href}"{match["attrs"]}>'
+            return match[0]
+        src, alt = html.unescape(match["src"]), match["alt"]
+        if not _validate_link(src) or _leaves_site(src, env):
+            return alt or match["src"]
+        rel = ' rel="noopener noreferrer"' if _HAS_SCHEME.match(src) else ""
+        return f'<a href="{match["src"]}"{rel}>{alt or match["src"]}</a>'
+
+    rewritten = _HEADING.sub(heading, rendered)
+    rewritten = _LINK_OR_IMAGE.sub(link_or_image, rewritten)
+    return (
+        rewritten.replace(_TASK_BOX, '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">')
+        .replace(
+            _TASK_DONE, '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox">'
+        )
+        .replace('class="footnote-item">\n<p>', 'class="footnote-item"><p>')
+    )
+
+
+def render_markdown(text: str, depth: int = 0) -> str:
+    """HTML for a page `depth` folders below the site root (links may not climb above it)."""
+    fast = _fast_markdown()
+    if fast is not None:
+        try:
+            return _rewrite_fast(str(fast.render(text)), depth)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # a Rust panic is a BaseException (pyo3): fall back to the reference
+            pass
+    return render_markdown_reference(text, depth)
 
 
 def first_heading(text: str) -> str | None:
