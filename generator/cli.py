@@ -16,26 +16,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator import __version__
 from generator.dates import Duration
-from generator.diff import FORMATTERS, diff_revisions, fails
-from generator.due import due_entries
-from generator.exports import due_json, health_json, portfolio_record, to_json
 from generator.load import find_root
-from generator.model import MEETING_TYPES, STATUSES, Settings
-from generator.pipeline import Computed, SettingsLoad, build_site, computed_from, load_knowledge_base, read_settings
-from generator.problems import Severity, count, format_github, format_json, format_text, sorted_problems
-from generator.records import client_owner, did_you_mean
-from generator.revisions import RevisionError
-from generator.scaffold import Created, ScaffoldError, new_client, new_meeting, new_playbook
-from generator.schema import json_schemas
-from generator.serve import PortInUse, SiteState, open_session, serving
-from generator.terminal import due_view, health_view, stats_view
-from generator.write import OutputRefused
+from generator.problems import Severity, format_text, sorted_problems
+from generator.vocabulary import MEETING_TYPES, STATUSES
+
+# Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
+# knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
+if TYPE_CHECKING:
+    from generator.model import Settings
+    from generator.pipeline import Computed, SettingsLoad
+    from generator.scaffold import Created
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +130,9 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, job
 @click.pass_obj
 def check(ctx: Context, output_format: str, strict: bool) -> None:
     """Validate every record and report every problem at once."""
+    from generator.pipeline import load_knowledge_base, read_settings
+    from generator.problems import count, format_github, format_json
+
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
     loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, settings=settings)
@@ -178,6 +177,8 @@ def _colour_text(text: str) -> str:
 @click.pass_obj
 def schema(ctx: Context, out: Path | None) -> None:
     """Write JSON Schemas of every file kind, for editors and other tools."""
+    from generator.schema import json_schemas
+
     target = out if out is not None else ctx.root / "schemas"
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -206,6 +207,8 @@ FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scri
 
 def _computed(ctx: Context) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
+    from generator.pipeline import computed_from, load_knowledge_base, read_settings
+
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
     loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, today=today, settings=settings)
@@ -226,6 +229,11 @@ def _computed(ctx: Context) -> Computed:
 @click.pass_obj
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
+    from generator.due import due_entries
+    from generator.exports import due_json
+    from generator.records import did_you_mean
+    from generator.terminal import due_view
+
     computed = _computed(ctx)
     settings = computed.kb.settings
     handles = frozenset(m.handle for m in settings.team)
@@ -247,6 +255,10 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
 @click.pass_obj
 def health(ctx: Context, client: str | None, output_format: str) -> None:
     """Health (red, amber, green) and its reasons, for every client or one."""
+    from generator.exports import health_json
+    from generator.records import did_you_mean
+    from generator.terminal import health_view
+
     computed = _computed(ctx)
     insights = computed.insights
     if client is not None:
@@ -265,6 +277,9 @@ def health(ctx: Context, client: str | None, output_format: str) -> None:
 @click.pass_obj
 def stats(ctx: Context, output_format: str) -> None:
     """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
+    from generator.exports import portfolio_record, to_json
+    from generator.terminal import stats_view
+
     computed = _computed(ctx)
     if output_format == "json":
         click.echo(to_json(portfolio_record(computed.portfolio)))
@@ -299,16 +314,29 @@ class _Progress:
 
 @main.command()
 @_out_option("Output folder (default: site/ in the knowledge base).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Load and render every client again, ignoring .clientkb-cache/ (the output is the same).",
+)
 @click.pass_obj
-def build(ctx: Context, out: Path | None) -> None:
-    """Check, compute and render the site; on errors build nothing and keep the previous site."""
+def build(ctx: Context, out: Path | None, no_cache: bool) -> None:
+    """Check, compute and render the site; on errors build nothing and keep the previous site.
+
+    Pages whose bytes did not change keep their file (and time stamp); clients whose files did not
+    change are taken from the cache in .clientkb-cache/."""
+    from generator.pipeline import build_site, read_settings
+    from generator.write import OutputRefused
+
     started = time.monotonic()
     target = out if out is not None else ctx.root / "site"
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
     progress = _Progress()
     try:
-        result = build_site(ctx.root, target.absolute(), today, settings=settings, jobs=ctx.jobs, progress=progress)
+        result = build_site(
+            ctx.root, target.absolute(), today, settings=settings, jobs=ctx.jobs, progress=progress, cache=not no_cache
+        )
     except OutputRefused as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -324,7 +352,9 @@ def build(ctx: Context, out: Path | None) -> None:
         click.echo(f"warning: search {result.search}", err=True)
     note = f" ({warnings} warning{'s' * (warnings != 1)}: clientkb check lists them)" if warnings else ""
     seconds = time.monotonic() - started
-    click.echo(f"built {result.pages:,} pages in {seconds:.1f} s -> {_shown(target)}/{note}")
+    click.echo(
+        f"built {result.pages:,} pages in {seconds:.1f} s ({result.changed:,} changed) -> {_shown(target)}/{note}"
+    )
 
 
 def _shown(path: Path) -> str:
@@ -340,6 +370,8 @@ def new() -> None:
 
 
 def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
+    from generator.pipeline import read_settings
+
     settings = read_settings(ctx.root)
     if settings.settings is None:
         click.echo(format_text(sorted_problems(settings.problems)), err=True)
@@ -359,6 +391,8 @@ def _created(created: Created) -> None:
 @click.pass_obj
 def new_client_command(ctx: Context, name: str, owner: str | None, segment: str | None, status: str) -> None:
     """Create clients/<id>/client.yaml, the id made from NAME."""
+    from generator.scaffold import ScaffoldError, new_client
+
     settings, today = _scaffold_settings(ctx)
     try:
         _created(new_client(ctx.root, settings, name, today, owner, segment, status))
@@ -374,6 +408,9 @@ def new_client_command(ctx: Context, name: str, owner: str | None, segment: str 
 @click.pass_obj
 def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
     """Create clients/CLIENT/meetings/<date>-<slug>.md."""
+    from generator.records import client_owner
+    from generator.scaffold import ScaffoldError, new_meeting
+
     settings, today = _scaffold_settings(ctx)
     owner = client_owner(ctx.root, client) or settings.team[0].handle
     try:
@@ -387,6 +424,8 @@ def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.d
 @click.pass_obj
 def new_playbook_command(ctx: Context, title: str) -> None:
     """Create playbooks/<slug>.md from TITLE."""
+    from generator.scaffold import ScaffoldError, new_playbook
+
     settings, today = _scaffold_settings(ctx)
     try:
         _created(new_playbook(ctx.root, settings, title, today))
@@ -402,6 +441,10 @@ def new_playbook_command(ctx: Context, title: str) -> None:
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
+    from generator.pipeline import read_settings
+    from generator.serve import PortInUse, SiteState, open_session, serving
+    from generator.write import OutputRefused
+
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
 
@@ -427,10 +470,11 @@ def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool)
             report(f"{len(outcome.problems)} problem(s) in the knowledge base; they show in the browser:")
             for problem in outcome.problems:
                 report(f"  {problem.location}: {problem.message}")
-        click.echo(f"serving {session.url} (Ctrl-C to stop)", err=True)
         signal.signal(signal.SIGTERM, _interrupt)
         with serving(session):
             try:
+                # Announced only once Ctrl-C is handled: a stop right after this line exits cleanly.
+                click.echo(f"serving {session.url} (Ctrl-C to stop)", err=True)
                 while True:
                     time.sleep(0.5)
             except KeyboardInterrupt:
@@ -454,6 +498,10 @@ def _interrupt(signum: int, frame: object) -> None:
 @click.pass_obj
 def diff(ctx: Context, base: str, head: str | None, output_format: str, fail_on: str | None) -> None:
     """How clients' health and flags change from BASE to HEAD (default: the working tree)."""
+    from generator.diff import FORMATTERS, diff_revisions, fails
+    from generator.pipeline import read_settings
+    from generator.revisions import RevisionError
+
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
     try:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.model import CLIENT_ID_PATTERN
 from generator.problems import Problem, error
+from generator.vocabulary import CLIENT_ID_PATTERN
 
 KB_FILE = "kb.yaml"
 CLIENT_FILE = "client.yaml"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from generator.dates import Duration, add_months, shift_days
 from generator.feedback import Answer
 from generator.insights import ClientInsight, Event
-from generator.model import STATUSES, ClientRecord
+from generator.model import ClientRecord
+from generator.vocabulary import STATUSES
 
 YEAR = Duration(12, "m")
 UPCOMING_WINDOW = Duration(90, "d")

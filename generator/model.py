@@ -15,7 +15,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, Strict, WithJsonSchema
 from pydantic.dataclasses import dataclass as record
@@ -23,37 +23,17 @@ from pydantic_core import PydanticCustomError
 
 from generator.dates import DURATION_PATTERN, Duration
 from generator.sourcemap import SourceMap
+from generator.vocabulary import (
+    CLIENT_ID_PATTERN,
+    HANDLE_PATTERN,
+    SLUG_PATTERN,
+    FlagCode,
+    MeetingType,
+    Sentiment,
+    Stage,
+    Status,
+)
 
-CLIENT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-HANDLE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-
-Status = Literal["prospect", "onboarding", "active", "paused", "offboarding", "former"]
-MeetingType = Literal["kickoff", "check-in", "review", "qbr", "workshop", "escalation", "offboarding", "other"]
-Stage = Literal["discovery", "onboarding", "planning", "execution", "review", "renewal", "offboarding", "any"]
-FlagCode = Literal[
-    "checkin-overdue",
-    "gone-quiet",
-    "review-overdue",
-    "nps-detractor",
-    "nps-drop",
-    "csat-low",
-    "escalation-open",
-    "actions-overdue",
-    "missed-meetings",
-    "negative-sentiment",
-    "renewal-soon",
-    "renewal-passed",
-    "milestone-overdue",
-    "over-hours",
-    "no-primary-contact",
-]
-Sentiment = Literal["positive", "neutral", "negative"]
-
-STATUSES: tuple[str, ...] = get_args(Status)
-MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
-STAGES: tuple[str, ...] = get_args(Stage)
-FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 """Statuses in which a client is expected to have a primary contact."""
 

@@ -10,26 +10,32 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.history import read_history
+from generator.cache import BuildCache, page_digest
 from generator.insights import ClientInsight, client_insight, client_insights
 from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
+from generator.markdown import markdown_engine
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
 from generator.records import load_client, load_playbook, parse_settings
-from generator.render import ClientFragments, SiteContext, client_fragments, client_pages, portfolio_pages
-from generator.search import index_search
 from generator.sourcemap import SourceMap
-from generator.timeline import health_timeline
 from generator.validate import References, validate_client, validate_knowledge_base
 from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
-from generator.write import PageWriter, check_output, discard, publish, remove_leftovers, staging_folder
+from generator.write import MARKER, PageWriter, check_output, discard, publish, remove_leftovers, staging_folder
+
+# Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
+# `health` and `stats` start without it.
+if TYPE_CHECKING:
+    from generator.render import ClientFragments, SiteContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,13 @@ class Loaded:
     """Client id -> the pages the workers rendered for it (with `render`)."""
     fragments: dict[str, ClientFragments] = field(default_factory=dict)
     """Client id -> its parts of the whole-site files (with `render`)."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Page -> digest of its bytes, for the client pages (with `render`)."""
+    cache_keys: set[str] = field(default_factory=set)
+    """The build cache entries this load used or made (with `cache`)."""
+    cache: BuildCache | None = None
+    pages_changed: int = 0
+    """Client HTML pages written, not linked from the previous site (with `render`)."""
 
 
 def read_settings(root: Path) -> SettingsLoad:
@@ -107,6 +120,9 @@ class _ClientJob:
     site: SiteContext | None = None
     staging: Path | None = None
     """With `site`, render each client's pages into this folder (the build's staging folder)."""
+    previous: Path | None = None
+    """The site being replaced: unchanged pages are hard-linked from it instead of written."""
+    cache: BuildCache | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +135,67 @@ class ClientResult:
     """Paths of the pages rendered for this client."""
     fragments: ClientFragments | None = None
     """Its parts of the whole-site files (calendars, export), made with its pages."""
+    digests: tuple[str, ...] = ()
+    """The digest of each of `pages`."""
+    changed: int = 0
+    """How many of its HTML pages were written (the others were linked from the previous site)."""
+    cache_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedClient:
+    problems: list[Problem]
+    insight: ClientInsight
+    fragments: ClientFragments
+    pages: tuple[str, ...]
+    digests: tuple[str, ...]
+
+
+def _cache_key(job: _ClientJob, files: ClientFiles) -> str | None:
+    if job.cache is None or job.site is None:
+        return None
+    rels = (files.record, *files.notes, *files.documents)
+    history = job.site.history
+    own = (
+        history.clients.get(files.id, ()),
+        tuple(history.last_changes.get(rel) for rel in rels),
+        job.site.timeline.clients.get(files.id),
+    )
+    return job.cache.key(job.root, rels, own, job.limits.max_file_size)
+
+
+def _from_cache(job: _ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
+    """The client's results as cached, with its pages linked from the previous site; None on a miss."""
+    assert job.cache is not None and job.staging is not None
+    cached = job.cache.get(key)
+    if not isinstance(cached, _CachedClient):
+        return None
+    writer = PageWriter(job.staging, previous=job.previous)
+    for path, digest in zip(cached.pages, cached.digests, strict=True):
+        if not writer.link_previous(path, digest):
+            writer.unlink_all()
+            return None
+    return ClientResult(
+        files.id, None, cached.insight, cached.problems, cached.pages, cached.fragments, cached.digests, 0, key
+    )
 
 
 def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
+    key = _cache_key(job, files)
+    if key is not None:
+        cached = _from_cache(job, files, key)
+        if cached is not None:
+            return cached
+    result = _load_client(job, files)
+    if key is not None and result.insight is not None and result.fragments is not None:
+        assert job.cache is not None
+        entry = _CachedClient(result.problems, result.insight, result.fragments, result.pages, result.digests)
+        job.cache.put(key, entry)
+        result = replace(result, cache_key=key)
+    return result
+
+
+def _load_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
     load = load_client(job.root, files, job.limits)
     client = load.client
     problems = load.problems
@@ -134,14 +208,21 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
         if job.today is not None and not any(p.severity == "error" for p in problems):
             insight = client_insight(client, job.refs.settings, job.today)
     pages: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
+    changed = 0
     fragments = None
     if insight is not None and job.site is not None and job.staging is not None:
-        writer = PageWriter(job.staging)
+        from generator.render import client_fragments, client_pages
+
+        writer = PageWriter(job.staging, previous=job.previous)
         for path, data in client_pages(client, insight, job.site).items():
             writer.write(path, data)
         pages = tuple(sorted(writer.written))
+        digests = tuple(writer.digests.get(path, "") for path in pages)
+        changed = sum(1 for path in writer.changed if path.endswith(".html"))
         fragments = client_fragments(insight, job.site)
-    return ClientResult(files.id, client if job.keep_records else None, insight, problems, pages, fragments)
+    record = client if job.keep_records else None
+    return ClientResult(files.id, record, insight, problems, pages, fragments, digests, changed)
 
 
 def process_one_client(
@@ -194,6 +275,8 @@ def load_knowledge_base(
     progress: Callable[[int, int], None] | None = None,
     only: frozenset[str] | None = None,
     client_ids: frozenset[str] | None = None,
+    previous: Path | None = None,
+    cache: bool = False,
 ) -> Loaded:
     """Read, parse and validate everything under `root`; with `today`, compute insights too.
 
@@ -202,7 +285,9 @@ def load_knowledge_base(
     With `render=(site, folder)`, each client's pages are rendered where it was loaded and written
     into `folder`; `progress(done, total)` is called as client folders are done.
     `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
-    some of them (references are checked against it).
+    some of them (references are checked against it). With `render`, `previous` is the site being
+    replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
+    `.clientkb-cache/build/` (generator/cache.py).
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
@@ -216,12 +301,21 @@ def load_knowledge_base(
     folders = [c for c in files.clients if only is None or c.id in only]
     refs = References(settings.settings, client_ids) if settings.settings is not None else None
     site, staging = render if render else (None, None)
+    build_cache = None
     if site is not None:
         site = replace(site, playbooks=tuple(playbooks))
-    job = _ClientJob(root, limits, refs, keep_records, today, site, staging)
+        if cache and not keep_records and settings.settings is not None:
+            shared = (site.today, sorted(client_ids), site.timeline.months)
+            build_cache = BuildCache.open(
+                root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
+            )
+    job = _ClientJob(root, limits, refs, keep_records, today, site, staging, previous, build_cache)
     clients: list[Client] = []
     insights: list[ClientInsight] = []
     pages: dict[str, tuple[str, ...]] = {}
+    digests: dict[str, str] = {}
+    cache_keys: set[str] = set()
+    changed = 0
     fragments: dict[str, ClientFragments] = {}
     done = 0
     with _no_cyclic_gc():
@@ -230,6 +324,10 @@ def load_knowledge_base(
                 problems.extend(result.problems)
                 if result.pages:
                     pages[result.id] = result.pages
+                    digests.update(zip(result.pages, result.digests, strict=True))
+                if result.cache_key is not None:
+                    cache_keys.add(result.cache_key)
+                changed += result.changed
                 if result.fragments is not None:
                     fragments[result.id] = result.fragments
                 if result.client is not None:
@@ -255,6 +353,10 @@ def load_knowledge_base(
         tuple(insights),
         pages,
         fragments,
+        digests,
+        cache_keys,
+        build_cache,
+        changed,
     )
 
 
@@ -290,10 +392,16 @@ class BuildResult:
     loaded: Loaded | None = None
     site: SiteContext | None = None
     """What was rendered from: `serve` keeps both to rebuild only what a change touches."""
+    changed: int = 0
+    """HTML pages whose bytes changed (written; the others were linked from the previous site)."""
 
 
 def site_context(root: Path, settings: Settings, today: dt.date, jobs: int | None = None) -> SiteContext:
     """History and health over time come from Git: the same for every page, computed once."""
+    from generator.history import read_history
+    from generator.render import SiteContext
+    from generator.timeline import health_timeline
+
     return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, jobs))
 
 
@@ -308,6 +416,8 @@ def write_portfolio(
 
     Returns the site context completed with the playbooks and client names they were made from.
     """
+    from generator.render import portfolio_pages
+
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
     for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments).items():
         writer.write(path, data)
@@ -324,17 +434,20 @@ def build_site(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     search: bool = True,
+    cache: bool = True,
 ) -> BuildResult:
     """Check, compute and render the whole site into a staging folder, then publish it at once.
 
     On any error nothing is published and `out` stays exactly as it was. `progress(done, total)`
-    reports client folders as they are rendered.
+    reports client folders as they are rendered. Pages whose bytes did not change are hard-linked
+    from the previous site rather than written; with `cache`, unchanged clients are not even loaded.
     """
     check_output(out)
     remove_leftovers(out)
     settings = settings or read_settings(root)
     if settings.settings is None:
         return BuildResult(settings.problems, False, 0, "")
+    previous = out if (out / MARKER).is_file() else None
     staging = staging_folder(out)
     try:
         site = site_context(root, settings.settings, today, jobs)
@@ -346,17 +459,59 @@ def build_site(
             settings=settings,
             render=(site, staging),
             progress=progress,
+            previous=previous,
+            cache=cache,
         )
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
             discard(staging)
             return BuildResult(loaded.problems, False, 0, "", loaded)
-        writer = PageWriter(staging)
+        writer = PageWriter(staging, previous=previous)
         site = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
-        indexed = index_search(staging) if search else "not indexed: search is off"
+        indexed = "not indexed: search is off"
+        if search:
+            indexed = _search_index(staging, previous, {**loaded.digests, **writer.digests})
         publish(staging, out)
     except BaseException:
         discard(staging)
         raise
+    if loaded.cache is not None:
+        loaded.cache.keep_only(loaded.cache_keys)
     written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
     pages = sum(1 for path in written if path.endswith(".html"))
-    return BuildResult(loaded.problems, True, pages, indexed, loaded, site)
+    changed = loaded.pages_changed + sum(1 for path in writer.changed if path.endswith(".html"))
+    return BuildResult(loaded.problems, True, pages, indexed, loaded, site, changed)
+
+
+SEARCH_KEY = ".clientkb-search"
+"""Beside the marker: the digest of the pages the search index was made from."""
+
+
+def _search_index(staging: Path, previous: Path | None, digests: Mapping[str, str]) -> str:
+    """Index the site for search, or take the previous index when no page changed at all.
+
+    Pagefind takes most of a build's time; its index is a function of the pages' bytes, so when
+    every page has the bytes it had, the previous index is the index (hard-linked, file by file)."""
+    key = page_digest("".join(f"{path}\0{digests[path]}\n" for path in sorted(digests)).encode())
+    if previous is not None and (previous / "pagefind").is_dir():
+        try:
+            same = (previous / SEARCH_KEY).read_text(encoding="utf-8") == key
+        except OSError:
+            same = False
+        if same and _link_tree(previous / "pagefind", staging / "pagefind"):
+            (staging / SEARCH_KEY).write_text(key, encoding="utf-8")
+            return "pagefind"
+    from generator.search import index_search
+
+    indexed = index_search(staging)
+    if indexed == "pagefind":
+        (staging / SEARCH_KEY).write_text(key, encoding="utf-8")
+    return indexed
+
+
+def _link_tree(source: Path, target: Path) -> bool:
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True

@@ -26,7 +26,6 @@ from generator.frontmatter import split_front_matter
 from generator.load import ClientFiles, SourceText, read_source
 from generator.markdown import MAX_NESTING, too_deep
 from generator.model import (
-    SLUG_PATTERN,
     Client,
     ClientRecord,
     Document,
@@ -40,6 +39,7 @@ from generator.model import (
 )
 from generator.problems import Problem, error
 from generator.sourcemap import KeyPath, SourceMap
+from generator.vocabulary import SLUG_PATTERN
 from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml
 
 R = TypeVar("R")

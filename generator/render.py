@@ -30,7 +30,8 @@ from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
 from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio
 from generator.metrics import effort as effort_of
-from generator.model import STATUSES, ActionItem, Client, Document, Note, Playbook, Settings
+from generator.model import ActionItem, Client, Document, Note, Playbook, Settings
+from generator.vocabulary import STATUSES
 
 Pages = dict[str, bytes]
 

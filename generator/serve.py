@@ -29,6 +29,7 @@ from generator.insights import ClientInsight
 from generator.load import KB_FILE, client_files, is_editor_junk
 from generator.model import Settings
 from generator.pipeline import (
+    SEARCH_KEY,
     SettingsLoad,
     build_site,
     process_one_client,
@@ -199,6 +200,8 @@ class SiteState:
             self.pending |= dirty
             self.problems = sorted_problems(errors)
             return RebuildOutcome(False, self.problems, time.monotonic() - started, plan)
+        # The pages change under the search index: the next build must not take it as up to date.
+        (self.out / SEARCH_KEY).unlink(missing_ok=True)
         writer = PageWriter(self.out, in_place=True)
         for client_id, result in processed.items():
             assert result.client is not None and result.insight is not None

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.cache import CACHE, ignore_cache
 from generator.dates import add_months, shift_days
 from generator.history import HealthTimeline
 from generator.insights import client_insight
@@ -25,7 +26,6 @@ from generator.revisions import RevisionError, git, lines, read_blobs, tree_file
 from generator.validate import References, validate_client
 
 MONTHS = 12
-CACHE = ".clientkb-cache"
 
 
 def month_ends(today: dt.date, count: int = MONTHS) -> list[dt.date]:
@@ -62,9 +62,7 @@ def _write_cache(root: Path, commit: str, date: dt.date, health: Mapping[str, st
     try:
         cached = _cache_file(root, commit, date)
         cached.parent.mkdir(parents=True, exist_ok=True)
-        ignore = root / CACHE / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# clientkb's cache: never commit it\n*\n", encoding="utf-8")
+        ignore_cache(root / CACHE)
         cached.write_text(json.dumps(dict(health), sort_keys=True), encoding="utf-8")
     except OSError:
         pass  # a read-only checkout still builds, only slower

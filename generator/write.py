@@ -14,7 +14,10 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+
+from generator.cache import page_digest
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
@@ -32,13 +35,20 @@ class PageWriter:
     With `in_place=True` (a site that is being served) a page is replaced atomically (written to a
     temporary file, then renamed over the old one) and only when its bytes changed, so a reader never
     sees half a page and unchanged pages keep their time stamps.
+
+    With `previous` (the site a build replaces), a page whose bytes are the same as there is
+    hard-linked from it instead of written: the new site shares the file, which keeps its time stamp,
+    and nothing is written to the disk but a directory entry. `digests` records each page's digest
+    (outside `in_place`).
     """
 
-    def __init__(self, folder: Path, in_place: bool = False) -> None:
+    def __init__(self, folder: Path, in_place: bool = False, previous: Path | None = None) -> None:
         self.folder = folder
         self.in_place = in_place
+        self.previous = previous
         self.written: set[str] = set()
         self.changed: set[str] = set()
+        self.digests: dict[str, str] = {}
 
     def target(self, path: str) -> Path:
         pure = PurePosixPath(path)
@@ -57,14 +67,49 @@ class PageWriter:
                     return
             except OSError:
                 pass
+        if not self.in_place:
+            self.digests[path] = page_digest(data)
+        if self.previous is not None and self._link(path, target, lambda old: old == data):
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         self.changed.add(path)
         if not self.in_place:
+            target.unlink(missing_ok=True)  # never write through a hard link into the previous site
             target.write_bytes(data)
             return
         temporary = target.with_name(f".{target.name}.clientkb-tmp")
         temporary.write_bytes(data)
         os.replace(temporary, target)
+
+    def link_previous(self, path: str, digest: str) -> bool:
+        """Take the page from the previous site if it still has `digest` (a cached client's page)."""
+        target = self.target(path)
+        if path in self.written or self.previous is None:
+            return False
+        if not self._link(path, target, lambda old: page_digest(old) == digest):
+            return False
+        self.written.add(path)
+        self.digests[path] = digest
+        return True
+
+    def _link(self, path: str, target: Path, same: Callable[[bytes], bool]) -> bool:
+        assert self.previous is not None
+        old = self.previous.joinpath(*PurePosixPath(path).parts)
+        try:
+            if old.is_symlink() or not same(old.read_bytes()):
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, target)
+        except OSError:
+            return False  # missing, unreadable, or a file system without hard links: write it
+        return True
+
+    def unlink_all(self) -> None:
+        """Undo this writer's pages in its folder (a cached client whose pages were not all there)."""
+        for path in self.written:
+            self.target(path).unlink(missing_ok=True)
+        self.written.clear()
+        self.digests.clear()
 
     def remove(self, path: str) -> None:
         """Remove a page that is no longer produced (in a served site)."""

@@ -182,7 +182,7 @@ def test_failed_render_leaves_the_old_site(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("generator.pipeline.index_search", explode)
+    monkeypatch.setattr("generator.search.index_search", explode)
     with pytest.raises(RuntimeError):
         build(cli, root)
     assert tree(root / "site") == before

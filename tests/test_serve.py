@@ -134,7 +134,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not str(p.relative_to(folder)).startswith("pagefind/")
+        if p.is_file() and not str(p.relative_to(folder)).startswith(("pagefind/", ".clientkb-search"))
     }
 
 

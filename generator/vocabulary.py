@@ -1,0 +1,39 @@
+"""The closed vocabularies of the file format: client statuses, meeting types, playbook stages,
+health flags, sentiments. Kept apart from the model (pydantic) so the command line can offer them
+as choices without importing it: `clientkb --help` starts in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+CLIENT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+HANDLE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+Status = Literal["prospect", "onboarding", "active", "paused", "offboarding", "former"]
+MeetingType = Literal["kickoff", "check-in", "review", "qbr", "workshop", "escalation", "offboarding", "other"]
+Stage = Literal["discovery", "onboarding", "planning", "execution", "review", "renewal", "offboarding", "any"]
+FlagCode = Literal[
+    "checkin-overdue",
+    "gone-quiet",
+    "review-overdue",
+    "nps-detractor",
+    "nps-drop",
+    "csat-low",
+    "escalation-open",
+    "actions-overdue",
+    "missed-meetings",
+    "negative-sentiment",
+    "renewal-soon",
+    "renewal-passed",
+    "milestone-overdue",
+    "over-hours",
+    "no-primary-contact",
+]
+Sentiment = Literal["positive", "neutral", "negative"]
+
+STATUSES: tuple[str, ...] = get_args(Status)
+MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
+STAGES: tuple[str, ...] = get_args(Stage)
+FLAG_CODES: tuple[str, ...] = get_args(FlagCode)

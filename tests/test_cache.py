@@ -1,0 +1,165 @@
+"""The build cache and the warm build: never a stale page, and only pages whose bytes changed are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cache import FOLDER
+from generator.pipeline import build_site
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
+from tests.test_incremental import EDITS, NOTE, tree
+
+TODAY = dt.date(2026, 11, 20)
+RENAMED = "clients/acme/meetings/2026-11-03-check-in.md"
+KB_CHANGE = ("write", "kb.yaml", KB_YAML.replace("Dana Ruiz", "Dana R. Ruiz"))  # shown on every page of hers
+CACHE_EDITS = st.one_of(
+    EDITS,
+    st.sampled_from([("rename", NOTE, RENAMED), ("rename", RENAMED, NOTE), KB_CHANGE, ("today", "", "2026-12-31")]),
+)
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return tree(folder)
+
+
+def _apply(root: Path, action: str, rel: str, text: str) -> None:
+    path = root / rel
+    if action == "write":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    elif action == "rename" and path.exists():
+        path.rename(root / text)
+    elif action == "remove" and path.exists():
+        path.unlink()
+        if not any(path.parent.iterdir()):
+            path.parent.rmdir()
+
+
+@settings(max_examples=30, deadline=None)
+@given(edits=st.lists(CACHE_EDITS, min_size=1, max_size=5))
+def test_cached_build_after_any_edits_equals_a_clean_build(edits: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_files(Path(folder) / "kb", dict(base_files()))
+        out = Path(folder) / "site"
+        today = TODAY
+        assert build_site(root, out, today, jobs=1, search=False).published
+        for action, rel, text in edits:
+            if action == "today":
+                today = dt.date.fromisoformat(text)
+            else:
+                _apply(root, action, rel, text)
+            warm = build_site(root, out, today, jobs=1, search=False)
+            clean_out = Path(folder) / "clean"
+            clean = build_site(root, clean_out, today, jobs=1, search=False, cache=False)
+            assert warm.published == clean.published
+            assert warm.problems == clean.problems
+            if clean.published:
+                assert _site(out) == _site(clean_out)
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*.html")}
+
+
+def test_a_warm_build_writes_only_the_pages_whose_bytes_changed(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Ltd")})
+    first = cli("build", root=root)
+    assert first.exit_code == 0 and "changed)" in first.stdout
+    site = root / "site"
+    before_inodes, before_bytes = _inodes(site), _site(site)
+
+    again = cli("build", root=root)
+    assert "(0 changed)" in again.stdout
+    assert _inodes(site) == before_inodes  # every page is the same file as before
+
+    (root / NOTE).write_text(NOTE_MD.replace("All good.", "All good, and a new line."), encoding="utf-8")
+    third = cli("build", root=root)
+    after_inodes, after_bytes = _inodes(site), _site(site)
+    new_files = {path for path in after_inodes if after_inodes[path] != before_inodes.get(path)}
+    changed_bytes = {path for path in after_inodes if after_bytes[path] != before_bytes.get(path)}
+    assert "clients/acme/meetings/2026-11-02-check-in.html" in changed_bytes
+    assert not any(path.startswith("clients/beta/") for path in new_files)  # the other client was not touched
+    assert new_files == changed_bytes
+    assert f"({len(changed_bytes)} changed)" in third.stdout
+
+
+def test_search_index_is_reused_only_when_no_page_changed(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo()
+    assert cli("build", root=root).exit_code == 0
+    entry = root / "site" / "pagefind" / "pagefind-entry.json"
+    inode = entry.stat().st_ino
+    assert cli("build", root=root).exit_code == 0
+    assert entry.stat().st_ino == inode  # the same index, linked
+    (root / NOTE).write_text(NOTE_MD.replace("All good.", "Findable zebra."), encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    assert entry.stat().st_ino != inode  # indexed again
+
+
+def test_a_page_changed_in_the_output_is_rendered_again(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo()
+    assert cli("build", root=root).exit_code == 0
+    page = root / "site" / "clients" / "acme" / "meetings" / "2026-11-02-check-in.html"
+    good = page.read_bytes()
+    page.write_bytes(b"tampered")
+    (root / "site" / "clients" / "acme" / "index.html").unlink()
+    assert cli("build", root=root).exit_code == 0
+    assert page.read_bytes() == good
+    assert (root / "site" / "clients" / "acme" / "index.html").is_file()
+
+
+def test_damaged_cache_entries_are_misses(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo()
+    assert cli("build", root=root).exit_code == 0
+    clean = _site(root / "site")
+    entries = [p for p in (root / FOLDER).rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05not a pickle")
+    (root / "site" / "index.html").write_bytes(b"stale")
+    assert cli("build", root=root).exit_code == 0
+    assert _site(root / "site") == clean
+
+
+def test_a_rebuild_never_writes_through_a_linked_page(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    """Unchanged pages are hard links to the previous site's files: a changed page must be a new file,
+    or a reader (or backup) holding the old file would see it change under it."""
+    root = make_repo()
+    assert cli("build", root=root).exit_code == 0
+    page = root / "site" / "clients" / "acme" / "meetings" / "2026-11-02-check-in.html"
+    held = root / "held.html"
+    os.link(page, held)
+    old = held.read_bytes()
+    (root / NOTE).write_text(NOTE_MD.replace("All good.", "Different."), encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    assert b"Different." in page.read_bytes()
+    assert held.read_bytes() == old
+
+
+def test_unused_cache_entries_are_removed(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Ltd")})
+    assert cli("build", root=root).exit_code == 0
+
+    def entries() -> int:
+        return sum(1 for p in (root / FOLDER).rglob("*") if p.is_file())
+
+    assert entries() == 2
+    (root / "clients/beta/client.yaml").unlink()
+    (root / "clients/beta").rmdir()
+    (root / NOTE).write_text(NOTE_MD.replace("All good.", "Changed."), encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    assert entries() == 1
+    assert cli("build", "--no-cache", root=root).exit_code == 0
+    assert "never commit" in (root / ".clientkb-cache" / ".gitignore").read_text()
