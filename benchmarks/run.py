@@ -1,10 +1,12 @@
-"""Benchmark runner: times clientkb on a generated knowledge base and prints each figure.
+"""Benchmark runner: times clientkb against the targets of issue 7 and, in the same run, MkDocs and Hugo
+on the same notes, so the ratio is measured, not remembered.
 
-    python benchmarks/run.py [--size small|medium|large] [--corpus DIR]
+    python benchmarks/run.py [--size small|medium|large] [--corpus DIR] [--no-compare] [--skip-disk]
 
-The corpus is generated once (deterministically) under benchmarks/corpus/<size>/ and reused.
-"Cold" runs drop the page cache first when the runner may (root); otherwise they are marked warm.
-Peak memory is the highest sum of the resident memory of clientkb and all its worker processes.
+The corpus is generated once (deterministically) under benchmarks/corpus/<size>/ and reused. "Cold"
+runs drop the page cache first when the runner may (root); otherwise they say so. Peak memory is the
+highest sum of the resident memory of the command and all its child processes (sampled every 20 ms).
+Builds write to tmpfs (/dev/shm) unless the row says disk; the input is on disk.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from corpus import SIZES, generate
 
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-11-20"
+TMPFS = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
 
 
 @dataclass
@@ -58,9 +64,9 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def measure(args: list[str]) -> Measure:
+def measure(args: list[str], cwd: Path | None = None, timeout: float = 3600) -> Measure:
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd)
     peak = 0
     done = threading.Event()
 
@@ -72,7 +78,12 @@ def measure(args: list[str]) -> Measure:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = process.communicate()
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        output += f"\n(killed after {timeout:.0f} s)"
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
@@ -92,61 +103,246 @@ def clientkb(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", "--root", str(root), "--today", TODAY, *args]
 
 
+def ok(result: Measure, what: str) -> Measure:
+    if result.exit_code != 0:
+        raise SystemExit(f"{what} failed:\n{result.output[-2000:]}")
+    return result
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, what: str, figure: str, memory: str = "", target: str = "") -> None:
+        self.rows.append((what, figure, memory, target))
+        print(f"  {what}: {figure}" + (f", peak {memory}" if memory else "") + (f"  [{target}]" if target else ""))
+
+    def print(self) -> None:
+        header = ("what", "figure", "peak memory", "target")
+        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(4)]
+        print()
+        for row in [header, tuple("-" * w for w in widths), *self.rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def verdict(value: float, limit: float) -> str:
+    return "met" if value <= limit else "NOT met"
+
+
+def _mib(m: Measure) -> str:
+    return f"{m.peak_mib:,.0f} MiB"
+
+
+def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> None:
+    targets = size == "medium"
+    start = measure([sys.executable, "-m", "generator", "--help"])
+    report.add("clientkb --help (start-up)", f"{start.seconds * 1000:.0f} ms", _mib(start))
+    demo = measure(clientkb(HERE.parent, "check"))
+    report.add("check on the demo (12 clients)", f"{demo.seconds * 1000:.0f} ms", _mib(demo))
+
+    cold = drop_caches()
+    check = ok(measure(clientkb(corpus, "check")), "check")
+    label = "check, cold" if cold else "check (page cache not dropped: not root)"
+    report.add(label, f"{check.seconds:.2f} s", _mib(check), f"<= 5 s: {verdict(check.seconds, 5)}" if targets else "")
+    warm_check = min((ok(measure(clientkb(corpus, "check")), "check") for _ in range(3)), key=lambda m: m.seconds)
+    report.add("check, warm (best of 3)", f"{warm_check.seconds:.2f} s", _mib(warm_check))
+
+    shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+    with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
+        out = Path(folder) / "site"
+        drop_caches()
+        build = ok(measure(clientkb(corpus, "build", "--out", str(out))), "build")
+        pages = re.search(r"built ([\d,]+) pages", build.output)
+        target = ""
+        if targets:
+            target = f"<= 20 s: {verdict(build.seconds, 20)}"
+        elif size == "large":
+            met = build.seconds <= 240 and build.peak_mib <= 1024
+            target = f"<= 4 min and <= 1 GiB: {'met' if met else 'NOT met'}"
+        report.add(
+            f"build, cold: no cache, no previous site ({pages[1] if pages else '?'} pages)",
+            f"{build.seconds:.1f} s",
+            _mib(build),
+            target,
+        )
+        warm = min(
+            (ok(measure(clientkb(corpus, "build", "--out", str(out))), "build") for _ in range(3)),
+            key=lambda m: m.seconds,
+        )
+        report.add(
+            "build, warm, nothing changed (best of 3)",
+            f"{warm.seconds:.2f} s",
+            _mib(warm),
+            f"<= 5 s: {verdict(warm.seconds, 5)}" if targets else "",
+        )
+        note = sorted(corpus.glob("clients/*/meetings/*.md"))[len(list(corpus.glob("clients/*")))]
+        original = note.read_bytes()
+        before = inodes(out)
+        before_bytes = {path: (out / path).read_bytes() for path in before}
+        try:
+            note.write_bytes(original + b"\nOne more line, for the benchmark.\n")
+            edited = ok(measure(clientkb(corpus, "build", "--out", str(out))), "build")
+            after = inodes(out)
+            written = sorted(path for path in after if after[path] != before.get(path))
+            changed = sorted(path for path in after if (out / path).read_bytes() != before_bytes.get(path))
+        finally:
+            note.write_bytes(original)
+        pages_written = [p for p in written if p.endswith(".html")]
+        pages_changed = [p for p in changed if p.endswith(".html")]
+        report.add(
+            "build, warm, one note changed",
+            f"{edited.seconds:.1f} s",
+            _mib(edited),
+        )
+        report.add(
+            "  pages written / pages whose bytes changed",
+            f"{len(pages_written)} / {len(pages_changed)}",
+            "",
+            f"only changed pages: {'met' if pages_written == pages_changed else 'NOT met'}",
+        )
+        report.add(
+            "  other files written (search index, feeds, exports)",
+            f"{len(written) - len(pages_written)} of {len(after) - len([p for p in after if p.endswith('.html')])}",
+        )
+        ok(measure(clientkb(corpus, "build", "--out", str(out))), "build")  # back to the unedited site
+
+    if not skip_disk:
+        disk = HERE / "corpus" / f".site-{size}"
+        shutil.rmtree(disk, ignore_errors=True)
+        shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+        drop_caches()
+        build = ok(measure(clientkb(corpus, "build", "--out", str(disk))), "build")
+        report.add("build, cold, output on disk", f"{build.seconds:.1f} s", _mib(build))
+        warm = ok(measure(clientkb(corpus, "build", "--out", str(disk))), "build")
+        report.add("build, warm, nothing changed, output on disk", f"{warm.seconds:.2f} s", _mib(warm))
+        shutil.rmtree(disk, ignore_errors=True)
+
+    if size != "large":
+        edits = ok(
+            measure([sys.executable, str(HERE / "serve_edit.py"), "--corpus", str(corpus), "--edits", "20"]),
+            "serve_edit",
+        )
+        median = re.search(r"median (\d+) ms", edits.output)
+        value = int(median[1]) if median else 10**9
+        report.add(
+            "serve: one note saved -> page updated (median of 20)",
+            f"{value} ms",
+            "",
+            f"<= 100 ms: {verdict(value, 100)}" if targets else "",
+        )
+
+
+MKDOCS_YML = """\
+site_name: Benchmark
+docs_dir: {docs}
+site_dir: {site}
+use_directory_urls: false
+theme:
+  name: mkdocs
+"""
+
+HUGO_TOML = """\
+baseURL = "http://localhost/"
+title = "Benchmark"
+contentDir = "{content}"
+publishDir = "{site}"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+"""
+
+
+def run_others(corpus: Path, report: Report, clientkb_build: Callable[[], Measure]) -> None:
+    """MkDocs and Hugo build the same notes (every client folder, Markdown and YAML) to tmpfs."""
+    ours = clientkb_build()
+    report.add("clientkb build, cold, for the comparison", f"{ours.seconds:.1f} s", _mib(ours))
+    with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
+        work = Path(folder)
+        if shutil.which("mkdocs") or _has_module("mkdocs"):
+            config = work / "mkdocs.yml"
+            config.write_text(MKDOCS_YML.format(docs=corpus / "clients", site=work / "mkdocs-site"))
+            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)]
+            _compare(report, f"MkDocs {_version('mkdocs')} build (theme mkdocs, search on)", command, ours)
+        else:
+            report.add("MkDocs", "not installed (pip install mkdocs)")
+        hugo = shutil.which("hugo")
+        if hugo:
+            site = work / "hugo"
+            (site / "layouts" / "_default").mkdir(parents=True)
+            (site / "layouts" / "_default" / "single.html").write_text(
+                "<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}</main>\n"
+            )
+            (site / "layouts" / "_default" / "list.html").write_text(
+                "<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}</ul>\n"
+            )
+            (site / "hugo.toml").write_text(HUGO_TOML.format(content=corpus / "clients", site=work / "hugo-site"))
+            version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
+            _compare(
+                report,
+                f"Hugo {version} build (minimal layouts, no search)",
+                [hugo, "--quiet", "--source", str(site)],
+                ours,
+            )
+        else:
+            report.add("Hugo", "not installed (apt-get install hugo)")
+
+
+def _compare(report: Report, label: str, command: list[str], ours: Measure) -> None:
+    drop_caches()
+    result = measure(command, timeout=3600)
+    failed = "" if result.exit_code == 0 else f" (failed: {result.output.strip().splitlines()[-1:]})"
+    ratio = result.seconds / ours.seconds
+    ratio_text = f"clientkb {ratio:.1f}x faster" if ratio >= 1 else f"clientkb {1 / ratio:.1f}x slower"
+    report.add(label + failed, f"{result.seconds:.1f} s", _mib(result), ratio_text)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def _version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=SIZES, default="medium")
     parser.add_argument("--corpus", type=Path, help="where the corpus lives (default benchmarks/corpus/<size>)")
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--skip-build", action="store_true", help="time check and compute only")
+    parser.add_argument("--no-compare", action="store_true", help="do not run MkDocs and Hugo")
+    parser.add_argument("--skip-disk", action="store_true", help="do not time a build written to disk")
     args = parser.parse_args()
     clients, notes = SIZES[args.size]
-    corpus = args.corpus or HERE / "corpus" / args.size
+    corpus = (args.corpus or HERE / "corpus" / args.size).resolve()
     if args.regenerate or not (corpus / "kb.yaml").is_file():
         started = time.perf_counter()
         generate(corpus, clients, notes)
         print(f"generated {clients:,} clients / {notes:,} notes in {time.perf_counter() - started:.1f} s")
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, Python {platform.python_version()}")
     print(f"corpus: {args.size}: {clients:,} clients, {notes:,} notes at {corpus}")
-    rows: list[tuple[str, str, str]] = []
+    report = Report()
+    run_clientkb(corpus, args.size, report, args.skip_disk)
+    if not args.no_compare:
 
-    def best_of(runs: int, *command: str) -> Measure:
-        results = [measure(clientkb(corpus, *command)) for _ in range(runs)]
-        for result in results:
-            assert result.exit_code == 0, result.output
-        return min(results, key=lambda m: m.seconds)
+        def cold_build() -> Measure:
+            shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+            with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
+                drop_caches()
+                return ok(measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site"))), "build")
 
-    cold = drop_caches()
-    result = measure(clientkb(corpus, "check"))
-    assert result.exit_code == 0, result.output
-    label = "check, cold cache" if cold else "check, first run (cache not dropped: not root)"
-    rows.append((label, f"{result.seconds:.2f} s", f"{result.peak_mib:.0f} MiB"))
-    check = best_of(3, "check")
-    rows.append(("check, warm cache (best of 3)", f"{check.seconds:.2f} s", f"{check.peak_mib:.0f} MiB"))
-    health = best_of(3, "health", "--format", "json")
-    rows.append(("health --format json, warm (best of 3)", f"{health.seconds:.2f} s", f"{health.peak_mib:.0f} MiB"))
-    rows.append(("  computing insights adds to check", f"{health.seconds - check.seconds:+.2f} s", ""))
-    due = best_of(3, "due")
-    rows.append(("due, warm (best of 3)", f"{due.seconds:.2f} s", f"{due.peak_mib:.0f} MiB"))
-
-    if not args.skip_build:
-        tmpfs = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
-        with tempfile.TemporaryDirectory(dir=tmpfs) as folder:
-            result = measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site")))
-            assert result.exit_code == 0, result.output
-            pages = result.output.strip().splitlines()[-1]
-            rows.append(
-                (
-                    f"build, cold, output on tmpfs ({pages.split(' in ')[0]})",
-                    f"{result.seconds:.2f} s",
-                    f"{result.peak_mib:.0f} MiB",
-                )
-            )
-
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'what':<{width}}  {'time':>9}  {'peak memory':>11}")
-    for name, seconds, memory in rows:
-        print(f"{name:<{width}}  {seconds:>9}  {memory:>11}")
+        run_others(corpus, report, cold_build)
+    report.print()
 
 
 if __name__ == "__main__":
