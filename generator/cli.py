@@ -319,8 +319,13 @@ class _Progress:
     is_flag=True,
     help="Load and render every client again, ignoring .clientkb-cache/ (the output is the same).",
 )
+@click.option(
+    "--no-search",
+    is_flag=True,
+    help="Do not index the site for search (Pagefind takes most of a large build's time and memory).",
+)
 @click.pass_obj
-def build(ctx: Context, out: Path | None, no_cache: bool) -> None:
+def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> None:
     """Check, compute and render the site; on errors build nothing and keep the previous site.
 
     Pages whose bytes did not change keep their file (and time stamp); clients whose files did not
@@ -335,7 +340,14 @@ def build(ctx: Context, out: Path | None, no_cache: bool) -> None:
     progress = _Progress()
     try:
         result = build_site(
-            ctx.root, target.absolute(), today, settings=settings, jobs=ctx.jobs, progress=progress, cache=not no_cache
+            ctx.root,
+            target.absolute(),
+            today,
+            settings=settings,
+            jobs=ctx.jobs,
+            progress=progress,
+            search=not no_search,
+            cache=not no_cache,
         )
     except OutputRefused as exc:
         raise click.ClickException(str(exc)) from None
@@ -348,7 +360,7 @@ def build(ctx: Context, out: Path | None, no_cache: bool) -> None:
             f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing was built, {_shown(target)} is as it was"
         )
     warnings = len(result.problems) - len(errors)
-    if result.search != "pagefind":
+    if result.search != "pagefind" and not no_search:
         click.echo(f"warning: search {result.search}", err=True)
     note = f" ({warnings} warning{'s' * (warnings != 1)}: clientkb check lists them)" if warnings else ""
     seconds = time.monotonic() - started

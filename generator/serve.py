@@ -203,8 +203,14 @@ class SiteState:
         # The pages change under the search index: the next build must not take it as up to date.
         (self.out / SEARCH_KEY).unlink(missing_ok=True)
         writer = PageWriter(self.out, in_place=True)
+        # The whole-site pages are made from the clients' insights and fragments only: when a save
+        # changed neither (most edits of a note's text), they are as they were and are not remade.
+        portfolio_changed = set(processed) != dirty
         for client_id, result in processed.items():
             assert result.client is not None and result.insight is not None
+            fragments = client_fragments(result.insight, self.site)
+            if self.insights.get(client_id) != result.insight or self.fragments.get(client_id) != fragments:
+                portfolio_changed = True
             self.insights[client_id] = result.insight
             pages = client_pages(result.client, result.insight, self.site)
             for path, data in pages.items():
@@ -212,9 +218,10 @@ class SiteState:
             for stale in set(self.pages.get(client_id, ())) - set(pages):
                 writer.remove(stale)
             self.pages[client_id] = tuple(sorted(pages))
-            self.fragments[client_id] = client_fragments(result.insight, self.site)
-        insights = tuple(self.insights[i] for i in sorted(self.insights))
-        self.site = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
+            self.fragments[client_id] = fragments
+        if portfolio_changed:
+            insights = tuple(self.insights[i] for i in sorted(self.insights))
+            self.site = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
         self.pending = set()
         self.problems = []
         return RebuildOutcome(True, [], time.monotonic() - started, plan, changed=len(writer.changed))

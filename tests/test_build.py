@@ -301,3 +301,13 @@ def test_calendar_text_cannot_inject_lines(make_repo: Callable[..., Path], cli: 
     assert all("ATTENDEE" not in event for event in events)
     renewal = next(e for e in events if str(e["SUMMARY"]).startswith("Renewal: "))
     assert "ATTENDEE:mailto:evil@example.com" in str(renewal["SUMMARY"])  # kept as text, in one property
+
+
+def test_no_search_builds_without_an_index_and_without_a_warning(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo()
+    result = cli("build", "--no-search", root=root)
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert (root / "site" / "index.html").is_file()
+    assert not (root / "site" / "pagefind").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import plan_rebuild
+from generator.serve import SiteState, plan_rebuild
 from tests.conftest import CLIENT_YAML, NOTE_MD, REPO_ROOT
 
 TODAY = "2026-11-20"
@@ -352,3 +353,19 @@ def test_concurrent_requests_while_rebuilding_never_see_half_a_page(served: Serv
     assert all(status == 200 for status, _ in results)
     assert all(body.rstrip().endswith("</html>") and body.startswith("<!doctype html>") for _, body in results)
     assert served.process.poll() is None
+
+
+def test_a_text_edit_rewrites_the_note_page_only(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    """Editing a note's text changes no insight: the whole-site pages are neither remade nor rewritten."""
+    root = make_repo()
+    state = SiteState(root, tmp_path / "served", lambda settings: dt.date(2026, 11, 20), jobs=1, search=False)
+    assert state.full().ok
+    dashboard = (state.out / "index.html").stat()
+    (root / NOTE).write_text(NOTE_MD.replace("All good.", "All good, said twice."), encoding="utf-8")
+    outcome = state.apply({NOTE})
+    assert outcome is not None and outcome.ok and outcome.changed == 1
+    assert "said twice" in (state.out / NOTE.replace(".md", ".html")).read_text()
+    assert (state.out / "index.html").stat().st_mtime_ns == dashboard.st_mtime_ns
+    (root / NOTE).write_text(NOTE_MD.replace("check-in", "review"), encoding="utf-8")  # the type shows everywhere
+    outcome = state.apply({NOTE})
+    assert outcome is not None and outcome.ok and outcome.changed > 1
