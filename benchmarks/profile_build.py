@@ -48,7 +48,7 @@ def profile(label: str, root: Path, out: Path, top: int) -> None:
         lines = [
             line.replace(str(Path(__file__).resolve().parent.parent) + "/", "") for line in text.getvalue().splitlines()
         ]
-        lines = [re.sub(r"/\S*/site-packages/", "", line) for line in lines]
+        lines = [re.sub(r"/\S*/lib/python3\.\d+/(site-packages/)?", "", line) for line in lines]
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
         print(f"{title}:\n\n```")
         print("\n".join(lines[start : start + top + 1]))

@@ -5,13 +5,15 @@ on the same notes, so the ratio is measured, not remembered.
 
 The corpus is generated once (deterministically) under benchmarks/corpus/<size>/ and reused. "Cold"
 runs drop the page cache first when the runner may (root); otherwise they say so. Peak memory is the
-highest sum of the resident memory of the command and all its child processes (sampled every 20 ms).
+highest sum of the proportional set size (PSS) of the command and all its child processes, sampled
+every 20 ms: shared pages (forked workers share their parent's) are counted once, not per process.
 Builds write to tmpfs (/dev/shm) unless the row says disk; the input is on disk.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import re
@@ -41,8 +43,22 @@ class Measure:
     output: str
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, from /proc."""
+def _pss_kib(pid: int) -> int | None:
+    """Proportional set size: a page shared by n processes (forked workers share their parent's
+    memory until they write to it) counts 1/n in each, so the sum over processes is what they use
+    together. Resident size would count every shared page once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _tree_memory_kib(pid: int) -> int:
+    """Memory of `pid` and all its descendants together (PSS, else RSS), from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -59,7 +75,9 @@ def _tree_rss_kib(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        if current in rss:
+            pss = _pss_kib(current)
+            total += rss[current] if pss is None else pss
         stack.extend(children.get(current, []))
     return total
 
@@ -73,7 +91,7 @@ def measure(args: list[str], cwd: Path | None = None, timeout: float = 3600) -> 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(process.pid))
+            peak = max(peak, _tree_memory_kib(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -99,8 +117,13 @@ def drop_caches() -> bool:
         return False
 
 
+BUILD_FLAGS: list[str] = []
+"""Extra flags for every build (`--no-search` with the runner's own --no-search)."""
+
+
 def clientkb(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "generator", "--root", str(root), "--today", TODAY, *args]
+    flags = BUILD_FLAGS if args and args[0] == "build" else []
+    return [sys.executable, "-m", "generator", "--root", str(root), "--today", TODAY, *args, *flags]
 
 
 def ok(result: Measure, what: str) -> Measure:
@@ -111,6 +134,12 @@ def ok(result: Measure, what: str) -> Measure:
 
 def inodes(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def digests(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): hashlib.blake2b(p.read_bytes()).digest() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 class Report:
@@ -182,13 +211,14 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
         note = sorted(corpus.glob("clients/*/meetings/*.md"))[len(list(corpus.glob("clients/*")))]
         original = note.read_bytes()
         before = inodes(out)
-        before_bytes = {path: (out / path).read_bytes() for path in before}
+        before_digests = digests(out)
         try:
             note.write_bytes(original + b"\nOne more line, for the benchmark.\n")
             edited = ok(measure(clientkb(corpus, "build", "--out", str(out))), "build")
             after = inodes(out)
             written = sorted(path for path in after if after[path] != before.get(path))
-            changed = sorted(path for path in after if (out / path).read_bytes() != before_bytes.get(path))
+            after_digests = digests(out)
+            changed = sorted(path for path in after if after_digests[path] != before_digests.get(path))
         finally:
             note.write_bytes(original)
         pages_written = [p for p in written if p.endswith(".html")]
@@ -254,17 +284,22 @@ disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
 """
 
 
-def run_others(corpus: Path, report: Report, clientkb_build: Callable[[], Measure]) -> None:
-    """MkDocs and Hugo build the same notes (every client folder, Markdown and YAML) to tmpfs."""
-    ours = clientkb_build()
+def run_others(corpus: Path, report: Report, clientkb_build: Callable[[bool], Measure], timeout: float) -> None:
+    """MkDocs and Hugo build the same notes (every client folder, Markdown and YAML) to tmpfs.
+
+    Each is compared with the clientkb build that does the same work: MkDocs (which builds a search
+    index) with a full build, Hugo (which does not) with `build --no-search`."""
+    ours = clientkb_build(True)
     report.add("clientkb build, cold, for the comparison", f"{ours.seconds:.1f} s", _mib(ours))
+    ours_plain = clientkb_build(False)
+    report.add("clientkb build --no-search, cold, for the comparison", f"{ours_plain.seconds:.1f} s", _mib(ours_plain))
     with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
         work = Path(folder)
         if shutil.which("mkdocs") or _has_module("mkdocs"):
             config = work / "mkdocs.yml"
             config.write_text(MKDOCS_YML.format(docs=corpus / "clients", site=work / "mkdocs-site"))
             command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)]
-            _compare(report, f"MkDocs {_version('mkdocs')} build (theme mkdocs, search on)", command, ours)
+            _compare(report, f"MkDocs {_version('mkdocs')} build (theme mkdocs, search on)", command, ours, timeout)
         else:
             report.add("MkDocs", "not installed (pip install mkdocs)")
         hugo = shutil.which("hugo")
@@ -279,21 +314,22 @@ def run_others(corpus: Path, report: Report, clientkb_build: Callable[[], Measur
             )
             (site / "hugo.toml").write_text(HUGO_TOML.format(content=corpus / "clients", site=work / "hugo-site"))
             version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-            _compare(
-                report,
-                f"Hugo {version} build (minimal layouts, no search)",
-                [hugo, "--quiet", "--source", str(site)],
-                ours,
-            )
+            command = [hugo, "--quiet", "--source", str(site)]
+            _compare(report, f"Hugo {version} build (minimal layouts, no search)", command, ours_plain, timeout)
         else:
             report.add("Hugo", "not installed (apt-get install hugo)")
 
 
-def _compare(report: Report, label: str, command: list[str], ours: Measure) -> None:
+def _compare(report: Report, label: str, command: list[str], ours: Measure, timeout: float) -> None:
     drop_caches()
-    result = measure(command, timeout=3600)
-    failed = "" if result.exit_code == 0 else f" (failed: {result.output.strip().splitlines()[-1:]})"
+    result = measure(command, timeout=timeout)
     ratio = result.seconds / ours.seconds
+    if result.output.endswith(f"(killed after {timeout:.0f} s)"):
+        report.add(
+            f"{label}: did not finish", f"> {result.seconds:.0f} s", _mib(result), f"clientkb > {ratio:.0f}x faster"
+        )
+        return
+    failed = "" if result.exit_code == 0 else f" (failed: {result.output.strip().splitlines()[-1:]})"
     ratio_text = f"clientkb {ratio:.1f}x faster" if ratio >= 1 else f"clientkb {1 / ratio:.1f}x slower"
     report.add(label + failed, f"{result.seconds:.1f} s", _mib(result), ratio_text)
 
@@ -319,8 +355,16 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="where the corpus lives (default benchmarks/corpus/<size>)")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--no-compare", action="store_true", help="do not run MkDocs and Hugo")
+    parser.add_argument(
+        "--compare-timeout", type=float, default=1800, help="stop MkDocs or Hugo after this many seconds"
+    )
     parser.add_argument("--skip-disk", action="store_true", help="do not time a build written to disk")
+    parser.add_argument(
+        "--no-search", action="store_true", help="build without the search index (Pagefind needs ~165 KB per page)"
+    )
     args = parser.parse_args()
+    if args.no_search:
+        BUILD_FLAGS.append("--no-search")
     clients, notes = SIZES[args.size]
     corpus = (args.corpus or HERE / "corpus" / args.size).resolve()
     if args.regenerate or not (corpus / "kb.yaml").is_file():
@@ -331,17 +375,20 @@ def main() -> None:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, Python {platform.python_version()}")
     print(f"corpus: {args.size}: {clients:,} clients, {notes:,} notes at {corpus}")
+    if args.no_search:
+        print("builds: --no-search (no Pagefind index): figures are for everything but search")
     report = Report()
     run_clientkb(corpus, args.size, report, args.skip_disk)
     if not args.no_compare:
 
-        def cold_build() -> Measure:
+        def cold_build(search: bool) -> Measure:
             shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+            flags = [] if search else ["--no-search"]
             with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
                 drop_caches()
-                return ok(measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site"))), "build")
+                return ok(measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site"), *flags)), "build")
 
-        run_others(corpus, report, cold_build)
+        run_others(corpus, report, cold_build, args.compare_timeout)
     report.print()
 
 
