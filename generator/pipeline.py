@@ -419,7 +419,7 @@ def write_portfolio(
     from generator.render import portfolio_pages
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
-    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments).items():
+    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments):
         writer.write(path, data)
     for asset in sorted(static_assets()):
         writer.write(f"assets/{asset.name}", asset.read_bytes())

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -523,9 +523,10 @@ def portfolio_pages(
     portfolio: Portfolio,
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
-) -> Pages:
-    """The pages made from every client. `fragments` are the clients' pre-rendered parts; any that
-    is missing is made here."""
+) -> Iterator[tuple[str, bytes]]:
+    """The pages made from every client, one at a time (so that each is written and freed before the
+    next is made: on a large base the calendars and exports are hundreds of megabytes). `fragments`
+    are the clients' pre-rendered parts; any that is missing is made here."""
     settings = site.settings
     today = site.today
     folks = people(settings)
@@ -550,82 +551,96 @@ def portfolio_pages(
     overdue = [r for r in rows if r.overdue]
     counts = {colour: sum(1 for i in current if i.health == colour) for colour in ("red", "amber", "green")}
     common = {"people": folks, "segments": settings.segments, "names": site.names}
-    pages: Pages = {}
-    pages["index.html"] = _page(
-        "dashboard.html",
-        "",
+    yield (
         "index.html",
-        "Dashboard",
-        site,
-        attention=attention[:DASHBOARD_LIMIT],
-        attention_more=max(0, len(attention) - DASHBOARD_LIMIT),
-        evidence=evidence_link(site, ""),
-        checkins=checkins[:DASHBOARD_LIMIT],
-        checkins_more=max(0, len(checkins) - DASHBOARD_LIMIT),
-        renewals=renewals[:DASHBOARD_LIMIT],
-        renewals_more=max(0, len(renewals) - DASHBOARD_LIMIT),
-        overdue_actions=overdue[:DASHBOARD_LIMIT],
-        overdue_more=max(0, len(overdue) - DASHBOARD_LIMIT),
-        counts=counts,
-        current=len(current),
-        portfolio=portfolio,
-        upcoming=portfolio.upcoming,
-        nps_chart=charts.nps_trend(portfolio.nps_trend),
-        health_chart=charts.health_bar(portfolio.by_health),
-        timeline_chart=charts.health_over_time(site.timeline.months, site.timeline.counts()),
-        **common,
+        _page(
+            "dashboard.html",
+            "",
+            "index.html",
+            "Dashboard",
+            site,
+            attention=attention[:DASHBOARD_LIMIT],
+            attention_more=max(0, len(attention) - DASHBOARD_LIMIT),
+            evidence=evidence_link(site, ""),
+            checkins=checkins[:DASHBOARD_LIMIT],
+            checkins_more=max(0, len(checkins) - DASHBOARD_LIMIT),
+            renewals=renewals[:DASHBOARD_LIMIT],
+            renewals_more=max(0, len(renewals) - DASHBOARD_LIMIT),
+            overdue_actions=overdue[:DASHBOARD_LIMIT],
+            overdue_more=max(0, len(overdue) - DASHBOARD_LIMIT),
+            counts=counts,
+            current=len(current),
+            portfolio=portfolio,
+            upcoming=portfolio.upcoming,
+            nps_chart=charts.nps_trend(portfolio.nps_trend),
+            health_chart=charts.health_bar(portfolio.by_health),
+            timeline_chart=charts.health_over_time(site.timeline.months, site.timeline.counts()),
+            **common,
+        ),
     )
-    pages["clients/index.html"] = _page(
-        "clients.html",
-        "../",
+    yield (
         "clients/index.html",
-        "Clients",
-        site,
-        insights=ordered,
-        rows=[Markup(part.client_row) for part in parts],
-        **common,
+        _page(
+            "clients.html",
+            "../",
+            "clients/index.html",
+            "Clients",
+            site,
+            insights=ordered,
+            rows=[Markup(part.client_row) for part in parts],
+            **common,
+        ),
     )
     for member in settings.team:
         owned = [i for i in ordered if i.record.owner == member.handle]
         teamed = [i for i in ordered if member.handle in i.record.team and i.record.owner != member.handle]
-        pages[f"owners/{member.handle}.html"] = _page(
-            "owner.html",
-            "../",
-            "",
-            member.name,
-            site,
-            member=member,
-            owned=owned,
-            owned_rows=[
-                Markup(part.owned_row)
-                for i, part in zip(ordered, parts, strict=True)
-                if i.record.owner == member.handle
-            ],
-            teamed=teamed,
-            actions=[r for r in rows if r.owner == member.handle],
-            health_order=HEALTH_ORDER,
-            **common,
+        yield (
+            f"owners/{member.handle}.html",
+            _page(
+                "owner.html",
+                "../",
+                "",
+                member.name,
+                site,
+                member=member,
+                owned=owned,
+                owned_rows=[
+                    Markup(part.owned_row)
+                    for i, part in zip(ordered, parts, strict=True)
+                    if i.record.owner == member.handle
+                ],
+                teamed=teamed,
+                actions=[r for r in rows if r.owner == member.handle],
+                health_order=HEALTH_ORDER,
+                **common,
+            ),
         )
     by_owner = [(m.handle, [r for r in rows if r.owner == m.handle]) for m in settings.team]
-    pages["actions.html"] = _page(
+    yield (
         "actions.html",
-        "",
-        "actions.html",
-        "Open action items",
-        site,
-        by_owner=[(handle, owned) for handle, owned in by_owner if owned],
-        total=len(rows),
-        overdue=sum(1 for r in rows if r.overdue),
-        **common,
+        _page(
+            "actions.html",
+            "",
+            "actions.html",
+            "Open action items",
+            site,
+            by_owner=[(handle, owned) for handle, owned in by_owner if owned],
+            total=len(rows),
+            overdue=sum(1 for r in rows if r.overdue),
+            **common,
+        ),
     )
-    pages["audit.html"] = _page(
+    yield (
         "audit.html",
-        "",
-        "audit.html",
-        "Relationship audit",
-        site,
-        rows=[Markup(part.audit_row) for part in parts],
-        **common,
+        _page(
+            "audit.html",
+            "",
+            "audit.html",
+            "Relationship audit",
+            site,
+            rows=[Markup(part.audit_row) for part in parts],
+            **common,
+        ),
     )
     stages = []
     for status in STATUSES:
@@ -643,53 +658,62 @@ def portfolio_pages(
                 "playbooks": stage_playbooks,
             }
         )
-    pages["journey.html"] = _page(
+    yield (
         "journey.html",
-        "",
-        "journey.html",
-        "Client journey",
-        site,
-        stages=stages,
-        general=[p for p in site.playbooks if p.meta.stage == "any"],
-        **common,
+        _page(
+            "journey.html",
+            "",
+            "journey.html",
+            "Client journey",
+            site,
+            stages=stages,
+            general=[p for p in site.playbooks if p.meta.stage == "any"],
+            **common,
+        ),
     )
     stale = {p.slug for p in site.playbooks if stale_since(p, today)}
-    pages["playbooks/index.html"] = _page(
-        "playbooks.html",
-        "../",
+    yield (
         "playbooks/index.html",
-        "Playbooks",
-        site,
-        playbooks=site.playbooks,
-        stale=stale,
-        applies=lambda p: applies_to(p, settings),
-        **common,
-    )
-    for playbook in site.playbooks:
-        pages[f"playbooks/{playbook.slug}.html"] = _page(
-            "playbook.html",
+        _page(
+            "playbooks.html",
             "../",
             "playbooks/index.html",
-            playbook.meta.title,
+            "Playbooks",
             site,
-            searchable=True,
-            playbook=playbook,
-            applies=applies_to(playbook, settings),
-            stale=stale_since(playbook, today),
-            body=_body_html(playbook.body, playbook.meta.title, f"playbooks/{playbook.slug}.html"),
-            change=site.history.last_changes.get(playbook.file),
-            edit_url=edit_url(settings, playbook.file),
+            playbooks=site.playbooks,
+            stale=stale,
+            applies=lambda p: applies_to(p, settings),
             **common,
+        ),
+    )
+    for playbook in site.playbooks:
+        yield (
+            f"playbooks/{playbook.slug}.html",
+            _page(
+                "playbook.html",
+                "../",
+                "playbooks/index.html",
+                playbook.meta.title,
+                site,
+                searchable=True,
+                playbook=playbook,
+                applies=applies_to(playbook, settings),
+                stale=stale_since(playbook, today),
+                body=_body_html(playbook.body, playbook.meta.title, f"playbooks/{playbook.slug}.html"),
+                change=site.history.last_changes.get(playbook.file),
+                edit_url=edit_url(settings, playbook.file),
+                **common,
+            ),
         )
-    pages["search.html"] = _page("search.html", "", "", "Search", site)
-    pages["404.html"] = _page("404.html", "", "", "Page not found", site)
+    yield "search.html", _page("search.html", "", "", "Search", site)
+    yield "404.html", _page("404.html", "", "", "Page not found", site)
     events = [event for part in parts for event in part.calendar]
-    pages["calendar.ics"] = calendar_document(events, settings.name, settings.timezone)
+    yield "calendar.ics", calendar_document(events, settings.name, settings.timezone)
     for member in settings.team:
         own = [e for e in events if e.owner == member.handle]
-        pages[f"calendar/{member.handle}.ics"] = calendar_document(
-            own, f"{settings.name}: {member.name}", settings.timezone
+        yield (
+            f"calendar/{member.handle}.ics",
+            calendar_document(own, f"{settings.name}: {member.name}", settings.timezone),
         )
-    pages["data/clients.json"] = clients_json([part.export for part in parts])
-    pages["data/health.csv"] = health_csv(ordered)
-    return pages
+    yield "data/clients.json", clients_json([part.export for part in parts])
+    yield "data/health.csv", health_csv(ordered)
