@@ -61,17 +61,24 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def _read_files(root: Path, rels: Iterable[str], max_bytes: int) -> bytes | None:
-    """The paths and bytes of `rels`, or None when one cannot be cached (the loader will say why)."""
-    digest = _digest()
+def _read_files(root: Path, rels: Iterable[str], max_bytes: int) -> dict[str, bytes] | None:
+    """The bytes of `rels`, or None when one cannot be cached (a symbolic link, a file over the size
+    limit, or unreadable: the loader reads it itself and says why)."""
+    contents = {}
     for rel in rels:
         path = root / rel
         try:
             if path.is_symlink() or path.stat().st_size > max_bytes:
                 return None
-            data = path.read_bytes()
+            contents[rel] = path.read_bytes()
         except OSError:
             return None
+    return contents
+
+
+def _files_digest(contents: dict[str, bytes]) -> bytes:
+    digest = _digest()
+    for rel, data in contents.items():
         digest.update(rel.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return digest.digest()
 
@@ -91,17 +98,18 @@ class BuildCache:
         if files is None:
             return None
         digest = _digest()
-        digest.update(FORMAT + _code_digest() + engine.encode() + files + repr(tuple(shared)).encode())
+        digest.update(FORMAT + _code_digest() + engine.encode() + _files_digest(files) + repr(tuple(shared)).encode())
         return cls(root / FOLDER, digest.digest())
 
-    def key(self, root: Path, files: Sequence[str], own: object, max_bytes: int) -> str | None:
-        """The key of one client: its files and `own` (its history), with the build fingerprint."""
-        content = _read_files(root, files, max_bytes)
-        if content is None:
+    def key(self, root: Path, files: Sequence[str], own: object, max_bytes: int) -> tuple[str, dict[str, bytes]] | None:
+        """The key of one client (its files and `own`, its history, with the build fingerprint), and
+        the files' bytes, so that a miss parses what was hashed instead of reading it again."""
+        contents = _read_files(root, files, max_bytes)
+        if contents is None:
             return None
         digest = _digest()
-        digest.update(self.fingerprint + content + repr(own).encode())
-        return digest.hexdigest()
+        digest.update(self.fingerprint + _files_digest(contents) + repr(own).encode())
+        return digest.hexdigest(), contents
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache, page_digest
 from generator.insights import ClientInsight, client_insight, client_insights
-from generator.load import KB_FILE, ClientFiles, read_source, walk_repository
+from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.markdown import markdown_engine
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
-from generator.records import load_client, load_playbook, parse_settings
+from generator.records import Reader, load_client, load_playbook, parse_settings
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
 from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
@@ -151,7 +151,7 @@ class _CachedClient:
     digests: tuple[str, ...]
 
 
-def _cache_key(job: _ClientJob, files: ClientFiles) -> str | None:
+def _cache_key(job: _ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
     if job.cache is None or job.site is None:
         return None
     rels = (files.record, *files.notes, *files.documents)
@@ -181,12 +181,19 @@ def _from_cache(job: _ClientJob, files: ClientFiles, key: str) -> ClientResult |
 
 
 def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
-    key = _cache_key(job, files)
-    if key is not None:
+    keyed = _cache_key(job, files)
+    key = None
+    read = None
+    if keyed is not None:
+        key, contents = keyed
         cached = _from_cache(job, files, key)
         if cached is not None:
             return cached
-    result = _load_client(job, files)
+
+        def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
+            return decode_source(rel, contents[rel], job.limits.max_file_size)
+
+    result = _load_client(job, files, read)
     if key is not None and result.insight is not None and result.fragments is not None:
         assert job.cache is not None
         entry = _CachedClient(result.problems, result.insight, result.fragments, result.pages, result.digests)
@@ -195,8 +202,8 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
     return result
 
 
-def _load_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
-    load = load_client(job.root, files, job.limits)
+def _load_client(job: _ClientJob, files: ClientFiles, read: Reader | None = None) -> ClientResult:
+    load = load_client(job.root, files, job.limits, read)
     client = load.client
     problems = load.problems
     if client is None:
