@@ -30,7 +30,16 @@ from generator.records import Reader, load_client, load_playbook, parse_settings
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
 from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
-from generator.write import MARKER, PageWriter, check_output, discard, publish, remove_leftovers, staging_folder
+from generator.write import (
+    MARKER,
+    PageWriter,
+    check_output,
+    count_pages,
+    discard,
+    publish,
+    remove_leftovers,
+    staging_folder,
+)
 
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
@@ -226,7 +235,7 @@ def _load_client(job: _ClientJob, files: ClientFiles, read: Reader | None = None
             writer.write(path, data)
         pages = tuple(sorted(writer.written))
         digests = tuple(writer.digests.get(path, "") for path in pages)
-        changed = sum(1 for path in writer.changed if path.endswith(".html"))
+        changed = count_pages(writer.changed)
         fragments = client_fragments(insight, job.site)
     record = client if job.keep_records else None
     return ClientResult(files.id, record, insight, problems, pages, fragments, digests, changed)
@@ -484,8 +493,8 @@ def build_site(
     if loaded.cache is not None:
         loaded.cache.keep_only(loaded.cache_keys)
     written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
-    pages = sum(1 for path in written if path.endswith(".html"))
-    changed = loaded.pages_changed + sum(1 for path in writer.changed if path.endswith(".html"))
+    pages = count_pages(written)
+    changed = loaded.pages_changed + count_pages(writer.changed)
     return BuildResult(loaded.problems, True, pages, indexed, loaded, site, changed)
 
 

@@ -14,7 +14,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from generator.cache import page_digest
@@ -23,6 +23,11 @@ MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+def count_pages(paths: Iterable[str]) -> int:
+    """How many of `paths` are HTML pages (the rest are feeds, exports and assets)."""
+    return sum(1 for path in paths if path.endswith(".html"))
 
 
 class OutputRefused(Exception):
