@@ -322,7 +322,7 @@ class _Progress:
 @click.option(
     "--no-search",
     is_flag=True,
-    help="Do not index the site for search (Pagefind takes most of a large build's time and memory).",
+    help="Do not index the site for search (a little faster; the search page then finds nothing).",
 )
 @click.pass_obj
 def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> None:
@@ -360,8 +360,6 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
             f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing was built, {_shown(target)} is as it was"
         )
     warnings = len(result.problems) - len(errors)
-    if result.search != "pagefind" and not no_search:
-        click.echo(f"warning: search {result.search}", err=True)
     note = f" ({warnings} warning{'s' * (warnings != 1)}: clientkb check lists them)" if warnings else ""
     seconds = time.monotonic() - started
     click.echo(
@@ -449,7 +447,7 @@ def new_playbook_command(ctx: Context, title: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @_out_option("Folder for the served site (default: a temporary folder, removed at exit).")
-@click.option("--no-search", is_flag=True, help="Do not index search (faster rebuilds on very large bases).")
+@click.option("--no-search", is_flag=True, help="Do not index search (the search page then finds nothing).")
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""

@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,8 @@ from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.problems import Problem, error, sorted_problems
 from generator.records import Reader, load_client, load_playbook, parse_settings
+from generator.search import FOLDER as SEARCH_FOLDER
+from generator.search import SearchIndexWriter, SearchPart, search_part
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
 from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
@@ -132,6 +135,8 @@ class _ClientJob:
     previous: Path | None = None
     """The site being replaced: unchanged pages are hard-linked from it instead of written."""
     cache: BuildCache | None = None
+    search: bool = False
+    """With `site`, index each client's pages for search too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,8 @@ class ClientResult:
     changed: int = 0
     """How many of its HTML pages were written (the others were linked from the previous site)."""
     cache_key: str | None = None
+    search: SearchPart | None = None
+    """Its pages' share of the search index (when the job indexes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +165,7 @@ class _CachedClient:
     fragments: ClientFragments
     pages: tuple[str, ...]
     digests: tuple[str, ...]
+    search: SearchPart | None
 
 
 def _cache_key(job: _ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
@@ -177,7 +185,7 @@ def _from_cache(job: _ClientJob, files: ClientFiles, key: str) -> ClientResult |
     """The client's results as cached, with its pages linked from the previous site; None on a miss."""
     assert job.cache is not None and job.staging is not None
     cached = job.cache.get(key)
-    if not isinstance(cached, _CachedClient):
+    if not isinstance(cached, _CachedClient) or (job.search and cached.search is None):
         return None
     writer = PageWriter(job.staging, previous=job.previous)
     for path, digest in zip(cached.pages, cached.digests, strict=True):
@@ -185,7 +193,16 @@ def _from_cache(job: _ClientJob, files: ClientFiles, key: str) -> ClientResult |
             writer.unlink_all()
             return None
     return ClientResult(
-        files.id, None, cached.insight, cached.problems, cached.pages, cached.fragments, cached.digests, 0, key
+        files.id,
+        None,
+        cached.insight,
+        cached.problems,
+        cached.pages,
+        cached.fragments,
+        cached.digests,
+        0,
+        key,
+        cached.search if job.search else None,
     )
 
 
@@ -205,7 +222,9 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
     result = _load_client(job, files, read)
     if key is not None and result.insight is not None and result.fragments is not None:
         assert job.cache is not None
-        entry = _CachedClient(result.problems, result.insight, result.fragments, result.pages, result.digests)
+        entry = _CachedClient(
+            result.problems, result.insight, result.fragments, result.pages, result.digests, result.search
+        )
         job.cache.put(key, entry)
         result = replace(result, cache_key=key)
     return result
@@ -227,18 +246,21 @@ def _load_client(job: _ClientJob, files: ClientFiles, read: Reader | None = None
     digests: tuple[str, ...] = ()
     changed = 0
     fragments = None
+    search = None
     if insight is not None and job.site is not None and job.staging is not None:
         from generator.render import client_fragments, client_pages
 
         writer = PageWriter(job.staging, previous=job.previous)
-        for path, data in client_pages(client, insight, job.site).items():
+        rendered = client_pages(client, insight, job.site)
+        for path, data in rendered.items():
             writer.write(path, data)
         pages = tuple(sorted(writer.written))
         digests = tuple(writer.digests.get(path, "") for path in pages)
         changed = count_pages(writer.changed)
         fragments = client_fragments(insight, job.site)
+        search = search_part(rendered) if job.search else None
     record = client if job.keep_records else None
-    return ClientResult(files.id, record, insight, problems, pages, fragments, digests, changed)
+    return ClientResult(files.id, record, insight, problems, pages, fragments, digests, changed, None, search)
 
 
 def process_one_client(
@@ -293,6 +315,7 @@ def load_knowledge_base(
     client_ids: frozenset[str] | None = None,
     previous: Path | None = None,
     cache: bool = False,
+    search: Callable[[str, SearchPart], None] | None = None,
 ) -> Loaded:
     """Read, parse and validate everything under `root`; with `today`, compute insights too.
 
@@ -303,7 +326,8 @@ def load_knowledge_base(
     `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
     some of them (references are checked against it). With `render`, `previous` is the site being
     replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
-    `.clientkb-cache/build/` (generator/cache.py).
+    `.clientkb-cache/build/` (generator/cache.py); `search(client_id, part)` is given each client's
+    share of the search index as it comes, in folder order.
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
@@ -325,7 +349,7 @@ def load_knowledge_base(
             build_cache = BuildCache.open(
                 root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
             )
-    job = _ClientJob(root, limits, refs, keep_records, today, site, staging, previous, build_cache)
+    job = _ClientJob(root, limits, refs, keep_records, today, site, staging, previous, build_cache, search is not None)
     clients: list[Client] = []
     insights: list[ClientInsight] = []
     pages: dict[str, tuple[str, ...]] = {}
@@ -346,6 +370,8 @@ def load_knowledge_base(
                 changed += result.changed
                 if result.fragments is not None:
                     fragments[result.id] = result.fragments
+                if result.search is not None and search is not None:
+                    search(result.id, result.search)
                 if result.client is not None:
                     clients.append(result.client)
                 if result.insight is not None:
@@ -403,13 +429,20 @@ class BuildResult:
     published: bool
     pages: int
     """HTML pages written."""
-    search: str
-    """How search was indexed: 'pagefind', or why not."""
+    searchable: int | None
+    """Pages in the search index; None when search is off or nothing was published."""
     loaded: Loaded | None = None
     site: SiteContext | None = None
     """What was rendered from: `serve` keeps both to rebuild only what a change touches."""
     changed: int = 0
     """HTML pages whose bytes changed (written; the others were linked from the previous site)."""
+    search_parts: dict[str, SearchPart] = field(default_factory=dict)
+    """Client id -> its share of the search index (with `keep_search_parts`), and the playbooks'
+    under PLAYBOOKS_PART."""
+
+
+PLAYBOOKS_PART = "playbooks/"
+"""The key of the playbooks' share of the search index (never a client id: ids hold no slash)."""
 
 
 def site_context(root: Path, settings: Settings, today: dt.date, jobs: int | None = None) -> SiteContext:
@@ -427,19 +460,23 @@ def write_portfolio(
     playbooks: tuple[Playbook, ...],
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
-) -> SiteContext:
+) -> tuple[SiteContext, SearchPart]:
     """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
 
-    Returns the site context completed with the playbooks and client names they were made from.
+    Returns the site context completed with the playbooks and client names they were made from, and
+    the search index of the searchable ones of these pages (the playbooks).
     """
     from generator.render import portfolio_pages
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
+    searchable: dict[str, bytes] = {}
     for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments):
         writer.write(path, data)
+        if path.startswith("playbooks/"):
+            searchable[path] = data
     for asset in sorted(static_assets()):
         writer.write(f"assets/{asset.name}", asset.read_bytes())
-    return site
+    return site, search_part(searchable)
 
 
 def build_site(
@@ -451,21 +488,34 @@ def build_site(
     progress: Callable[[int, int], None] | None = None,
     search: bool = True,
     cache: bool = True,
+    keep_search_parts: bool = False,
 ) -> BuildResult:
     """Check, compute and render the whole site into a staging folder, then publish it at once.
 
     On any error nothing is published and `out` stays exactly as it was. `progress(done, total)`
     reports client folders as they are rendered. Pages whose bytes did not change are hard-linked
     from the previous site rather than written; with `cache`, unchanged clients are not even loaded.
+    With `search`, the pages are indexed as they are rendered (generator/search.py);
+    `keep_search_parts` returns each client's share of the index too (for `serve`).
     """
     check_output(out)
     remove_leftovers(out)
     settings = settings or read_settings(root)
     if settings.settings is None:
-        return BuildResult(settings.problems, False, 0, "")
+        return BuildResult(settings.problems, False, 0, None)
     previous = out if (out / MARKER).is_file() else None
     staging = staging_folder(out)
+    spool = tempfile.TemporaryDirectory(prefix="clientkb-search-")
     try:
+        writer = PageWriter(staging, previous=previous)
+        index = SearchIndexWriter(writer, Path(spool.name))
+        parts: dict[str, SearchPart] = {}
+
+        def take_part(client_id: str, part: SearchPart) -> None:
+            index.add(part)
+            if keep_search_parts:
+                parts[client_id] = part
+
         site = site_context(root, settings.settings, today, jobs)
         loaded = load_knowledge_base(
             root,
@@ -477,51 +527,56 @@ def build_site(
             progress=progress,
             previous=previous,
             cache=cache,
+            search=take_part if search else None,
         )
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
             discard(staging)
-            return BuildResult(loaded.problems, False, 0, "", loaded)
-        writer = PageWriter(staging, previous=previous)
-        site = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
-        indexed = "not indexed: search is off"
+            return BuildResult(loaded.problems, False, 0, None, loaded)
+        site, playbooks_part = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
+        searchable = None
         if search:
-            indexed = _search_index(staging, previous, {**loaded.digests, **writer.digests})
+            index.add(playbooks_part)
+            if keep_search_parts:
+                parts[PLAYBOOKS_PART] = playbooks_part
+            searchable = _finish_search_index(index, staging, previous, {**loaded.digests, **writer.digests})
+        index.close()
         publish(staging, out)
     except BaseException:
         discard(staging)
         raise
+    finally:
+        spool.cleanup()
     if loaded.cache is not None:
         loaded.cache.keep_only(loaded.cache_keys)
     written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
     pages = count_pages(written)
     changed = loaded.pages_changed + count_pages(writer.changed)
-    return BuildResult(loaded.problems, True, pages, indexed, loaded, site, changed)
+    return BuildResult(loaded.problems, True, pages, searchable, loaded, site, changed, parts)
 
 
 SEARCH_KEY = ".clientkb-search"
-"""Beside the marker: the digest of the pages the search index was made from."""
+"""Beside the marker: the digest of the pages the search index was made from, and its size."""
 
 
-def _search_index(staging: Path, previous: Path | None, digests: Mapping[str, str]) -> str:
-    """Index the site for search, or take the previous index when no page changed at all.
+def _finish_search_index(
+    index: SearchIndexWriter, staging: Path, previous: Path | None, digests: Mapping[str, str]
+) -> int:
+    """Write the search index, or take the previous one when no page changed at all.
 
-    Pagefind takes most of a build's time; its index is a function of the pages' bytes, so when
-    every page has the bytes it had, the previous index is the index (hard-linked, file by file)."""
+    The index is a function of the pages' bytes, so when every page has the bytes it had, the
+    previous index is the index (hard-linked, file by file) and merging it again is skipped."""
     key = page_digest("".join(f"{path}\0{digests[path]}\n" for path in sorted(digests)).encode())
-    if previous is not None and (previous / "pagefind").is_dir():
+    if previous is not None and (previous / SEARCH_FOLDER).is_dir():
         try:
-            same = (previous / SEARCH_KEY).read_text(encoding="utf-8") == key
+            same = (previous / SEARCH_KEY).read_text(encoding="utf-8") == f"{key} {index.docs}"
         except OSError:
             same = False
-        if same and _link_tree(previous / "pagefind", staging / "pagefind"):
-            (staging / SEARCH_KEY).write_text(key, encoding="utf-8")
-            return "pagefind"
-    from generator.search import index_search
-
-    indexed = index_search(staging)
-    if indexed == "pagefind":
-        (staging / SEARCH_KEY).write_text(key, encoding="utf-8")
-    return indexed
+        if same and _link_tree(previous / SEARCH_FOLDER, staging / SEARCH_FOLDER):
+            (staging / SEARCH_KEY).write_text(f"{key} {index.docs}", encoding="utf-8")
+            return index.docs
+    docs = index.finish()
+    (staging / SEARCH_KEY).write_text(f"{key} {docs}", encoding="utf-8")
+    return docs
 
 
 def _link_tree(source: Path, target: Path) -> bool:

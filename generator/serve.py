@@ -16,6 +16,7 @@ import errno
 import http.server
 import json
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from generator.insights import ClientInsight
 from generator.load import KB_FILE, client_files, is_editor_junk
 from generator.model import Settings
 from generator.pipeline import (
+    PLAYBOOKS_PART,
     SEARCH_KEY,
     SettingsLoad,
     build_site,
@@ -38,7 +40,8 @@ from generator.pipeline import (
 )
 from generator.problems import Problem, Severity, sorted_problems
 from generator.render import ClientFragments, SiteContext, client_fragments, client_pages
-from generator.search import index_search
+from generator.search import FOLDER as SEARCH_FOLDER
+from generator.search import SearchPart, search_part, write_search_index
 from generator.write import PageWriter
 
 DEBOUNCE_SECONDS = 0.05
@@ -123,6 +126,8 @@ class SiteState:
     insights: dict[str, ClientInsight] = field(default_factory=dict)
     pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fragments: dict[str, ClientFragments] = field(default_factory=dict)
+    search_parts: dict[str, SearchPart] = field(default_factory=dict)
+    """Each client's share of the search index, and the playbooks' (under PLAYBOOKS_PART)."""
     client_problems: dict[str, list[Problem]] = field(default_factory=dict)
     global_problems: list[Problem] = field(default_factory=list)
     clients: set[str] = field(default_factory=set)
@@ -131,6 +136,24 @@ class SiteState:
     needs_full: bool = False
     problems: list[Problem] = field(default_factory=list)
     """The current errors: non-empty means the served site is the last good one."""
+
+    def write_search_index(self) -> int:
+        """Index the served pages again from every client's share (after a rebuild of some clients).
+
+        Files are replaced one at a time and only when their bytes changed; files the new index
+        does not have are removed after it is written."""
+        parts = dict(self.search_parts)  # a copy: the rebuild thread may replace a share meanwhile
+        order = [parts[key] for key in sorted(parts) if key != PLAYBOOKS_PART]
+        if PLAYBOOKS_PART in parts:
+            order.append(parts[PLAYBOOKS_PART])
+        writer = PageWriter(self.out, in_place=True)
+        with tempfile.TemporaryDirectory(prefix="clientkb-search-") as spool:
+            docs = write_search_index(writer, order, Path(spool))
+        folder = self.out / SEARCH_FOLDER
+        for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
+            if path.relative_to(self.out).as_posix() not in writer.written:
+                writer.remove(path.relative_to(self.out).as_posix())
+        return docs
 
     def current_clients(self) -> set[str]:
         """Every client folder name, valid or not (a new or removed folder means a full rebuild)."""
@@ -144,7 +167,9 @@ class SiteState:
         plan = RebuildPlan(full=True, reason="full build")
         settings = read_settings(self.root)
         today = self.today_of(settings.settings)
-        result = build_site(self.root, self.out, today, settings=settings, jobs=self.jobs, search=self.search)
+        result = build_site(
+            self.root, self.out, today, settings=settings, jobs=self.jobs, search=self.search, keep_search_parts=True
+        )
         self.clients = self.current_clients()
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if not result.published or result.loaded is None or result.site is None:
@@ -156,6 +181,7 @@ class SiteState:
         self.insights = {i.id: i for i in loaded.insights}
         self.pages = dict(loaded.client_pages)
         self.fragments = dict(loaded.fragments)
+        self.search_parts = dict(result.search_parts)
         self.client_problems = {}
         self.global_problems = []
         self.pending = set()
@@ -219,9 +245,11 @@ class SiteState:
                 writer.remove(stale)
             self.pages[client_id] = tuple(sorted(pages))
             self.fragments[client_id] = fragments
+            if self.search:
+                self.search_parts[client_id] = search_part(pages)
         if portfolio_changed:
             insights = tuple(self.insights[i] for i in sorted(self.insights))
-            self.site = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
+            self.site, _ = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
         self.pending = set()
         self.problems = []
         return RebuildOutcome(True, [], time.monotonic() - started, plan, changed=len(writer.changed))
@@ -501,7 +529,10 @@ class Session:
             if self.search_wanted.wait(timeout=0.5):
                 self.search_wanted.clear()
                 if self.state.search:
-                    index_search(self.state.out)
+                    try:
+                        self.state.write_search_index()
+                    except Exception as exc:  # the pages are served; search catches up on the next save
+                        self.report(f"search index failed: {exc!r}")
 
     def start(self) -> None:
         self.watcher.start()

@@ -38,7 +38,7 @@ if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 
 def build_site(root: Path, out: Path) -> None:
@@ -186,6 +186,97 @@ def test_search_finds_a_phrase_from_a_note(demo: Served, browser: Browser) -> No
     page.wait_for_load_state()
     assert "bluefin-logistics" in page.url
     assert_clean(watched, demo.base)
+    page.close()
+
+
+def _search_repo(root: Path) -> Path:
+    from tests.conftest import CLIENT_YAML, PLAYBOOK_MD, base_files
+
+    files = base_files()
+    files["clients/beta/client.yaml"] = CLIENT_YAML.replace("Acme Corp", "Beta Bakery").replace("active", "paused")
+    for day in range(1, 61):
+        files[f"clients/acme/meetings/2026-{1 + day // 28:02d}-{1 + day % 28:02d}-check-in.md"] = (
+            f"---\ndate: 2026-{1 + day // 28:02d}-{1 + day % 28:02d}\ntype: check-in\n---\n"
+            f"## Notes {day}\nWe went through the roadmap once, then other things at length. " + "Filler. " * 40 + "\n"
+        )
+    files["clients/beta/meetings/2026-10-01-review.md"] = (
+        "---\ndate: 2026-10-01\ntype: review\ntitle: Roadmap review\n---\n"
+        "The roadmap, the roadmap and the roadmap again. Lunch at Café Crème with Jürgen.\n"
+    )
+    files["playbooks/renewal.md"] = PLAYBOOK_MD.replace("Onboarding", "Renewal").replace("onboarding", "renewal")
+    return write_files(root, files)
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("search")
+    build_site(_search_repo(folder / "kb"), folder / "site")
+    yield from serve(folder / "site")
+
+
+def results(page: Page) -> list[str]:
+    links = page.locator(".search-results li a")
+    return [links.nth(i).inner_text() for i in range(links.count())]
+
+
+def test_search_folds_accents_and_case_and_marks_the_words(searchable: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    for query in ("cafe creme", "CAFÉ", "jurgen"):
+        page.goto(searchable.base + "search.html?q=" + query)
+        page.wait_for_selector(".search-results li p mark", timeout=15000)
+        assert results(page) == ["Roadmap review"], query
+        assert page.locator(".search-status").inner_text() == "1 result"
+    marks = page.locator(".search-results mark")
+    assert [marks.nth(i).inner_text() for i in range(marks.count())] == ["Jürgen"]
+    assert_clean(watched, searchable.base)
+    page.close()
+
+
+def test_search_ranks_finds_word_beginnings_and_pages_its_results(searchable: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(searchable.base + "search.html?q=roadm")  # the beginning of a word finds the word
+    page.wait_for_selector(".search-results li a", timeout=15000)
+    assert page.locator(".search-status").inner_text() == "61 results"
+    expect(page.locator(".search-results li a")).to_have_count(50)
+    assert results(page)[0] == "Roadmap review"  # in the title, and three times in the text
+    page.click(".search-more")
+    expect(page.locator(".search-results li a")).to_have_count(61)
+    assert page.locator(".search-more").is_hidden()
+    page.wait_for_load_state("networkidle")  # the excerpts are in
+    # Every word must be found; no page has both.
+    page.goto(searchable.base + "search.html?q=roadmap+telematics")
+    expect(page.locator(".search-status")).to_have_text("0 results")
+    assert_clean(watched, searchable.base)
+    page.close()
+
+
+def test_search_as_you_type_and_by_filters_alone(searchable: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(searchable.base + "index.html")
+    page.fill("#q", "crème")
+    page.press("#q", "Enter")  # the search box of every page opens the search page
+    expect(page.locator(".search-results li a")).to_have_text(["Roadmap review"])
+    page.goto(searchable.base + "search.html")
+    page.wait_for_selector("select[name=kind]", timeout=15000)
+    assert page.locator(".search-status").inner_text() == "Type a word in the search box."
+    page.fill("#q", "bakery")
+    expect(page.locator(".search-status")).to_have_text("2 results")
+    assert sorted(results(page)) == ["Beta Bakery", "Roadmap review"]
+    assert page.url.endswith("search.html?q=bakery")
+    page.select_option("select[name=kind]", "client")
+    expect(page.locator(".search-status")).to_have_text("1 result")
+    assert results(page) == ["Beta Bakery"]
+    page.fill("#q", "")
+    page.select_option("select[name=kind]", "playbook")
+    expect(page.locator(".search-status")).to_have_text("2 results")
+    assert sorted(results(page)) == ["Onboarding", "Renewal"]
+    assert page.url.endswith("search.html?kind=playbook")
+    options = page.locator("select[name=status] option")
+    assert [options.nth(i).inner_text() for i in range(options.count())] == ["any", "active (62)", "paused (2)"]
+    assert_clean(watched, searchable.base)
     page.close()
 
 

@@ -114,7 +114,7 @@ def stop(server: Server) -> str:
 
 @pytest.fixture
 def served(make_repo: Callable[..., Path], tmp_path: Path) -> Iterator[Server]:
-    server = start(make_repo(), tmp_path / "out", "--no-search")
+    server = start(make_repo(), tmp_path / "out")
     yield server
     if server.process.poll() is None:
         stderr = stop(server)
@@ -135,7 +135,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not str(p.relative_to(folder)).startswith(("pagefind/", ".clientkb-search"))
+        if p.is_file() and not str(p.relative_to(folder)).startswith(".clientkb-search")
     }
 
 

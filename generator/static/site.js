@@ -52,9 +52,127 @@
     });
   }
 
-  function decode(html) {
-    /* Entities to text; DOMParser documents run no scripts and load nothing. */
-    return new DOMParser().parseFromString("<p>" + html, "text/html").documentElement.textContent;
+  /* ---- search, over the index in search/ (generator/search.py writes it) ---- */
+
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  var PAGE = 50;
+
+  /* The terms of a text: lower-cased runs of letters and digits without accents, as the index has them. */
+  function terms(text) {
+    return text.toLowerCase().normalize("NFKD").replace(MARKS, "").match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  function shardName(term) {
+    var key = Array.from(term).slice(0, 3).join("");
+    if (/^[a-z0-9]+$/.test(key)) return key;
+    return "_" + Array.from(new TextEncoder().encode(key), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  /* A query word finds itself, and from three characters on the words it begins (ranked lower). */
+  function finds(word, term) {
+    return term === word || (Array.from(word).length >= 3 && term.lastIndexOf(word, 0) === 0);
+  }
+
+  function SearchIndex(base) { this.base = base; this.files = {}; }
+  SearchIndex.prototype.json = function (path) {
+    if (!this.files[path]) {
+      this.files[path] = fetch(this.base + path).then(function (response) {
+        if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+        return response.json();
+      });
+    }
+    return this.files[path];
+  };
+
+  /* Document number -> score for one query word: BM25 (weights from the index, idf from the counts). */
+  SearchIndex.prototype.scores = function (word) {
+    var meta = this.meta, scores = new Map();
+    if (!meta.shardSet.has(shardName(word))) return Promise.resolve(scores);
+    return this.json("terms/" + shardName(word) + ".json").then(function (shard) {
+      Object.keys(shard).forEach(function (term) {
+        if (!finds(word, term)) return;
+        var groups = shard[term], count = 0;
+        groups.forEach(function (group) { count += (group.length - 1) / 2; });
+        var idf = Math.log(1 + (meta.docs - count + 0.5) / (count + 0.5)) * (term === word ? 1 : 0.5);
+        groups.forEach(function (group) {
+          for (var i = 1; i < group.length; i += 2) {
+            var doc = group[0] + group[i], score = idf * group[i + 1];
+            if (!(scores.get(doc) >= score)) scores.set(doc, score);
+          }
+        });
+      });
+      return scores;
+    });
+  };
+
+  /* Documents in every selected filter's ranges, or null when no filter is selected. */
+  SearchIndex.prototype.allowed = function (selected) {
+    var names = Object.keys(selected);
+    if (!names.length) return Promise.resolve(null);
+    return this.json("filters.json").then(function (filters) {
+      var sets = names.map(function (name) {
+        var spans = (filters[name] || {})[selected[name]] || [], docs = new Set();
+        for (var i = 0; i < spans.length; i += 2) for (var doc = spans[i]; doc < spans[i + 1]; doc++) docs.add(doc);
+        return docs;
+      });
+      return sets.reduce(function (a, b) { return new Set(Array.from(a).filter(function (doc) { return b.has(doc); })); });
+    });
+  };
+
+  /* Ranked document numbers: every word must be found; ties keep the index order. */
+  SearchIndex.prototype.search = function (words, selected) {
+    var self = this;
+    return Promise.all([Promise.all(words.map(function (word) { return self.scores(word); })), this.allowed(selected)])
+      .then(function (found) {
+        var perWord = found[0], allowed = found[1], total = new Map();
+        if (perWord.length) {
+          perWord[0].forEach(function (score, doc) {
+            var sum = score;
+            for (var i = 1; i < perWord.length; i++) {
+              if (!perWord[i].has(doc)) return;
+              sum += perWord[i].get(doc);
+            }
+            if (!allowed || allowed.has(doc)) total.set(doc, sum);
+          });
+        } else if (allowed) {
+          allowed.forEach(function (doc) { total.set(doc, 0); });
+        }
+        return Array.from(total.keys()).sort(function (a, b) { return total.get(b) - total.get(a) || a - b; });
+      });
+  };
+
+  SearchIndex.prototype.doc = function (number) {
+    var chunk = this.meta.chunk;
+    return this.json("docs/" + Math.floor(number / chunk) + ".json").then(function (docs) { return docs[number % chunk]; });
+  };
+
+  /* About 36 words of the page around its first hit, as [text, isHit] parts. The page is parsed by
+     DOMParser (which runs no script and loads nothing) and only its text is used. */
+  function excerpt(url, words) {
+    return fetch(url).then(function (response) { return response.text(); }).then(function (html) {
+      var main = new DOMParser().parseFromString(html, "text/html").querySelector("main[data-search-body]");
+      if (!main) return [];
+      Array.prototype.forEach.call(main.querySelectorAll("[data-search-ignore], [data-search-filter][hidden], h1, nav"), function (node) {
+        node.remove();
+      });
+      var text = main.textContent.replace(/\s+/g, " ").trim(), tokens = [], pattern = /[\p{L}\p{N}]+/gu, match;
+      while ((match = pattern.exec(text))) {
+        var hit = terms(match[0]).some(function (term) { return words.some(function (word) { return finds(word, term); }); });
+        tokens.push({ start: match.index, end: match.index + match[0].length, hit: hit });
+      }
+      if (!tokens.length) return [];
+      var first = Math.max(0, tokens.findIndex(function (token) { return token.hit; }));
+      var from = Math.max(0, first - 12), to = Math.min(tokens.length, from + 36), parts = [], at = tokens[from].start;
+      if (from > 0) parts.push(["… ", false]);
+      for (var i = from; i < to; i++) {
+        if (tokens[i].hit) {
+          parts.push([text.slice(at, tokens[i].start), false], [text.slice(tokens[i].start, tokens[i].end), true]);
+          at = tokens[i].end;
+        }
+      }
+      parts.push([text.slice(at, tokens[to - 1].end) + (to < tokens.length ? " …" : ""), false]);
+      return parts;
+    });
   }
 
   function setupSearch(box) {
@@ -62,9 +180,10 @@
     var status = box.querySelector(".search-status");
     var list = box.querySelector(".search-results");
     var filterBox = box.querySelector(".search-filters");
+    var more = box.querySelector(".search-more");
     var params = new URLSearchParams(window.location.search);
-    var query = params.get("q") || "";
     var input = document.getElementById("q");
+    var query = params.get("q") || "";
     if (input) input.value = query;
     if (window.location.protocol === "file:") {
       status.textContent = "Search needs the site to be served over HTTP (browsers block it on file://). " +
@@ -76,68 +195,120 @@
       var value = params.get(name);
       if (value) selected[name] = value;
     });
-    status.textContent = "Loading the search index…";
-    var bundle = new URL(root + "pagefind/pagefind.js", window.location.href).href;
-    import(bundle).then(function (pagefind) {
-      return pagefind.options({ baseUrl: new URL(root || "./", window.location.href).pathname }).then(function () {
-        return pagefind.filters();
-      }).then(function (filters) {
-        Object.keys(filters).sort().forEach(function (name) {
-          var label = document.createElement("label");
-          label.textContent = name + " ";
-          var select = document.createElement("select");
-          select.name = name;
-          var any = document.createElement("option");
-          any.value = ""; any.textContent = "any";
-          select.appendChild(any);
-          Object.keys(filters[name]).sort().forEach(function (value) {
-            var option = document.createElement("option");
-            option.value = value; option.textContent = value + " (" + filters[name][value] + ")";
-            if (selected[name] === value) option.selected = true;
-            select.appendChild(option);
-          });
-          select.addEventListener("change", function () {
-            if (select.value) selected[name] = select.value; else delete selected[name];
-            run();
-          });
-          label.appendChild(select);
-          filterBox.appendChild(label);
+    var index = new SearchIndex(new URL(root + "search/", window.location.href).href);
+    var ranked = [], shown = 0, words = [], run = 0;
+
+    /* Excerpts come from the pages themselves, four at a time, and stop when another search starts. */
+    function inLanes(jobs, lanes) {
+      var next = 0;
+      function lane() {
+        if (next >= jobs.length) return null;
+        return jobs[next++]().then(lane, lane);
+      }
+      for (var i = 0; i < lanes; i++) lane();
+    }
+
+    function fillExcerpt(text, url) {
+      return excerpt(url, words).then(function (parts) {
+        parts.forEach(function (part) {
+          if (part[1]) {
+            var mark = document.createElement("mark");
+            mark.textContent = part[0];
+            text.appendChild(mark);
+          } else {
+            text.appendChild(document.createTextNode(part[0]));
+          }
         });
-        function run() {
-          var filters = {};
-          Object.keys(selected).forEach(function (name) { filters[name] = selected[name]; });
-          if (!query && !Object.keys(filters).length) { status.textContent = "Type a word in the search box."; list.textContent = ""; return; }
-          pagefind.search(query || null, { filters: filters }).then(function (search) {
-            status.textContent = search.results.length + (search.results.length === 1 ? " result" : " results");
-            return Promise.all(search.results.slice(0, 50).map(function (result) { return result.data(); }));
-          }).then(function (pages) {
-            list.textContent = "";
-            (pages || []).forEach(function (page) {
-              var item = document.createElement("li");
-              var link = document.createElement("a");
-              link.href = page.url;
-              link.textContent = (page.meta && page.meta.title) || page.url;
-              var excerpt = document.createElement("p");
-              /* Pagefind's excerpt is plain text with <mark> around hits: rebuild it without innerHTML. */
-              page.excerpt.split(/(<mark>.*?<\/mark>)/).forEach(function (part) {
-                if (part.indexOf("<mark>") === 0) {
-                  var mark = document.createElement("mark");
-                  mark.textContent = decode(part.slice(6, -7));
-                  excerpt.appendChild(mark);
-                } else {
-                  excerpt.appendChild(document.createTextNode(decode(part)));
-                }
-              });
-              item.appendChild(link);
-              item.appendChild(excerpt);
-              list.appendChild(item);
-            });
-          });
-        }
-        run();
       });
+    }
+
+    function showMore() {
+      var page = ranked.slice(shown, shown + PAGE), current = run;
+      shown += page.length;
+      more.hidden = shown >= ranked.length;
+      Promise.all(page.map(function (number) {
+        var item = document.createElement("li");
+        list.appendChild(item);
+        return index.doc(number).then(function (doc) {
+          var link = document.createElement("a");
+          link.href = root + doc[0];
+          link.textContent = doc[1];
+          var kind = document.createElement("span");
+          kind.className = "muted";
+          kind.textContent = " · " + doc[2];
+          var text = document.createElement("p");
+          item.append(link, kind, text);
+          return function () {
+            if (current !== run) return Promise.resolve();
+            return fillExcerpt(text, link.href).catch(function () { /* the page is listed; its excerpt only helps */ });
+          };
+        });
+      })).then(function (jobs) { inLanes(jobs, 4); }).catch(function () {
+        status.textContent = "The search index could not be read: build the site again.";
+      });
+    }
+
+    function search() {
+      var current = ++run;
+      words = terms(query);
+      list.textContent = "";
+      more.hidden = true;
+      if (!words.length && !Object.keys(selected).length) { status.textContent = "Type a word in the search box."; return; }
+      index.search(words, selected).then(function (found) {
+        if (current !== run) return;
+        ranked = found;
+        shown = 0;
+        status.textContent = found.length + (found.length === 1 ? " result" : " results");
+        showMore();
+      }).catch(function () {
+        status.textContent = "The search index could not be loaded. Was the site built with `clientkb build --no-search`?";
+      });
+    }
+
+    function remember() {
+      var next = new URLSearchParams();
+      if (query) next.set("q", query);
+      Object.keys(selected).sort().forEach(function (name) { next.set(name, selected[name]); });
+      window.history.replaceState(null, "", "?" + next.toString());
+    }
+
+    more.addEventListener("click", showMore);
+    status.textContent = "Loading the search index…";
+    index.json("index.json").then(function (meta) {
+      meta.shardSet = new Set(meta.shards);
+      index.meta = meta;
+      Object.keys(meta.filters).sort().forEach(function (name) {
+        var label = document.createElement("label");
+        label.textContent = name + " ";
+        var select = document.createElement("select");
+        select.name = name;
+        var any = document.createElement("option");
+        any.value = ""; any.textContent = "any";
+        select.appendChild(any);
+        Object.keys(meta.filters[name]).sort().forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value; option.textContent = value + " (" + meta.filters[name][value] + ")";
+          if (selected[name] === value) option.selected = true;
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () {
+          if (select.value) selected[name] = select.value; else delete selected[name];
+          remember();
+          search();
+        });
+        label.appendChild(select);
+        filterBox.appendChild(label);
+      });
+      if (input) {
+        var timer = null;
+        input.addEventListener("input", function () {
+          clearTimeout(timer);
+          timer = setTimeout(function () { query = input.value; remember(); search(); }, 150);
+        });
+      }
+      search();
     }).catch(function () {
-      status.textContent = "The search index could not be loaded. Was the site built with search (pagefind) installed?";
+      status.textContent = "The search index could not be loaded. Was the site built with `clientkb build --no-search`?";
     });
   }
 
