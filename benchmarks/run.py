@@ -360,7 +360,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-disk", action="store_true", help="do not time a build written to disk")
     parser.add_argument(
-        "--no-search", action="store_true", help="build without the search index (Pagefind needs ~165 KB per page)"
+        "--no-search", action="store_true", help="build without the search index"
     )
     args = parser.parse_args()
     if args.no_search:
@@ -376,7 +376,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, Python {platform.python_version()}")
     print(f"corpus: {args.size}: {clients:,} clients, {notes:,} notes at {corpus}")
     if args.no_search:
-        print("builds: --no-search (no Pagefind index): figures are for everything but search")
+        print("builds: --no-search: figures are for everything but search")
     report = Report()
     run_clientkb(corpus, args.size, report, args.skip_disk)
     if not args.no_compare:
