@@ -359,9 +359,7 @@ def main() -> None:
         "--compare-timeout", type=float, default=1800, help="stop MkDocs or Hugo after this many seconds"
     )
     parser.add_argument("--skip-disk", action="store_true", help="do not time a build written to disk")
-    parser.add_argument(
-        "--no-search", action="store_true", help="build without the search index"
-    )
+    parser.add_argument("--no-search", action="store_true", help="build without the search index")
     args = parser.parse_args()
     if args.no_search:
         BUILD_FLAGS.append("--no-search")

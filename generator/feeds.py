@@ -11,8 +11,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import icalendar
+from icalendar.parser import Contentline
+from icalendar.prop import vDate, vDatetime, vRecur, vText
 
 from generator.dates import shift_days
 from generator.insights import ClientInsight, action_owner
@@ -109,22 +112,47 @@ def _stamp(today: dt.date) -> dt.datetime:
     return dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
 
 
+_CONTENT_LINE: Any = Contentline  # icalendar's content line (it folds); untyped there
+FOLD_AT = 75
+"""Content lines this long or longer (in octets) are folded (RFC 5545, 3.1)."""
+
+
+def _ical(value: Any) -> bytes:
+    """An icalendar value in its iCalendar form (icalendar's methods are not typed)."""
+    return bytes(value.to_ical())
+
+
+def _line(name: str, value: bytes) -> bytes:
+    line = name.encode("utf-8") + b":" + value
+    # icalendar folds every line character by character, which was a quarter of a cold build;
+    # a line shorter than the fold limit comes back from it unchanged, so only long ones go to it.
+    return line if len(line) < FOLD_AT else _ical(_CONTENT_LINE(line.decode("utf-8")))
+
+
 def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[CalendarEvent, ...]:
-    stamp = _stamp(today)
+    """Each entry as a VEVENT, byte for byte what `icalendar.Event.to_ical()` makes of it (tested):
+    icalendar's value types escape and format every value and its `foldline` folds; the lines are
+    put together here, in icalendar's property order, without its component objects (5x faster)."""
+    stamp = _ical(vDatetime(_stamp(today)))
+    transparent = _ical(vText("TRANSPARENT"))
+    yearly = _ical(vRecur({"freq": "yearly"}))
     events = []
     for entry in entries:
-        event = icalendar.Event()
-        event.add("uid", entry.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", entry.date)
-        event.add("dtend", shift_days(entry.date, 1))
-        event.add("summary", entry.summary)
-        if entry.description:
-            event.add("description", entry.description)
-        event.add("transp", "TRANSPARENT")
+        lines = [
+            b"BEGIN:VEVENT",
+            _line("SUMMARY", _ical(vText(entry.summary))),
+            _line("DTSTART;VALUE=DATE", _ical(vDate(entry.date))),
+            _line("DTEND;VALUE=DATE", _ical(vDate(shift_days(entry.date, 1)))),
+            _line("DTSTAMP", stamp),
+            _line("UID", _ical(vText(entry.uid))),
+        ]
         if entry.yearly:
-            event.add("rrule", {"freq": "yearly"})
-        events.append(CalendarEvent(entry.date, entry.uid, entry.owner, bytes(event.to_ical())))
+            lines.append(_line("RRULE", yearly))
+        if entry.description:
+            lines.append(_line("DESCRIPTION", _ical(vText(entry.description))))
+        lines += [_line("TRANSP", transparent), b"END:VEVENT", b""]
+        ical = b"\r\n".join(lines)
+        events.append(CalendarEvent(entry.date, entry.uid, entry.owner, ical))
     return tuple(events)
 
 
