@@ -13,7 +13,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -75,7 +75,7 @@ class Loaded:
     fragments: dict[str, ClientFragments] = field(default_factory=dict)
     """Client id -> its parts of the whole-site files (with `render`)."""
     digests: dict[str, str] = field(default_factory=dict)
-    """Page -> digest of its bytes, for the client pages (with `render`)."""
+    """Client id -> one digest of its pages' paths and bytes (with `render`)."""
     cache_keys: set[str] = field(default_factory=set)
     """The build cache entries this load used or made (with `cache`)."""
     cache: BuildCache | None = None
@@ -303,6 +303,11 @@ def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int)
         yield from workers.map(partial(_process_chunk, job), chunks(folders, size))
 
 
+def _pages_digest(pages: Iterable[tuple[str, str]]) -> str:
+    """One digest for pages given as (path, digest of their bytes)."""
+    return page_digest("".join(f"{path}\0{digest}\n" for path, digest in sorted(pages)).encode())
+
+
 def load_knowledge_base(
     root: Path,
     jobs: int | None = None,
@@ -364,7 +369,7 @@ def load_knowledge_base(
                 problems.extend(result.problems)
                 if result.pages:
                     pages[result.id] = result.pages
-                    digests.update(zip(result.pages, result.digests, strict=True))
+                    digests[result.id] = _pages_digest(zip(result.pages, result.digests, strict=True))
                 if result.cache_key is not None:
                     cache_keys.add(result.cache_key)
                 changed += result.changed
@@ -538,7 +543,8 @@ def build_site(
             index.add(playbooks_part)
             if keep_search_parts:
                 parts[PLAYBOOKS_PART] = playbooks_part
-            searchable = _finish_search_index(index, staging, previous, {**loaded.digests, **writer.digests})
+            digests = {**{f"clients/{id}/": d for id, d in loaded.digests.items()}, **writer.digests}
+            searchable = _finish_search_index(index, staging, previous, digests)
         index.close()
         publish(staging, out)
     except BaseException:
@@ -564,8 +570,9 @@ def _finish_search_index(
     """Write the search index, or take the previous one when no page changed at all.
 
     The index is a function of the pages' bytes, so when every page has the bytes it had, the
-    previous index is the index (hard-linked, file by file) and merging it again is skipped."""
-    key = page_digest("".join(f"{path}\0{digests[path]}\n" for path in sorted(digests)).encode())
+    previous index is the index (hard-linked, file by file) and merging it again is skipped.
+    `digests` maps a page, or a client's folder of pages, to the digest of its bytes."""
+    key = _pages_digest(digests.items())
     if previous is not None and (previous / SEARCH_FOLDER).is_dir():
         try:
             same = (previous / SEARCH_KEY).read_text(encoding="utf-8") == f"{key} {index.docs}"

@@ -61,8 +61,10 @@ _IGNORED = re.compile(rb"<(section|div|p|ul|ol|table|span)\b[^>]*\bdata-search-i
 _HIDDEN_FILTER = re.compile(rb"<span hidden data-search-filter=\"[a-z]+\">.*?</span>", re.S)
 _TITLE = re.compile(rb"<h1\b[^>]*\bdata-search-title\b[^>]*>(.*?)</h1>", re.S)
 _FILTER = re.compile(rb'<span\b[^>]*\bdata-search-filter="([a-z]+)"[^>]*>(.*?)</span>', re.S)
-_MARKUP = re.compile(rb"<[^>]*>|&#?\w+;")
 _TAG = re.compile(rb"<[^>]*>")
+_ENTITY = re.compile(rb"&#?\w+;")
+_ESCAPES = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&#34;", b"&#39;", b"&#x27;")
+"""What Jinja and the Markdown renderers escape (all punctuation, so each is a word break)."""
 _SPACE = re.compile(r"\s+")
 # ASCII letters lower-cased, digits kept, every other ASCII byte a separator; bytes of UTF-8
 # sequences are kept, and the few words holding them are split again by _fold_word.
@@ -74,7 +76,7 @@ _WORD = re.compile(r"[^\W_]+")
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _fold_word(raw: bytes) -> tuple[bytes, ...]:
     text = _MARKS.sub("", unicodedata.normalize("NFKD", raw.decode("utf-8", "replace").lower()))
     return tuple(word.encode() for word in _WORD.findall(text))
@@ -108,15 +110,24 @@ def terms(text: bytes) -> Counter[bytes]:
     return counts
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def shard_name(term: bytes) -> str:
     key = term[:SHARD_CHARACTERS] if term.isascii() else term.decode()[:SHARD_CHARACTERS].encode()
     return key.decode() if key.isascii() else "_" + key.hex()
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _bucket(term: bytes) -> int:
     return zlib.crc32(shard_name(term).encode()) % BUCKETS
+
+
+def _plain(markup: bytes) -> bytes:
+    """HTML without its tags and character references (each a space: a word break)."""
+    text = _TAG.sub(b" ", markup)
+    for escape in _ESCAPES:
+        if escape in text:
+            text = text.replace(escape, b" ")
+    return _ENTITY.sub(b" ", text) if b"&" in text else text
 
 
 def _text(fragment: bytes) -> str:
@@ -159,9 +170,9 @@ def index_page(path: str, page: bytes) -> tuple[SearchDoc, Counter[bytes]] | Non
     body = _HIDDEN_FILTER.sub(b" ", body)
     if b"data-search-ignore" in body:
         body = _IGNORED.sub(b" ", body)
-    counts = terms(_MARKUP.sub(b" ", body))
+    counts = terms(_plain(body))
     if title_match:
-        for term, count in terms(_MARKUP.sub(b" ", title_match.group(1))).items():
+        for term, count in terms(_plain(title_match.group(1))).items():
             counts[term] += count * (TITLE_WEIGHT - 1)
     return SearchDoc(path, title, filters), counts
 
