@@ -46,6 +46,12 @@ def page_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """`page_digest` of a file's bytes, read a block at a time."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+
+
 def _code_digest() -> bytes:
     """clientkb's own code, templates and assets: a change to any of them is a new renderer."""
     package = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,8 +156,9 @@ def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[Cal
     return tuple(events)
 
 
-def calendar_document(events: Sequence[CalendarEvent], name: str, timezone: str) -> bytes:
-    """A VCALENDAR around `events`, in date order."""
+def calendar_chunks(events: Sequence[CalendarEvent], name: str, timezone: str) -> Iterator[bytes]:
+    """A VCALENDAR around `events`, in date order, a piece at a time (a large base's feed is never
+    whole in memory)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//clientkb//clientkb//EN")
     calendar.add("version", "2.0")
@@ -165,5 +166,7 @@ def calendar_document(events: Sequence[CalendarEvent], name: str, timezone: str)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", timezone)
     head, end = bytes(calendar.to_ical()).rsplit(b"END:VCALENDAR", 1)
-    body = b"".join(e.ical for e in sorted(events, key=lambda e: (e.date, e.uid)))
-    return head + body + b"END:VCALENDAR" + end
+    yield head
+    for event in sorted(events, key=lambda e: (e.date, e.uid)):
+        yield event.ical
+    yield b"END:VCALENDAR" + end

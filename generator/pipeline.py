@@ -47,7 +47,7 @@ from generator.write import (
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
 if TYPE_CHECKING:
-    from generator.render import ClientFragments, SiteContext
+    from generator.render import ActionRowCache, ClientFragments, SiteContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +465,7 @@ def write_portfolio(
     playbooks: tuple[Playbook, ...],
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
+    row_cache: ActionRowCache | None = None,
 ) -> tuple[SiteContext, SearchPart]:
     """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
 
@@ -475,7 +476,10 @@ def write_portfolio(
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
     searchable: dict[str, bytes] = {}
-    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments):
+    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments, row_cache):
+        if not isinstance(data, bytes):
+            writer.write_chunks(path, data)
+            continue
         writer.write(path, data)
         if path.startswith("playbooks/"):
             searchable[path] = data

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from generator import charts
 from generator.dates import shift_days
 from generator.exports import health_record, plain
-from generator.feeds import CalendarEvent, calendar_document, client_calendar_entries, render_events
+from generator.feeds import CalendarEvent, calendar_chunks, client_calendar_entries, render_events
 from generator.history import HealthTimeline, History
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
@@ -246,9 +246,28 @@ def action_order(row: ActionRow) -> tuple[dt.date, str, str, int]:
     return (row.item.due or dt.date.max, row.client_id, row.item.file, row.item.line)
 
 
-@lru_cache(maxsize=262_144)
+_RowKey = tuple[ActionRow, str, str, bool, bool]
+
+
+class ActionRowCache:
+    """Action rows rendered for the last whole-site pages, for the next ones: `serve` keeps one, so a
+    save renders again only the rows of the client that changed. Each round keeps only the rows it
+    used, so the cache holds one site's rows, never stale ones (a build keeps none: it renders once)."""
+
+    def __init__(self) -> None:
+        self.last: dict[_RowKey, str] = {}
+        self.used: dict[_RowKey, str] = {}
+
+    def row(self, key: _RowKey) -> str:
+        html = self.used.get(key) or self.last.get(key) or _action_row(*key)
+        self.used[key] = html
+        return html
+
+    def next_round(self) -> None:
+        self.last, self.used = self.used, {}
+
+
 def _action_row(row: ActionRow, root: str, owner_name: str, show_client: bool, show_owner: bool) -> str:
-    # Cached: in `serve`, only the rows of the client that changed are rendered again.
     item = row.item
     if item.due is None:
         due = '<span class="muted">no date</span>'
@@ -269,11 +288,17 @@ def _action_row(row: ActionRow, root: str, owner_name: str, show_client: bool, s
 
 
 def action_table(
-    root: str, rows: Sequence[ActionRow], people: Mapping[str, str], show_client: bool = True, show_owner: bool = True
+    root: str,
+    rows: Sequence[ActionRow],
+    people: Mapping[str, str],
+    show_client: bool = True,
+    show_owner: bool = True,
+    cache: ActionRowCache | None = None,
 ) -> Markup:
     """A sortable table of action items (built in Python: it can hold thousands of rows)."""
     head = "<th>due</th>" + ("<th>client</th>" if show_client else "") + ("<th>who</th>" if show_owner else "")
-    body = "".join(_action_row(row, root, people.get(row.owner, row.owner), show_client, show_owner) for row in rows)
+    keys = ((row, root, people.get(row.owner, row.owner), show_client, show_owner) for row in rows)
+    body = "".join(cache.row(key) if cache is not None else _action_row(*key) for key in keys)
     return Markup(
         f'<table class="sortable">\n<thead><tr>{head}<th>action</th><th>from</th></tr></thead>\n'
         f"<tbody>\n{body}</tbody>\n</table>"
@@ -514,8 +539,15 @@ def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragmen
     )
 
 
-def clients_json(exports: Sequence[str]) -> bytes:
-    return ("[\n" + ",\n".join(exports) + "\n]\n" if exports else "[]\n").encode("utf-8")
+def clients_json_chunks(exports: Sequence[str]) -> Iterator[bytes]:
+    """`data/clients.json` a client at a time (a large base's export is never whole in memory)."""
+    if not exports:
+        yield b"[]\n"
+        return
+    yield b"[\n"
+    for number, export in enumerate(exports):
+        yield (",\n" if number else "").encode() + export.encode("utf-8")
+    yield b"\n]\n"
 
 
 def portfolio_pages(
@@ -523,10 +555,12 @@ def portfolio_pages(
     portfolio: Portfolio,
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
-) -> Iterator[tuple[str, bytes]]:
+    row_cache: ActionRowCache | None = None,
+) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """The pages made from every client, one at a time (so that each is written and freed before the
-    next is made: on a large base the calendars and exports are hundreds of megabytes). `fragments`
-    are the clients' pre-rendered parts; any that is missing is made here."""
+    next is made); the calendars and the export, hundreds of megabytes on a large base, come as
+    pieces to write one after the other. `fragments` are the clients' pre-rendered parts; any that
+    is missing is made here."""
     settings = site.settings
     today = site.today
     folks = people(settings)
@@ -550,7 +584,7 @@ def portfolio_pages(
     rows = sorted((row for part in parts for row in part.actions), key=action_order)
     overdue = [r for r in rows if r.overdue]
     counts = {colour: sum(1 for i in current if i.health == colour) for colour in ("red", "amber", "green")}
-    common = {"people": folks, "segments": settings.segments, "names": site.names}
+    common = {"people": folks, "segments": settings.segments, "names": site.names, "row_cache": row_cache}
     yield (
         "index.html",
         _page(
@@ -708,12 +742,14 @@ def portfolio_pages(
     yield "search.html", _page("search.html", "", "", "Search", site)
     yield "404.html", _page("404.html", "", "", "Page not found", site)
     events = [event for part in parts for event in part.calendar]
-    yield "calendar.ics", calendar_document(events, settings.name, settings.timezone)
+    yield "calendar.ics", calendar_chunks(events, settings.name, settings.timezone)
     for member in settings.team:
         own = [e for e in events if e.owner == member.handle]
         yield (
             f"calendar/{member.handle}.ics",
-            calendar_document(own, f"{settings.name}: {member.name}", settings.timezone),
+            calendar_chunks(own, f"{settings.name}: {member.name}", settings.timezone),
         )
-    yield "data/clients.json", clients_json([part.export for part in parts])
+    yield "data/clients.json", clients_json_chunks([part.export for part in parts])
     yield "data/health.csv", health_csv(ordered)
+    if row_cache is not None:
+        row_cache.next_round()

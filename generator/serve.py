@@ -39,7 +39,7 @@ from generator.pipeline import (
     write_portfolio,
 )
 from generator.problems import Problem, Severity, sorted_problems
-from generator.render import ClientFragments, SiteContext, client_fragments, client_pages
+from generator.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
 from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import SearchPart, search_part, write_search_index
 from generator.write import PageWriter
@@ -126,6 +126,7 @@ class SiteState:
     insights: dict[str, ClientInsight] = field(default_factory=dict)
     pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fragments: dict[str, ClientFragments] = field(default_factory=dict)
+    row_cache: ActionRowCache = field(default_factory=ActionRowCache)
     search_parts: dict[str, SearchPart] = field(default_factory=dict)
     """Each client's share of the search index, and the playbooks' (under PLAYBOOKS_PART)."""
     client_problems: dict[str, list[Problem]] = field(default_factory=dict)
@@ -249,7 +250,9 @@ class SiteState:
                 self.search_parts[client_id] = search_part(pages)
         if portfolio_changed:
             insights = tuple(self.insights[i] for i in sorted(self.insights))
-            self.site, _ = write_portfolio(writer, insights, self.site.playbooks, self.site, self.fragments)
+            self.site, _ = write_portfolio(
+                writer, insights, self.site.playbooks, self.site, self.fragments, self.row_cache
+            )
         self.pending = set()
         self.problems = []
         return RebuildOutcome(True, [], time.monotonic() - started, plan, changed=len(writer.changed))

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from generator.cache import page_digest
+from generator.cache import file_digest, page_digest
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
@@ -84,6 +85,38 @@ class PageWriter:
             return
         temporary = target.with_name(f".{target.name}.clientkb-tmp")
         temporary.write_bytes(data)
+        os.replace(temporary, target)
+
+    def write_chunks(self, path: str, chunks: Iterable[bytes]) -> None:
+        """Write a file made piece by piece (a whole-site feed or export of hundreds of megabytes),
+        never whole in memory; otherwise as `write`: linked from the previous site, or left as it
+        is in a served site, when its bytes are the same."""
+        target = self.target(path)
+        if path in self.written:
+            raise ValueError(f"two pages would be written to {path!r}")
+        self.written.add(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.clientkb-tmp")
+        digest = hashlib.blake2b(digest_size=20)
+        with temporary.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+                digest.update(chunk)
+        made = digest.hexdigest()
+        if not self.in_place:
+            self.digests[path] = made
+        same_as = target if self.in_place else None
+        if self.previous is not None:
+            same_as = self.previous.joinpath(*PurePosixPath(path).parts)
+        try:
+            if same_as is not None and not same_as.is_symlink() and file_digest(same_as) == made:
+                temporary.unlink()
+                if not self.in_place:
+                    os.link(same_as, target)
+                return
+        except OSError:
+            pass  # missing, or no hard links here: the new file is used
+        self.changed.add(path)
         os.replace(temporary, target)
 
     def link_previous(self, path: str, digest: str) -> bool:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.dates import shift_days
-from generator.feeds import CalendarEntry, calendar_document, render_events
+from generator.feeds import CalendarEntry, calendar_chunks, render_events
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -57,7 +57,7 @@ def test_long_and_escaped_text_is_folded_and_parses_back() -> None:
     lines = event.ical.split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
     assert any(line.startswith(b" ") for line in lines)  # folded
-    calendar = icalendar.Calendar.from_ical(calendar_document([event], "Test", "UTC"))
+    calendar = icalendar.Calendar.from_ical(b"".join(calendar_chunks([event], "Test", "UTC")))
     (parsed,) = calendar.walk("VEVENT")
     assert str(parsed["SUMMARY"]) == summary
     assert str(parsed["DESCRIPTION"]) == description
