@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -503,7 +504,9 @@ class ClientFragments:
     and its rows of the client list, the audit and its owner's page."""
 
     calendar: tuple[CalendarEvent, ...]
-    export: str
+    export: bytes
+    """Its entry of data/clients.json, zlib-compressed: held for every client until the file is
+    written, it is the largest fragment (10 KB of JSON, 1-2 KB compressed)."""
     client_row: str
     audit_row: str
     owned_row: str
@@ -531,7 +534,7 @@ def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragmen
     effort = next(iter(effort_of([insight], site.today)), None)
     return ClientFragments(
         events,
-        client_export(insight),
+        zlib.compress(client_export(insight).encode("utf-8")),
         _row("row_client.html", "../", site, insight=insight),
         _row("row_audit.html", "", site, row=_audit_row(insight, effort, site.today)),
         _row("row_owned.html", "../", site, insight=insight),
@@ -539,14 +542,14 @@ def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragmen
     )
 
 
-def clients_json_chunks(exports: Sequence[str]) -> Iterator[bytes]:
+def clients_json_chunks(exports: Sequence[bytes]) -> Iterator[bytes]:
     """`data/clients.json` a client at a time (a large base's export is never whole in memory)."""
     if not exports:
         yield b"[]\n"
         return
     yield b"[\n"
     for number, export in enumerate(exports):
-        yield (",\n" if number else "").encode() + export.encode("utf-8")
+        yield (b",\n" if number else b"") + zlib.decompress(export)
     yield b"\n]\n"
 
 
