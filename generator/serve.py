@@ -168,10 +168,13 @@ class SiteState:
         plan = RebuildPlan(full=True, reason="full build")
         settings = read_settings(self.root)
         today = self.today_of(settings.settings)
+        # The folders as they are before the build reads them: one added or removed while it runs
+        # is then a change to the next batch (taken after the build, the build would miss it and
+        # the next batch would not see it either).
+        self.clients = self.current_clients()
         result = build_site(
             self.root, self.out, today, settings=settings, jobs=self.jobs, search=self.search, keep_search_parts=True
         )
-        self.clients = self.current_clients()
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if not result.published or result.loaded is None or result.site is None:
             self.needs_full = True
