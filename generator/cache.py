@@ -16,6 +16,9 @@ themselves are not kept twice: a hit takes them from the previous build, hard-li
 that each still has its digest (a page someone changed or deleted there makes the client render
 again). Entries no build used are deleted after each successful build. The folder is safe to delete.
 
+`check` keeps each client's problems the same way, keyed by its files' bytes, kb.yaml, the set of
+client ids and clientkb's code, all in `.clientkb-cache/check.pickle`.
+
 The cache is trusted like the knowledge base itself (it lives inside it and is unpickled): whoever
 can write there can already change what the site says.
 """
@@ -35,6 +38,9 @@ CACHE = ".clientkb-cache"
 """Every cache of clientkb lives here (git-ignored by its own .gitignore; safe to delete)."""
 FORMAT = b"clientkb-build-cache-1"
 FOLDER = f"{CACHE}/build"
+CHECK_FILE = f"{CACHE}/check.pickle"
+"""`check`'s entries (each client's problems by key), in one file: a run writes one file, not one
+per client (creating a thousand small files costs this machine's disk about a second)."""
 _LIBRARIES = ("jinja2", "markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "icalendar", "pydantic", "pyyaml")
 
 
@@ -97,7 +103,12 @@ class BuildCache:
 
     @classmethod
     def open(
-        cls, root: Path, engine: str, shared: Sequence[object], shared_files: Sequence[str], max_bytes: int
+        cls,
+        root: Path,
+        engine: str,
+        shared: Sequence[object],
+        shared_files: Sequence[str],
+        max_bytes: int,
     ) -> BuildCache | None:
         """None when a shared file cannot be read (then nothing is cached)."""
         files = _read_files(root, shared_files, max_bytes)
@@ -152,6 +163,28 @@ class BuildCache:
                         entry.unlink(missing_ok=True)
             except OSError:
                 continue
+
+
+def read_checked(root: Path) -> dict[str, Any]:
+    """`check`'s entries from its last run (empty when missing or damaged: every client is a miss)."""
+    try:
+        entries = pickle.loads((root / CHECK_FILE).read_bytes())
+    except Exception:  # a damaged file is a miss, never a failed check
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_checked(root: Path, entries: dict[str, Any]) -> None:
+    """Keep exactly `entries` (this run's) for the next `check`."""
+    path = root / CHECK_FILE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        ignore_cache(path.parent)
+        temporary = path.with_name(f".check.{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only or full disk only makes the next check slower
 
 
 def ignore_cache(folder: Path) -> None:

@@ -127,15 +127,20 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, job
 @main.command()
 @_format_option(["text", "github", "json"], "text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--no-cache", is_flag=True, help="Check every client again, ignoring .clientkb-cache/ (the report is the same)."
+)
 @click.pass_obj
-def check(ctx: Context, output_format: str, strict: bool) -> None:
-    """Validate every record and report every problem at once."""
-    from generator.pipeline import load_knowledge_base, read_settings
+def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> None:
+    """Validate every record and report every problem at once.
+
+    Clients whose files did not change since the last check are taken from .clientkb-cache/."""
+    from generator.pipeline import check_knowledge_base, read_settings
     from generator.problems import count, format_github, format_json
 
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
-    loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, settings=settings)
+    loaded = check_knowledge_base(ctx.root, jobs=ctx.jobs, settings=settings, cache=not no_cache)
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)

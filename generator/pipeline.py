@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import BuildCache, page_digest
+from generator.cache import BuildCache, page_digest, read_checked, write_checked
 from generator.insights import ClientInsight, client_insight, client_insights
 from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.markdown import markdown_engine
@@ -81,6 +81,8 @@ class Loaded:
     cache: BuildCache | None = None
     pages_changed: int = 0
     """Client HTML pages written, not linked from the previous site (with `render`)."""
+    checked: dict[str, list[Problem]] | None = None
+    """Each client's problems by cache key, for `check`'s next run (with `cache`, without `render`)."""
 
 
 def read_settings(root: Path) -> SettingsLoad:
@@ -137,6 +139,8 @@ class _ClientJob:
     cache: BuildCache | None = None
     search: bool = False
     """With `site`, index each client's pages for search too."""
+    checked: Mapping[str, list[Problem]] | None = None
+    """`check`'s entries from its last run (key -> problems), with `cache` for the keys."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +173,11 @@ class _CachedClient:
 
 
 def _cache_key(job: _ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
-    if job.cache is None or job.site is None:
+    if job.cache is None:
         return None
     rels = (files.record, *files.notes, *files.documents)
+    if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
+        return job.cache.key(job.root, rels, (), job.limits.max_file_size)
     history = job.site.history
     own = (
         history.clients.get(files.id, ()),
@@ -212,14 +218,21 @@ def _process_client(job: _ClientJob, files: ClientFiles) -> ClientResult:
     read = None
     if keyed is not None:
         key, contents = keyed
-        cached = _from_cache(job, files, key)
-        if cached is not None:
-            return cached
+        assert job.cache is not None
+        if job.site is None:
+            if job.checked is not None and key in job.checked:
+                return ClientResult(files.id, None, None, job.checked[key], cache_key=key)
+        else:
+            cached = _from_cache(job, files, key)
+            if cached is not None:
+                return cached
 
         def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
             return decode_source(rel, contents[rel], job.limits.max_file_size)
 
     result = _load_client(job, files, read)
+    if key is not None and job.site is None:
+        return replace(result, cache_key=key)  # the main process keeps its problems under `key`
     if key is not None and result.insight is not None and result.fragments is not None:
         assert job.cache is not None
         entry = _CachedClient(
@@ -332,7 +345,8 @@ def load_knowledge_base(
     some of them (references are checked against it). With `render`, `previous` is the site being
     replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
     `.clientkb-cache/build/` (generator/cache.py); `search(client_id, part)` is given each client's
-    share of the search index as it comes, in folder order.
+    share of the search index as it comes, in folder order. Without `render` and `today` (`check`),
+    `cache` keeps each client's problems in `.clientkb-cache/check/`.
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
@@ -354,12 +368,19 @@ def load_knowledge_base(
             build_cache = BuildCache.open(
                 root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
             )
-    job = _ClientJob(root, limits, refs, keep_records, today, site, staging, previous, build_cache, search is not None)
+    checked = None
+    if site is None and cache and not keep_records and today is None and settings.settings is not None:
+        build_cache = BuildCache.open(root, "check", (sorted(client_ids),), (KB_FILE,), limits.max_file_size)
+        checked = read_checked(root) if build_cache is not None else None
+    job = _ClientJob(
+        root, limits, refs, keep_records, today, site, staging, previous, build_cache, search is not None, checked
+    )
     clients: list[Client] = []
     insights: list[ClientInsight] = []
     pages: dict[str, tuple[str, ...]] = {}
     digests: dict[str, str] = {}
     cache_keys: set[str] = set()
+    now_checked: dict[str, list[Problem]] = {}
     changed = 0
     fragments: dict[str, ClientFragments] = {}
     done = 0
@@ -372,6 +393,8 @@ def load_knowledge_base(
                     digests[result.id] = _pages_digest(zip(result.pages, result.digests, strict=True))
                 if result.cache_key is not None:
                     cache_keys.add(result.cache_key)
+                    if checked is not None:
+                        now_checked[result.cache_key] = result.problems
                 changed += result.changed
                 if result.fragments is not None:
                     fragments[result.id] = result.fragments
@@ -404,7 +427,20 @@ def load_knowledge_base(
         cache_keys,
         build_cache,
         changed,
+        now_checked if checked is not None else None,
     )
+
+
+def check_knowledge_base(
+    root: Path, jobs: int | None = None, settings: SettingsLoad | None = None, cache: bool = True
+) -> Loaded:
+    """What `check` reports: every problem, taken from `.clientkb-cache/check.pickle` for the clients
+    whose files, kb.yaml, set of clients and clientkb itself are as they were; this run's entries
+    replace the file's (so it holds no entry no longer used)."""
+    loaded = load_knowledge_base(root, jobs=jobs, keep_records=False, settings=settings, cache=cache)
+    if loaded.checked is not None:
+        write_checked(root, loaded.checked)
+    return loaded
 
 
 @dataclass(frozen=True, slots=True)

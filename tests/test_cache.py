@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cache import FOLDER
-from generator.pipeline import build_site
+from generator import pipeline
+from generator.cache import CHECK_FILE, FOLDER, read_checked
+from generator.pipeline import build_site, check_knowledge_base
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
 
@@ -168,3 +171,45 @@ def test_unused_cache_entries_are_removed(make_repo: Callable[..., Path], cli: C
     assert entries() == 1
     assert cli("build", "--no-cache", root=root).exit_code == 0
     assert "never commit" in (root / ".clientkb-cache" / ".gitignore").read_text()
+
+
+# ---- check's cache ------------------------------------------------------------------------------------
+
+NO_DANA = ("write", "kb.yaml", KB_YAML.replace("  - {handle: dana, name: Dana Ruiz}\n", ""))  # her clients' owner
+CHECK_EDITS = st.one_of(EDITS, st.sampled_from([NO_DANA, KB_CHANGE, ("write", "kb.yaml", KB_YAML)]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(edits=st.lists(CHECK_EDITS, min_size=1, max_size=6))
+def test_cached_check_after_any_edits_equals_a_check_without_cache(edits: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_files(Path(folder) / "kb", dict(base_files()))
+        check_knowledge_base(root, jobs=1)
+        for action, rel, text in edits:
+            if action != "today":
+                _apply(root, action, rel, text)
+            cached = check_knowledge_base(root, jobs=1)
+            assert cached.problems == check_knowledge_base(root, jobs=1, cache=False).problems
+
+
+def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_entries(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery")})
+    assert cli("check", root=root).exit_code == 0
+    assert len(read_checked(root)) == 2
+    loads: list[str] = []
+    real = pipeline._load_client
+    monkeypatch.setattr(
+        pipeline, "_load_client", lambda job, files, read=None: loads.append(files.id) or real(job, files, read)
+    )
+    (root / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: nobody"))
+    run = cli("check", root=root)
+    assert run.exit_code == 1 and "nobody" in run.stdout
+    assert loads == ["beta"]  # acme came from the cache
+    assert cli("check", "--no-cache", root=root).stdout == run.stdout
+    shutil.rmtree(root / "clients/beta")
+    assert cli("check", root=root).exit_code == 0
+    assert len(read_checked(root)) == 1  # beta's entry is gone
+    (root / CHECK_FILE).write_bytes(b"\x80\x05not a pickle")
+    assert cli("check", root=root).exit_code == 0  # a damaged cache is a miss
