@@ -348,8 +348,8 @@ def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None
         # The search index holds the payloads too: results show them as text.
         watched = watch(browser)
         watched.page.goto(served.base + "search.html?q=alert")
-        watched.page.wait_for_selector(".search-results li", timeout=15000)
-        assert watched.page.locator(".search-results mark").count() > 0
+        watched.page.wait_for_selector(".search-results li p mark", timeout=15000)  # excerpts come after titles
+        watched.page.wait_for_load_state("networkidle")
         assert watched.page.locator(".search-results script, .search-results img").count() == 0
         assert_clean(watched, served.base)
         watched.page.close()

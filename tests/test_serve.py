@@ -165,6 +165,10 @@ def test_broken_yaml_shows_problems_and_the_fix_clears_them(served: Server) -> N
     assert served.get(page)[1] == before  # the last good site is still served
     record.write_text(CLIENT_YAML.replace("Acme Corp", "Acme Corporation"))
     served.wait_for(page, lambda s, b: "Acme Corporation" in b)
+    # The page is written a moment before the rebuild ends and the problems are cleared.
+    deadline = time.monotonic() + 10
+    while served.events() != [("problems", [])] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert served.events() == [("problems", [])]
 
 
