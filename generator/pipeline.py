@@ -346,7 +346,8 @@ def load_knowledge_base(
     replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
     `.clientkb-cache/build/` (generator/cache.py); `search(client_id, part)` is given each client's
     share of the search index as it comes, in folder order. Without `render` and `today` (`check`),
-    `cache` keeps each client's problems in `.clientkb-cache/check/`.
+    `cache` takes each unchanged client's problems from `.clientkb-cache/check.pickle`, and
+    `Loaded.checked` holds this run's for `check_knowledge_base` to write back.
     """
     settings = settings or read_settings(root)
     problems = list(settings.problems)
@@ -370,6 +371,7 @@ def load_knowledge_base(
             )
     checked = None
     if site is None and cache and not keep_records and today is None and settings.settings is not None:
+        # "check" in place of a Markdown engine: a check's keys never match a build's.
         build_cache = BuildCache.open(root, "check", (sorted(client_ids),), (KB_FILE,), limits.max_file_size)
         checked = read_checked(root) if build_cache is not None else None
     job = _ClientJob(
