@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from generator.cache import file_digest, page_digest
+from generator.cache import file_digest, new_digest, page_digest
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
@@ -97,7 +96,7 @@ class PageWriter:
         self.written.add(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.clientkb-tmp")
-        digest = hashlib.blake2b(digest_size=20)
+        digest = new_digest()
         with temporary.open("wb") as file:
             for chunk in chunks:
                 file.write(chunk)
@@ -110,9 +109,9 @@ class PageWriter:
             same_as = self.previous.joinpath(*PurePosixPath(path).parts)
         try:
             if same_as is not None and not same_as.is_symlink() and file_digest(same_as) == made:
-                temporary.unlink()
                 if not self.in_place:
                     os.link(same_as, target)
+                temporary.unlink()
                 return
         except OSError:
             pass  # missing, or no hard links here: the new file is used

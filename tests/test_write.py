@@ -60,3 +60,17 @@ def test_a_file_is_written_once(tmp_path: Path) -> None:
         writer.write_chunks("a.json", pieces(b"{}"))
     with pytest.raises(ValueError, match="outside the site"):
         writer.write_chunks("../escape.json", pieces(b"{}"))
+
+
+def test_chunks_are_written_where_hard_links_cannot_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = tmp_path / "old"
+    PageWriter(previous).write_chunks("calendar.ics", pieces(b"same"))
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError("this file system has no hard links")
+
+    monkeypatch.setattr("generator.write.os.link", no_links)
+    writer = PageWriter(tmp_path / "new", previous=previous)
+    writer.write_chunks("calendar.ics", pieces(b"sa", b"me"))
+    assert (tmp_path / "new" / "calendar.ics").read_bytes() == b"same"
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["calendar.ics"]
