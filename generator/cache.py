@@ -44,24 +44,27 @@ per client (creating a thousand small files costs this machine's disk about a se
 _LIBRARIES = ("jinja2", "markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "icalendar", "pydantic", "pyyaml")
 
 
-def _digest() -> hashlib.blake2b:
+def new_digest() -> hashlib.blake2b:
+    """The hash of every digest clientkb keeps (cache keys, pages, files)."""
     return hashlib.blake2b(digest_size=20)
 
 
 def page_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    digest = new_digest()
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def file_digest(path: Path) -> str:
     """`page_digest` of a file's bytes, read a block at a time."""
     with path.open("rb") as file:
-        return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+        return hashlib.file_digest(file, new_digest).hexdigest()
 
 
 def _code_digest() -> bytes:
     """clientkb's own code, templates and assets: a change to any of them is a new renderer."""
     package = Path(__file__).resolve().parent
-    digest = _digest()
+    digest = new_digest()
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".svg", ".md", ".yaml"}:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -89,7 +92,7 @@ def _read_files(root: Path, rels: Iterable[str], max_bytes: int) -> dict[str, by
 
 
 def _files_digest(contents: dict[str, bytes]) -> bytes:
-    digest = _digest()
+    digest = new_digest()
     for rel, data in contents.items():
         digest.update(rel.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return digest.digest()
@@ -114,7 +117,7 @@ class BuildCache:
         files = _read_files(root, shared_files, max_bytes)
         if files is None:
             return None
-        digest = _digest()
+        digest = new_digest()
         digest.update(FORMAT + _code_digest() + engine.encode() + _files_digest(files) + repr(tuple(shared)).encode())
         return cls(root / FOLDER, digest.digest())
 
@@ -124,7 +127,7 @@ class BuildCache:
         contents = _read_files(root, files, max_bytes)
         if contents is None:
             return None
-        digest = _digest()
+        digest = new_digest()
         digest.update(self.fingerprint + _files_digest(contents) + repr(own).encode())
         return digest.hexdigest(), contents
 
