@@ -155,9 +155,6 @@ class SearchPart:
     """Per bucket, lines `term<TAB>i,weight,i,weight...` where i numbers `docs` from 0."""
 
 
-EMPTY_PART = SearchPart((), (b"",) * BUCKETS)
-
-
 def index_page(path: str, page: bytes) -> tuple[SearchDoc, Counter[bytes]] | None:
     """A page's document and term counts; None for a page that is not searchable."""
     start = page.find(b"<main")

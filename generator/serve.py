@@ -152,8 +152,9 @@ class SiteState:
             docs = write_search_index(writer, order, Path(spool))
         folder = self.out / SEARCH_FOLDER
         for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
-            if path.relative_to(self.out).as_posix() not in writer.written:
-                writer.remove(path.relative_to(self.out).as_posix())
+            rel = path.relative_to(self.out).as_posix()
+            if rel not in writer.written:
+                writer.remove(rel)
         return docs
 
     def current_clients(self) -> set[str]:
