@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.events import CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.problems import Problem, error
@@ -192,20 +193,11 @@ def parse_yaml(
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc, text, file, line_offset)]
+        return None, [_syntax_problem(exc, text, file, line_offset, max_depth)]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all known faults
         return None, [error(file, 1 + line_offset, 0, "yaml-syntax", f"invalid YAML: {exc}")]
     except RecursionError:
-        return None, [
-            error(
-                file,
-                1 + line_offset,
-                0,
-                "yaml-too-deep",
-                "the YAML is nested too deeply to read",
-                "records need only a few levels; check for runaway brackets",
-            )
-        ]
+        return None, [_too_deep(file, 1 + line_offset, 0, "the YAML is nested too deeply to read")]
     finally:
         loader.dispose()
     builder = _Builder(file, line_offset, max_values, max_depth)
@@ -219,28 +211,70 @@ def parse_yaml(
     return YamlDocument(data, source, builder.has_custom_keys), builder.problems
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset: int) -> Problem:
+def _shape_before_error(text: str, max_depth: int) -> tuple[int, int]:
+    """How deeply collections were nested (up to `max_depth + 1`), and how many documents had begun,
+    before the parse failed.
+
+    The error is classified from the events that came before it, never from the wording of libyaml's
+    message: that wording, and whether libyaml itself stops at some nesting depth, change between
+    versions. PyYAML's pure-Python parser is used here, on the error path only, because it has no
+    depth limit of its own; it stops as soon as the depth is known to be too much."""
+    depth = deepest = documents = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > max_depth:
+                    break
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, DocumentStartEvent):
+                documents += 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return deepest, documents
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset: int, max_depth: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     lines = text.split("\n")
     source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
     line = mark.line + 1 + line_offset if mark else 1 + line_offset
     column = mark.column + 1 if mark else 0
     what = exc.problem or str(exc)
+    deepest, documents = _shape_before_error(text, max_depth)
+    if deepest > max_depth:
+        return _too_deep(file, line, column, f"values are nested more than {max_depth} levels deep")
+    if documents > 1:
+        return error(
+            file,
+            line,
+            column,
+            "yaml-documents",
+            "the file holds more than one YAML document ('---')",
+            "keep one record per file",
+        )
+    if "\t" in source_line[: (mark.column + 1) if mark else 0]:
+        return error(
+            file,
+            line,
+            column,
+            "yaml-tab",
+            "a tab character is used where YAML expects spaces",
+            "YAML indentation must use spaces, not tabs",
+        )
     hint = ""
-    code = "yaml-syntax"
-    if "\t" in source_line[: (mark.column + 1) if mark else 0] or "tab" in what:
-        code = "yaml-tab"
-        what = "a tab character is used where YAML expects spaces"
-        exc.context = None
-        hint = "YAML indentation must use spaces, not tabs"
-    elif "expected a single document" in (exc.context or ""):
-        code = "yaml-documents"
-        what = "the file holds more than one YAML document ('---')"
-        exc.context = None
-        hint = "keep one record per file"
-    elif "found unexpected end of stream" in what or "quoted scalar" in (exc.context or ""):
+    marked = [lines[m.line] for m in (exc.context_mark, exc.problem_mark) if m is not None and m.line < len(lines)]
+    if any(text_line.count('"') % 2 or text_line.count("'") % 2 for text_line in marked):
         hint = "a quote is probably not closed"
-    elif "mapping values are not allowed" in what:
+    elif ": " in source_line.partition(": ")[2]:
         hint = "a value containing ': ' must be put in quotes"
     context = f" {exc.context}" if exc.context and exc.context not in what else ""
-    return error(file, line, column, code, f"invalid YAML: {what}{context}".strip(), hint)
+    return error(file, line, column, "yaml-syntax", f"invalid YAML: {what}{context}".strip(), hint)
+
+
+def _too_deep(file: str, line: int, column: int, message: str) -> Problem:
+    return error(
+        file, line, column, "yaml-too-deep", message, "records need only a few levels; check for runaway brackets"
+    )

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
+from generator import yamlsource
 from generator.sourcemap import Position
 from generator.yamlsource import MAX_DEPTH, InvalidScalar, parse_yaml
 
@@ -79,6 +81,27 @@ def test_refused_documents(text: str, code: str) -> None:
     assert doc is None
     assert [p.code for p in problems] == [code]
     assert problems[0].line >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n",
+        "a:\n" + "".join("  " * level + "k:\n" for level in range(1, 1200)),
+        "a: 1\n---\nb: 2\n",
+        "a:\n\tb: 1\n",
+        'a: "open\nb: 2\n',
+    ],
+)
+def test_codes_do_not_depend_on_libyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml's messages and its own depth limit change between PyYAML releases (6.0.4 stops at
+    1,000 levels with a message of its own): the code must be the same with PyYAML's pure-Python
+    parser, which has neither."""
+    with_libyaml = parse_yaml(text, "f.yaml")[1]
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    pure_python = parse_yaml(text, "f.yaml")[1]
+    assert [(p.code, p.hint) for p in with_libyaml] == [(p.code, p.hint) for p in pure_python]
+    assert with_libyaml[0].code != "yaml-syntax" or with_libyaml[0].hint
 
 
 def test_alias_bomb_is_bounded() -> None:
