@@ -4,7 +4,7 @@
 
 Copies the corpus into a Git repository (in /dev/shm when it exists) with one commit a month for
 twelve months (each changing a few notes), then times `health_timeline` with an empty cache (cold)
-and again (warm: every month end is read from .clientkb-cache/).
+and again (warm: every month end is read from the cache).
 """
 
 from __future__ import annotations

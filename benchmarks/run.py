@@ -30,6 +30,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import SIZES, generate
 
+from generator.cache import BUILD_FOLDER, CHECK_FILE, CacheStore
+
+
+def _forget_cache(corpus: Path, which: str) -> None:
+    """Empty one of the corpus's caches (in the user's cache folder), for a cold run."""
+    store = CacheStore.open(corpus)
+    if store is None:
+        return
+    if which == "check":
+        (store.folder / CHECK_FILE).unlink(missing_ok=True)
+    else:
+        shutil.rmtree(store.folder / BUILD_FOLDER, ignore_errors=True)
+
+
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-11-20"
 TMPFS = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
@@ -173,7 +187,7 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
     demo = measure(clientkb(HERE.parent, "check"))
     report.add("check on the demo (12 clients)", f"{demo.seconds * 1000:.0f} ms", _mib(demo))
 
-    (corpus / ".clientkb-cache" / "check.pickle").unlink(missing_ok=True)
+    _forget_cache(corpus, "check")
     cold = drop_caches()
     check = ok(measure(clientkb(corpus, "check")), "check")
     label = "check, cold: no cache" if cold else "check, no cache (page cache not dropped: not root)"
@@ -185,7 +199,7 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
     )
     report.add("check --no-cache, files in the page cache (best of 3)", f"{uncached.seconds:.2f} s", _mib(uncached))
 
-    shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+    _forget_cache(corpus, "build")
     with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
         out = Path(folder) / "site"
         drop_caches()
@@ -248,7 +262,7 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
     if not skip_disk:
         disk = HERE / "corpus" / f".site-{size}"
         shutil.rmtree(disk, ignore_errors=True)
-        shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+        _forget_cache(corpus, "build")
         drop_caches()
         build = ok(measure(clientkb(corpus, "build", "--out", str(disk))), "build")
         report.add("build, cold, output on disk", f"{build.seconds:.1f} s", _mib(build))
@@ -388,7 +402,7 @@ def main() -> None:
     if not args.no_compare:
 
         def cold_build(search: bool) -> Measure:
-            shutil.rmtree(corpus / ".clientkb-cache" / "build", ignore_errors=True)
+            _forget_cache(corpus, "build")
             flags = [] if search else ["--no-search"]
             with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
                 drop_caches()

@@ -1,7 +1,18 @@
-"""A content-addressed cache of each client's build in `.clientkb-cache/build/`, so a warm build pays
-only for the clients that changed.
+"""clientkb's caches: where they live, how their files are sealed, and the build and check caches.
 
-An entry's key is a digest of everything the client's pages and results are made from:
+Where: outside the knowledge base, in the user's cache folder (platformdirs: `~/.cache/clientkb` on
+Linux; `CLIENTKB_CACHE_DIR` overrides it), one folder per knowledge base (its path's digest). A
+repository, and so a pull request, cannot put a file there; a `.clientkb-cache/` found in the
+repository is never read, and one that Git tracks is reported as a warning (`committed-cache`).
+
+Sealed: every cache file starts with a keyed BLAKE2b digest of its payload, made with a random key of
+this user's (`key` in the cache folder, mode 0600) that is never in a repository. A file whose digest
+does not match is a miss, and nothing in it is decoded: only payloads clientkb wrote itself are ever
+unpickled (pickle runs code from what it reads, so it must never see a file someone else wrote).
+
+The build cache (`build/`): a content-addressed entry per client, so a warm build pays only for the
+clients that changed. An entry's key is a digest of everything the client's pages and results are made
+from:
 
 - what is the same for every client (the build fingerprint): the cache format, clientkb's own code,
   templates and assets, the versions of the libraries that render, the Markdown engine, kb.yaml's
@@ -17,30 +28,42 @@ that each still has its digest (a page someone changed or deleted there makes th
 again). Entries no build used are deleted after each successful build. The folder is safe to delete.
 
 `check` keeps each client's problems the same way, keyed by its files' bytes, kb.yaml, the set of
-client ids and clientkb's code, all in `.clientkb-cache/check.pickle`.
-
-The cache is trusted like the knowledge base itself (it lives inside it and is unpickled): whoever
-can write there can already change what the site says.
+client ids and clientkb's code, all in one file (`check`). The health timeline's months are kept
+under `health/`, keyed by the commit, the date and clientkb's code.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-CACHE = ".clientkb-cache"
-"""Every cache of clientkb lives here (git-ignored by its own .gitignore; safe to delete)."""
-FORMAT = b"clientkb-build-cache-1"
-FOLDER = f"{CACHE}/build"
-CHECK_FILE = f"{CACHE}/check.pickle"
+import platformdirs
+
+from generator.problems import Problem, warning
+
+CACHE_ENV = "CLIENTKB_CACHE_DIR"
+"""Overrides the user's cache folder (tests, CI runners with a cache folder of their own)."""
+LEGACY_FOLDER = ".clientkb-cache"
+"""Where caches lived inside the knowledge base before: never read; reported when Git tracks it."""
+FORMAT = b"clientkb-build-cache-2"
+SEAL = b"clientkb-sealed-1\n"
+_MAC_SIZE = 32
+_KEY_SIZE = 32
+BUILD_FOLDER = "build"
+CHECK_FILE = "check"
 """`check`'s entries (each client's problems by key), in one file: a run writes one file, not one
 per client (creating a thousand small files costs this machine's disk about a second)."""
+HEALTH_FOLDER = "health"
 _LIBRARIES = ("jinja2", "markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "icalendar", "pydantic", "pyyaml")
 
 
@@ -61,7 +84,8 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(file, new_digest).hexdigest()
 
 
-def _code_digest() -> bytes:
+@functools.cache
+def code_digest() -> bytes:
     """clientkb's own code, templates and assets: a change to any of them is a new renderer."""
     package = Path(__file__).resolve().parent
     digest = new_digest()
@@ -74,6 +98,133 @@ def _code_digest() -> bytes:
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=none;".encode())
     return digest.digest()
+
+
+def cache_home() -> Path:
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else Path(platformdirs.user_cache_dir("clientkb", appauthor=False))
+
+
+def _git_tracks(root: Path, folder: Path) -> bool:
+    """Whether Git tracks any file in `folder` (inside the repository at `root`)."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", str(folder)],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return listed.returncode == 0 and bool(listed.stdout)
+
+
+def committed_cache_problems(root: Path) -> list[Problem]:
+    """A cache folder inside the knowledge base that Git tracks: someone committed it (by mistake, or
+    to plant files for clientkb to read). It is never read; it is reported so that it goes."""
+    root = root.absolute()
+    folders = {root / LEGACY_FOLDER, cache_home().absolute()}
+    problems = []
+    for folder in sorted(folders):
+        if folder != root and folder.is_relative_to(root) and folder.is_dir() and _git_tracks(root, folder):
+            rel = folder.relative_to(root).as_posix()
+            problems.append(
+                warning(
+                    rel,
+                    0,
+                    0,
+                    "committed-cache",
+                    "a cache folder is committed to Git; clientkb never reads the files in it",
+                    f"remove it from Git: git rm -r --cached {rel}",
+                )
+            )
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStore:
+    """One knowledge base's cache folder: files sealed with this user's key, read back only when the
+    seal matches."""
+
+    folder: Path
+    key: bytes
+
+    @classmethod
+    def open(cls, root: Path) -> CacheStore | None:
+        """None when the cache folder cannot be made or read (then nothing is cached), or when it lies
+        in the knowledge base and Git tracks files in it (committed_cache_problems reports that)."""
+        home = cache_home().absolute()
+        if home.is_relative_to(root.absolute()) and _git_tracks(root, home):
+            return None
+        try:
+            home.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ignore = home / ".gitignore"
+            if not ignore.exists():  # should the folder be inside a repository, Git leaves it out
+                ignore.write_text("# clientkb's caches: never commit them\n*\n", encoding="utf-8")
+            key = _user_key(home)
+        except OSError:
+            return None
+        place = new_digest()
+        place.update(os.fsencode(root.absolute()))
+        folder = home / f"{root.absolute().name}-{place.hexdigest()[:16]}"
+        return cls(folder, key)
+
+    def _seal(self, payload: bytes) -> bytes:
+        return SEAL + hashlib.blake2b(payload, key=self.key, digest_size=_MAC_SIZE).digest() + payload
+
+    def read(self, rel: str) -> bytes | None:
+        """The payload of a file this user's clientkb wrote, or None (missing, damaged or forged)."""
+        try:
+            data = (self.folder / rel).read_bytes()
+        except OSError:
+            return None
+        head = len(SEAL) + _MAC_SIZE
+        if len(data) < head or not data.startswith(SEAL):
+            return None
+        payload = data[head:]
+        expected = hashlib.blake2b(payload, key=self.key, digest_size=_MAC_SIZE).digest()
+        return payload if hmac.compare_digest(data[len(SEAL) : head], expected) else None
+
+    def write(self, rel: str, payload: bytes) -> None:
+        """Replace the file at once (concurrent writers: each file appears whole)."""
+        path = self.folder / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(self._seal(payload))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only or full disk only makes the next run slower
+
+
+def _user_key(home: Path) -> bytes:
+    """This user's key for sealing cache files, made once (two processes racing agree on one); a
+    damaged key is replaced, which only makes every entry a miss."""
+    path = home / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) == _KEY_SIZE:
+            return key
+        damaged = True
+    except FileNotFoundError:
+        damaged = False
+    temporary = home / f".key.{os.getpid()}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secrets.token_bytes(_KEY_SIZE))
+    try:
+        if damaged:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if another process made the key first: take that one
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    key = path.read_bytes()
+    if len(key) != _KEY_SIZE:
+        raise OSError(f"{path} is not a clientkb key")
+    return key
 
 
 def _read_files(root: Path, rels: Iterable[str], max_bytes: int) -> dict[str, bytes] | None:
@@ -100,7 +251,7 @@ def _files_digest(contents: dict[str, bytes]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class BuildCache:
-    folder: Path
+    store: CacheStore
     fingerprint: bytes
     """The digest of what is the same for every client."""
 
@@ -113,13 +264,14 @@ class BuildCache:
         shared_files: Sequence[str],
         max_bytes: int,
     ) -> BuildCache | None:
-        """None when a shared file cannot be read (then nothing is cached)."""
+        """None when a shared file cannot be read or there is no cache folder (then nothing is cached)."""
         files = _read_files(root, shared_files, max_bytes)
-        if files is None:
+        store = CacheStore.open(root)
+        if files is None or store is None:
             return None
         digest = new_digest()
-        digest.update(FORMAT + _code_digest() + engine.encode() + _files_digest(files) + repr(tuple(shared)).encode())
-        return cls(root / FOLDER, digest.digest())
+        digest.update(FORMAT + code_digest() + engine.encode() + _files_digest(files) + repr(tuple(shared)).encode())
+        return cls(store, digest.digest())
 
     def key(self, root: Path, files: Sequence[str], own: object, max_bytes: int) -> tuple[str, dict[str, bytes]] | None:
         """The key of one client (its files and `own`, its history, with the build fingerprint), and
@@ -131,32 +283,27 @@ class BuildCache:
         digest.update(self.fingerprint + _files_digest(contents) + repr(own).encode())
         return digest.hexdigest(), contents
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
+    @staticmethod
+    def _rel(key: str) -> str:
+        return f"{BUILD_FOLDER}/{key[:2]}/{key}"
 
     def get(self, key: str) -> Any:
-        """The stored value, or None (missing, unreadable or from another Python: a miss)."""
+        """The stored value, or None (missing, damaged, forged or from another Python: a miss)."""
+        payload = self.store.read(self._rel(key))
+        if payload is None:
+            return None
         try:
-            with self._path(key).open("rb") as stored:
-                return pickle.load(stored)
-        except Exception:  # a damaged entry is a miss, never a failed build
+            return pickle.loads(payload)  # sealed with this user's key: written by this user's clientkb
+        except Exception:  # written by another clientkb or Python: a miss, never a failed build
             return None
 
     def put(self, key: str, value: object) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ignore_cache(self.folder.parent)
-            temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, path)  # concurrent builds: each entry appears whole
-        except OSError:
-            pass  # a read-only or full disk only makes the next build slower
+        self.store.write(self._rel(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def keep_only(self, used: set[str]) -> None:
         """Delete the entries this build did not use, so the cache does not grow without end."""
         try:
-            shards = list(self.folder.iterdir())
+            shards = list((self.store.folder / BUILD_FOLDER).iterdir())
         except OSError:
             return
         for shard in shards:
@@ -168,30 +315,18 @@ class BuildCache:
                 continue
 
 
-def read_checked(root: Path) -> dict[str, Any]:
-    """`check`'s entries from its last run (empty when missing or damaged: every client is a miss)."""
+def read_checked(store: CacheStore) -> dict[str, Any]:
+    """`check`'s entries from its last run (empty when missing, damaged or forged: every client is a miss)."""
+    payload = store.read(CHECK_FILE)
+    if payload is None:
+        return {}
     try:
-        entries = pickle.loads((root / CHECK_FILE).read_bytes())
-    except Exception:  # a damaged file is a miss, never a failed check
+        entries = pickle.loads(payload)  # sealed with this user's key: written by this user's clientkb
+    except Exception:  # another clientkb's or Python's: a miss, never a failed check
         return {}
     return entries if isinstance(entries, dict) else {}
 
 
-def write_checked(root: Path, entries: dict[str, Any]) -> None:
+def write_checked(store: CacheStore, entries: dict[str, Any]) -> None:
     """Keep exactly `entries` (this run's) for the next `check`."""
-    path = root / CHECK_FILE
-    try:
-        path.parent.mkdir(exist_ok=True)
-        ignore_cache(path.parent)
-        temporary = path.with_name(f".check.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only or full disk only makes the next check slower
-
-
-def ignore_cache(folder: Path) -> None:
-    """Make Git ignore the cache folder (created by the caller) without touching the user's .gitignore."""
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# clientkb's cache: never commit it\n*\n", encoding="utf-8")
+    store.write(CHECK_FILE, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))

@@ -127,14 +127,13 @@ def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, job
 @main.command()
 @_format_option(["text", "github", "json"], "text for people, github for workflow annotations, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option(
-    "--no-cache", is_flag=True, help="Check every client again, ignoring .clientkb-cache/ (the report is the same)."
-)
+@click.option("--no-cache", is_flag=True, help="Check every client again, ignoring the cache (the report is the same).")
 @click.pass_obj
 def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> None:
     """Validate every record and report every problem at once.
 
-    Clients whose files did not change since the last check are taken from .clientkb-cache/."""
+    Clients whose files did not change since the last check are taken from the cache (in the user's
+    cache folder, never in the repository)."""
     from generator.pipeline import check_knowledge_base, read_settings
     from generator.problems import count, format_github, format_json
 
@@ -322,7 +321,8 @@ class _Progress:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Load and render every client again, ignoring .clientkb-cache/ (the output is the same).",
+    help="Load and render every client and month of the health timeline again, ignoring the cache "
+    "(the output is the same).",
 )
 @click.option(
     "--no-search",
@@ -334,9 +334,10 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
     """Check, compute and render the site; on errors build nothing and keep the previous site.
 
     Pages whose bytes did not change keep their file (and time stamp); clients whose files did not
-    change are taken from the cache in .clientkb-cache/."""
+    change are taken from the cache (in the user's cache folder, never in the repository)."""
+    from generator.outputlock import OutputBusy
     from generator.pipeline import build_site, read_settings
-    from generator.write import OutputRefused
+    from generator.write import OutputRefused, StagingLost
 
     started = time.monotonic()
     target = out if out is not None else ctx.root / "site"
@@ -354,7 +355,7 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
             search=not no_search,
             cache=not no_cache,
         )
-    except OutputRefused as exc:
+    except (OutputRefused, OutputBusy, StagingLost) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.close()
@@ -453,12 +454,14 @@ def new_playbook_command(ctx: Context, title: str) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @_out_option("Folder for the served site (default: a temporary folder, removed at exit).")
 @click.option("--no-search", is_flag=True, help="Do not index search (the search page then finds nothing).")
+@click.option("--no-cache", is_flag=True, help="Build without the cache (the site is the same).")
 @click.pass_obj
-def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool) -> None:
+def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool, no_cache: bool) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
+    from generator.outputlock import OutputBusy
     from generator.pipeline import read_settings
     from generator.serve import PortInUse, SiteState, open_session, serving
-    from generator.write import OutputRefused
+    from generator.write import OutputRefused, StagingLost
 
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
@@ -472,12 +475,10 @@ def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool)
     with contextlib.ExitStack() as stack:
         if out is None:
             out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clientkb-serve-"))) / "site"
-        state = SiteState(ctx.root, out.absolute(), today_of, jobs=ctx.jobs, search=not no_search)
+        state = SiteState(ctx.root, out.absolute(), today_of, jobs=ctx.jobs, search=not no_search, cache=not no_cache)
         try:
             session, outcome = open_session(state, host, port, report)
-        except PortInUse as exc:
-            raise click.ClickException(str(exc)) from None
-        except OutputRefused as exc:
+        except (PortInUse, OutputRefused, OutputBusy, StagingLost) as exc:
             raise click.ClickException(str(exc)) from None
         if outcome.ok:
             report(f"built in {outcome.seconds:.1f} s")

@@ -20,12 +20,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import BuildCache, page_digest, read_checked, write_checked
+from generator.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
 from generator.insights import ClientInsight, client_insight, client_insights
 from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.markdown import markdown_engine
 from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
+from generator.outputlock import output_lock
 from generator.problems import Problem, error, sorted_problems
 from generator.records import Reader, load_client, load_playbook, parse_settings
 from generator.search import FOLDER as SEARCH_FOLDER
@@ -346,11 +347,11 @@ def load_knowledge_base(
     replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
     `.clientkb-cache/build/` (generator/cache.py); `search(client_id, part)` is given each client's
     share of the search index as it comes, in folder order. Without `render` and `today` (`check`),
-    `cache` takes each unchanged client's problems from `.clientkb-cache/check.pickle`, and
+    `cache` takes each unchanged client's problems from `check`'s cache file, and
     `Loaded.checked` holds this run's for `check_knowledge_base` to write back.
     """
     settings = settings or read_settings(root)
-    problems = list(settings.problems)
+    problems = list(settings.problems) + committed_cache_problems(root)
     limits = settings.settings.limits if settings.settings else Limits()
     files = walk_repository(root)
     problems.extend(files.problems)
@@ -373,7 +374,7 @@ def load_knowledge_base(
     if site is None and cache and not keep_records and today is None and settings.settings is not None:
         # "check" in place of a Markdown engine: a check's keys never match a build's.
         build_cache = BuildCache.open(root, "check", (sorted(client_ids),), (KB_FILE,), limits.max_file_size)
-        checked = read_checked(root) if build_cache is not None else None
+        checked = read_checked(build_cache.store) if build_cache is not None else None
     job = _ClientJob(
         root, limits, refs, keep_records, today, site, staging, previous, build_cache, search is not None, checked
     )
@@ -436,12 +437,12 @@ def load_knowledge_base(
 def check_knowledge_base(
     root: Path, jobs: int | None = None, settings: SettingsLoad | None = None, cache: bool = True
 ) -> Loaded:
-    """What `check` reports: every problem, taken from `.clientkb-cache/check.pickle` for the clients
+    """What `check` reports: every problem, taken from `check`'s cache file for the clients
     whose files, kb.yaml, set of clients and clientkb itself are as they were; this run's entries
     replace the file's (so it holds no entry no longer used)."""
     loaded = load_knowledge_base(root, jobs=jobs, keep_records=False, settings=settings, cache=cache)
-    if loaded.checked is not None:
-        write_checked(root, loaded.checked)
+    if loaded.checked is not None and loaded.cache is not None:
+        write_checked(loaded.cache.store, loaded.checked)
     return loaded
 
 
@@ -488,13 +489,14 @@ PLAYBOOKS_PART = "playbooks/"
 """The key of the playbooks' share of the search index (never a client id: ids hold no slash)."""
 
 
-def site_context(root: Path, settings: Settings, today: dt.date, jobs: int | None = None) -> SiteContext:
-    """History and health over time come from Git: the same for every page, computed once."""
+def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = True) -> SiteContext:
+    """History and health over time come from Git: the same for every page, computed once (the
+    health timeline's months taken from the cache unless `cache` is False)."""
     from generator.history import read_history
     from generator.render import SiteContext
     from generator.timeline import health_timeline
 
-    return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, jobs))
+    return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, cache))
 
 
 def write_portfolio(
@@ -543,63 +545,65 @@ def build_site(
     reports client folders as they are rendered. Pages whose bytes did not change are hard-linked
     from the previous site rather than written; with `cache`, unchanged clients are not even loaded.
     With `search`, the pages are indexed as they are rendered (generator/search.py);
-    `keep_search_parts` returns each client's share of the index too (for `serve`).
+    `keep_search_parts` returns each client's share of the index too (for `serve`). One build per
+    output at a time (generator/outputlock.py): OutputBusy when another holds it for too long.
     """
-    check_output(out)
-    remove_leftovers(out)
-    settings = settings or read_settings(root)
-    if settings.settings is None:
-        return BuildResult(settings.problems, False, 0, None)
-    previous = out if (out / MARKER).is_file() else None
-    staging = staging_folder(out)
-    spool = tempfile.TemporaryDirectory(prefix="clientkb-search-")
-    try:
-        writer = PageWriter(staging, previous=previous)
-        index = SearchIndexWriter(writer, Path(spool.name))
-        parts: dict[str, SearchPart] = {}
+    with output_lock(out):  # from here on, every staging folder beside `out` is a dead build's
+        check_output(out)
+        remove_leftovers(out)
+        settings = settings or read_settings(root)
+        if settings.settings is None:
+            return BuildResult(settings.problems, False, 0, None)
+        previous = out if (out / MARKER).is_file() else None
+        staging = staging_folder(out)
+        spool = tempfile.TemporaryDirectory(prefix="clientkb-search-")
+        try:
+            writer = PageWriter(staging, previous=previous)
+            index = SearchIndexWriter(writer, Path(spool.name))
+            parts: dict[str, SearchPart] = {}
 
-        def take_part(client_id: str, part: SearchPart) -> None:
-            index.add(part)
-            if keep_search_parts:
-                parts[client_id] = part
+            def take_part(client_id: str, part: SearchPart) -> None:
+                index.add(part)
+                if keep_search_parts:
+                    parts[client_id] = part
 
-        site = site_context(root, settings.settings, today, jobs)
-        loaded = load_knowledge_base(
-            root,
-            jobs=jobs,
-            keep_records=False,
-            today=today,
-            settings=settings,
-            render=(site, staging),
-            progress=progress,
-            previous=previous,
-            cache=cache,
-            search=take_part if search else None,
-        )
-        if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
+            site = site_context(root, settings.settings, today, cache)
+            loaded = load_knowledge_base(
+                root,
+                jobs=jobs,
+                keep_records=False,
+                today=today,
+                settings=settings,
+                render=(site, staging),
+                progress=progress,
+                previous=previous,
+                cache=cache,
+                search=take_part if search else None,
+            )
+            if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
+                discard(staging)
+                return BuildResult(loaded.problems, False, 0, None, loaded)
+            site, playbooks_part = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
+            searchable = None
+            if search:
+                index.add(playbooks_part)
+                if keep_search_parts:
+                    parts[PLAYBOOKS_PART] = playbooks_part
+                digests = {**{f"clients/{id}/": d for id, d in loaded.digests.items()}, **writer.digests}
+                searchable = _finish_search_index(index, staging, previous, digests)
+            index.close()
+            publish(staging, out)
+        except BaseException:
             discard(staging)
-            return BuildResult(loaded.problems, False, 0, None, loaded)
-        site, playbooks_part = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
-        searchable = None
-        if search:
-            index.add(playbooks_part)
-            if keep_search_parts:
-                parts[PLAYBOOKS_PART] = playbooks_part
-            digests = {**{f"clients/{id}/": d for id, d in loaded.digests.items()}, **writer.digests}
-            searchable = _finish_search_index(index, staging, previous, digests)
-        index.close()
-        publish(staging, out)
-    except BaseException:
-        discard(staging)
-        raise
-    finally:
-        spool.cleanup()
-    if loaded.cache is not None:
-        loaded.cache.keep_only(loaded.cache_keys)
-    written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
-    pages = count_pages(written)
-    changed = loaded.pages_changed + count_pages(writer.changed)
-    return BuildResult(loaded.problems, True, pages, searchable, loaded, site, changed, parts)
+            raise
+        finally:
+            spool.cleanup()
+        if loaded.cache is not None:
+            loaded.cache.keep_only(loaded.cache_keys)
+        written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
+        pages = count_pages(written)
+        changed = loaded.pages_changed + count_pages(writer.changed)
+        return BuildResult(loaded.problems, True, pages, searchable, loaded, site, changed, parts)
 
 
 SEARCH_KEY = ".clientkb-search"

@@ -1,5 +1,6 @@
 """`clientkb serve`: build, serve on 127.0.0.1, watch the files, rebuild only what a change touches,
 and reload the browser; a change that does not check shows its problems over the last good site.
+It holds the output's lock (generator/outputlock.py) only while it builds or writes pages.
 
 Pieces, each small: `plan_rebuild` (which pages a change touches: explicit rules, tested on their
 own), `SiteState` (the built site and what it was made from; applies a plan), `Watcher` (watchdog,
@@ -29,6 +30,7 @@ from watchdog.observers import Observer
 from generator.insights import ClientInsight
 from generator.load import KB_FILE, client_files, is_editor_junk
 from generator.model import Settings
+from generator.outputlock import output_lock
 from generator.pipeline import (
     PLAYBOOKS_PART,
     SEARCH_KEY,
@@ -120,6 +122,7 @@ class SiteState:
     today_of: Callable[[Settings | None], dt.date]
     jobs: int | None = None
     search: bool = True
+    cache: bool = True
     settings: SettingsLoad | None = None
     today: dt.date | None = None
     site: SiteContext | None = None
@@ -148,13 +151,13 @@ class SiteState:
         if PLAYBOOKS_PART in parts:
             order.append(parts[PLAYBOOKS_PART])
         writer = PageWriter(self.out, in_place=True)
-        with tempfile.TemporaryDirectory(prefix="clientkb-search-") as spool:
+        with output_lock(self.out), tempfile.TemporaryDirectory(prefix="clientkb-search-") as spool:
             docs = write_search_index(writer, order, Path(spool))
-        folder = self.out / SEARCH_FOLDER
-        for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
-            rel = path.relative_to(self.out).as_posix()
-            if rel not in writer.written:
-                writer.remove(rel)
+            folder = self.out / SEARCH_FOLDER
+            for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
+                rel = path.relative_to(self.out).as_posix()
+                if rel not in writer.written:
+                    writer.remove(rel)
         return docs
 
     def current_clients(self) -> set[str]:
@@ -174,7 +177,14 @@ class SiteState:
         # the next batch would not see it either).
         self.clients = self.current_clients()
         result = build_site(
-            self.root, self.out, today, settings=settings, jobs=self.jobs, search=self.search, keep_search_parts=True
+            self.root,
+            self.out,
+            today,
+            settings=settings,
+            jobs=self.jobs,
+            search=self.search,
+            cache=self.cache,
+            keep_search_parts=True,
         )
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if not result.published or result.loaded is None or result.site is None:
@@ -207,7 +217,8 @@ class SiteState:
             return self.full()
         if plan.empty and not self.pending:
             return None
-        return self._clients(plan, set(plan.clients) | self.pending)
+        with output_lock(self.out):  # a `build` into the same folder waits for this rebuild
+            return self._clients(plan, set(plan.clients) | self.pending)
 
     def _clients(self, plan: RebuildPlan, dirty: set[str]) -> RebuildOutcome:
         started = time.monotonic()

@@ -1,20 +1,20 @@
 """Health over time: each client's health at the last 12 month ends, from the knowledge base as it
 stood then in Git history, each month end computed with that date as `today`.
 
-A month end's answer depends only on the commit and the date, so it is cached in
-`.clientkb-cache/health/` (git-ignored) under the commit id and the date: a rebuild computes only
-months it has not seen.
+A month end's answer depends only on the commit, the date and clientkb's code, so it is cached (in
+the user's cache folder, generator/cache.py) under the three: a rebuild computes only months it has
+not seen, and a new clientkb computes them all again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from generator import __version__
-from generator.cache import CACHE, ignore_cache
+from generator.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.dates import add_months, shift_days
 from generator.history import HealthTimeline
 from generator.insights import client_insight
@@ -46,26 +46,36 @@ def commits_at(root: Path, dates: Sequence[dt.date]) -> dict[dt.date, str]:
     return found
 
 
-def _cache_file(root: Path, commit: str, date: dt.date) -> Path:
-    return root / CACHE / "health" / f"{commit}-{date}-{__version__}.json"
+def _cache_file(commit: str, date: dt.date) -> str:
+    return f"{HEALTH_FOLDER}/{code_digest().hex()[:20]}/{commit}-{date}.json"
 
 
-def _read_cache(root: Path, commit: str, date: dt.date) -> dict[str, str | None] | None:
+def _read_cache(store: CacheStore, commit: str, date: dt.date) -> dict[str, str | None] | None:
+    payload = store.read(_cache_file(commit, date))
+    if payload is None:
+        return None
     try:
-        data: dict[str, str | None] = json.loads(_cache_file(root, commit, date).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str | None) for v in data.values()):
         return None
     return data
 
 
-def _write_cache(root: Path, commit: str, date: dt.date, health: Mapping[str, str | None]) -> None:
+def _forget_other_code(store: CacheStore) -> None:
+    """Months computed by another clientkb are never read again: remove them."""
+    current = code_digest().hex()[:20]
     try:
-        cached = _cache_file(root, commit, date)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        ignore_cache(root / CACHE)
-        cached.write_text(json.dumps(dict(health), sort_keys=True), encoding="utf-8")
+        folders = [p for p in (store.folder / HEALTH_FOLDER).iterdir() if p.name != current]
     except OSError:
-        pass  # a read-only checkout still builds, only slower
+        return
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_cache(store: CacheStore, commit: str, date: dt.date, health: Mapping[str, str | None]) -> None:
+    store.write(_cache_file(commit, date), json.dumps(dict(health), sort_keys=True).encode())
 
 
 class _PastClients:
@@ -144,23 +154,28 @@ class _PastClients:
         return health
 
 
-def health_timeline(root: Path, today: dt.date, jobs: int | None = None) -> HealthTimeline:
-    """Empty outside a Git repository or before the first commit."""
+def health_timeline(root: Path, today: dt.date, cache: bool = True) -> HealthTimeline:
+    """Empty outside a Git repository or before the first commit. Without `cache`, every month end is
+    computed again (and nothing is kept)."""
     if git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
         return HealthTimeline()
     dates = month_ends(today)
     commits = commits_at(root, dates)
     months = [d for d in dates if d in commits]
     past = _PastClients(root)
+    store = CacheStore.open(root) if cache else None
+    if store is not None:
+        _forget_other_code(store)
     snapshots = []
     for date in months:
-        health = _read_cache(root, commits[date], date)
+        health = _read_cache(store, commits[date], date) if store is not None else None
         if health is None:
             try:
                 health = past.health(commits[date], date)
             except RevisionError:
                 health = {}
-            _write_cache(root, commits[date], date, health)
+            if store is not None:
+                _write_cache(store, commits[date], date, health)
         snapshots.append(health)
     ids = sorted({client for snapshot in snapshots for client in snapshot})
     clients = {client: tuple(snapshot.get(client, "") for snapshot in snapshots) for client in ids}

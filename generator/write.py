@@ -194,8 +194,17 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+class StagingLost(Exception):
+    """The staging folder is not the complete build it should be (something removed it meanwhile)."""
+
+
 def publish(staging: Path, out: Path) -> None:
-    """Make `staging` the output: the old site is replaced whole, or left as it was."""
+    """Make `staging` the output: the old site is replaced whole, or left as it was.
+
+    Publishes only a staging folder that still holds the marker it was made with: a folder emptied or
+    recreated by something else is never swapped in."""
+    if staging.is_symlink() or not (staging / MARKER).is_file():
+        raise StagingLost(f"the staging folder {staging} lost its marker; nothing was published")
     check_output(out)
     if out.exists() and _exchange(staging, out):
         shutil.rmtree(staging)  # it now holds the old site
@@ -215,7 +224,8 @@ def discard(staging: Path) -> None:
 
 
 def remove_leftovers(out: Path) -> None:
-    """Staging folders left by a build that was killed (SIGKILL cannot be cleaned up after)."""
+    """Staging folders left by a build that was killed (SIGKILL cannot be cleaned up after). Called
+    only while holding the output's lock, so no live build owns any of them."""
     if not out.parent.is_dir():
         return
     for entry in out.parent.iterdir():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from generator.cache import CACHE_ENV
 from generator.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,14 @@ stage: onboarding
 ---
 - [ ] Send the welcome email
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Caches go to a folder of the test run's (subprocesses inherit it), never the user's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache-home")))
+        yield
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

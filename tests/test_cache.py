@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.cache import CHECK_FILE, FOLDER, read_checked
+from generator.cache import BUILD_FOLDER, CHECK_FILE, CacheStore, read_checked
 from generator.pipeline import build_site, check_knowledge_base
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
@@ -26,6 +26,12 @@ CACHE_EDITS = st.one_of(
     EDITS,
     st.sampled_from([("rename", NOTE, RENAMED), ("rename", RENAMED, NOTE), KB_CHANGE, ("today", "", "2026-12-31")]),
 )
+
+
+def _store(root: Path) -> CacheStore:
+    store = CacheStore.open(root)
+    assert store is not None
+    return store
 
 
 def _site(folder: Path) -> dict[str, bytes]:
@@ -132,7 +138,7 @@ def test_damaged_cache_entries_are_misses(make_repo: Callable[..., Path], cli: C
     root = make_repo()
     assert cli("build", root=root).exit_code == 0
     clean = _site(root / "site")
-    entries = [p for p in (root / FOLDER).rglob("*") if p.is_file()]
+    entries = [p for p in (_store(root).folder / BUILD_FOLDER).rglob("*") if p.is_file()]
     assert entries
     for entry in entries:
         entry.write_bytes(b"\x80\x05not a pickle")
@@ -161,7 +167,7 @@ def test_unused_cache_entries_are_removed(make_repo: Callable[..., Path], cli: C
     assert cli("build", root=root).exit_code == 0
 
     def entries() -> int:
-        return sum(1 for p in (root / FOLDER).rglob("*") if p.is_file())
+        return sum(1 for p in (_store(root).folder / BUILD_FOLDER).rglob("*") if p.is_file())
 
     assert entries() == 2
     (root / "clients/beta/client.yaml").unlink()
@@ -170,7 +176,7 @@ def test_unused_cache_entries_are_removed(make_repo: Callable[..., Path], cli: C
     assert cli("build", root=root).exit_code == 0
     assert entries() == 1
     assert cli("build", "--no-cache", root=root).exit_code == 0
-    assert "never commit" in (root / ".clientkb-cache" / ".gitignore").read_text()
+    assert not (root / ".clientkb-cache").exists()  # nothing of the cache is in the repository
 
 
 # ---- check's cache ------------------------------------------------------------------------------------
@@ -197,7 +203,7 @@ def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_ent
 ) -> None:
     root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery")})
     assert cli("check", root=root).exit_code == 0
-    assert len(read_checked(root)) == 2
+    assert len(read_checked(_store(root))) == 2
     loads: list[str] = []
     real = pipeline._load_client
     monkeypatch.setattr(
@@ -210,6 +216,6 @@ def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_ent
     assert cli("check", "--no-cache", root=root).stdout == run.stdout
     shutil.rmtree(root / "clients/beta")
     assert cli("check", root=root).exit_code == 0
-    assert len(read_checked(root)) == 1  # beta's entry is gone
-    (root / CHECK_FILE).write_bytes(b"\x80\x05not a pickle")
+    assert len(read_checked(_store(root))) == 1  # beta's entry is gone
+    (_store(root).folder / CHECK_FILE).write_bytes(b"\x80\x05not a pickle")
     assert cli("check", root=root).exit_code == 0  # a damaged cache is a miss

@@ -6,6 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from generator import timeline as timeline_module
+from generator.cache import CacheStore
 from generator.timeline import health_timeline, month_ends
 from tests.conftest import CLIENT_YAML, KB_YAML, Run
 from tests.test_diff import commit, git
@@ -15,7 +19,9 @@ def test_month_ends() -> None:
     assert month_ends(dt.date(2026, 3, 15), 3) == [dt.date(2025, 12, 31), dt.date(2026, 1, 31), dt.date(2026, 2, 28)]
 
 
-def test_health_at_each_month_end(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+def test_health_at_each_month_end(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_repo(
         {"kb.yaml": KB_YAML, ".gitignore": "site/\n", "clients/acme/meetings/2026-11-02-check-in.md": None}
     )
@@ -36,13 +42,26 @@ def test_health_at_each_month_end(make_repo: Callable[..., Path], cli: Callable[
     # July and August: green. September: the renewal date has passed (red). October: still red.
     assert timeline.clients["acme"] == ("green", "amber", "red", "red")
     assert [c["red"] for c in timeline.counts()] == [0, 0, 1, 1]
-    cached = sorted((root / ".clientkb-cache/health").glob("*.json"))
+    store = CacheStore.open(root)
+    assert store is not None
+    cached = sorted((store.folder / "health").rglob("*.json"))
     assert len(cached) == 4
-    assert (root / ".clientkb-cache/.gitignore").read_text().strip().endswith("*")
-    # A second run reads the cache: corrupting a cached month shows it is what is read.
-    (july,) = [path for path in cached if "-2026-07-31-" in path.name]
-    july.write_text('{"acme": "red"}')
+    assert not (root / ".clientkb-cache").exists()
+    # A second run reads the cache: a month sealed with a changed answer shows it is what is read.
+    (july,) = [path for path in cached if "-2026-07-31" in path.name]
+    rel = july.relative_to(store.folder).as_posix()
+    store.write(rel, b'{"acme": "red"}')
     assert health_timeline(root, dt.date(2026, 11, 20)).clients["acme"][0] == "red"
+    assert health_timeline(root, dt.date(2026, 11, 20), cache=False).clients["acme"][0] == "green"
+    # A file not sealed with this user's key (committed, planted, or from another machine) is not read.
+    july.write_text('{"acme": "red"}')
+    assert health_timeline(root, dt.date(2026, 11, 20)).clients["acme"][0] == "green"
+    # Another clientkb (its code's digest) computes every month again and forgets the old ones.
+    store.write(rel, b'{"acme": "red"}')
+    monkeypatch.setattr(timeline_module, "code_digest", lambda: b"another clientkb")
+    assert health_timeline(root, dt.date(2026, 11, 20)).clients["acme"][0] == "green"
+    assert not july.exists()
+    monkeypatch.undo()
     assert cli("--today", "2026-11-20", "build", root=root).exit_code == 0
     page = (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
     assert "Health at each month end" in page and "Sep 2026: red" in page
