@@ -451,12 +451,28 @@ def new_playbook_command(ctx: Context, title: str) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    metavar="NAME",
+    multiple=True,
+    help="With --host 0.0.0.0 or ::, a name the server may be reached by (repeatable); requests naming "
+    "any other host get 421.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @_out_option("Folder for the served site (default: a temporary folder, removed at exit).")
 @click.option("--no-search", is_flag=True, help="Do not index search (the search page then finds nothing).")
 @click.option("--no-cache", is_flag=True, help="Build without the cache (the site is the same).")
 @click.pass_obj
-def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool, no_cache: bool) -> None:
+def serve(
+    ctx: Context,
+    host: str,
+    allow_hosts: tuple[str, ...],
+    port: int,
+    out: Path | None,
+    no_search: bool,
+    no_cache: bool,
+) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
     from generator.outputlock import OutputBusy
     from generator.pipeline import read_settings
@@ -477,7 +493,7 @@ def serve(ctx: Context, host: str, port: int, out: Path | None, no_search: bool,
             out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clientkb-serve-"))) / "site"
         state = SiteState(ctx.root, out.absolute(), today_of, jobs=ctx.jobs, search=not no_search, cache=not no_cache)
         try:
-            session, outcome = open_session(state, host, port, report)
+            session, outcome = open_session(state, host, port, report, allow_hosts)
         except (PortInUse, OutputRefused, OutputBusy, StagingLost) as exc:
             raise click.ClickException(str(exc)) from None
         if outcome.ok:

@@ -427,7 +427,13 @@ def make_handler(
             self.send_header("Cache-Control", "no-store")
             super().end_headers()
 
+        def do_HEAD(self) -> None:
+            if self._host_allowed():
+                super().do_HEAD()
+
         def do_GET(self) -> None:
+            if not self._host_allowed():
+                return
             path = self.path.split("?", 1)[0]
             if path == LIVE_PREFIX + "live.js":
                 self._send(LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8")
@@ -437,6 +443,15 @@ def make_handler(
                 self._html(path)
             else:
                 super().do_GET()
+
+        def _host_allowed(self) -> bool:
+            """Only requests addressed to this server by a name it serves under: a page elsewhere
+            that rebinds its own domain name to 127.0.0.1 (DNS rebinding) sends its own name."""
+            assert isinstance(self.server, LiveServer)
+            if (self.headers.get("Host") or "").strip().lower() in self.server.allowed_hosts:
+                return True
+            self._send(b"421 Misdirected Request: this server answers only to its own address\n", "text/plain", 421)
+            return False
 
         def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
             self.send_response(status)
@@ -491,15 +506,37 @@ class PortInUse(Exception):
 class LiveServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    allowed_hosts: frozenset[str] = frozenset()
+    """The Host headers answered (lower case, with the port)."""
 
 
-def start_server(host: str, port: int, out: Path, broadcaster: Broadcaster, stop: threading.Event) -> LiveServer:
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host headers `serve` answers: the loopback names and the address it listens on, each with
+    its port; with a wildcard address (every interface), also the names given with --allow-host."""
+    names = [*LOOPBACK_NAMES, f"[{host}]" if ":" in host else host]
+    if host in WILDCARD_HOSTS:
+        names.extend(extra)
+    hosts = {f"{name.lower()}:{port}" for name in names if name and name not in WILDCARD_HOSTS}
+    if port == 80:  # a browser leaves the default port out of the Host header
+        hosts |= {host.rsplit(":", 1)[0] for host in hosts}
+    return frozenset(hosts)
+
+
+def start_server(
+    host: str, port: int, out: Path, broadcaster: Broadcaster, stop: threading.Event, extra_hosts: Iterable[str] = ()
+) -> LiveServer:
     try:
-        return LiveServer((host, port), make_handler(out, broadcaster, stop))
+        server = LiveServer((host, port), make_handler(out, broadcaster, stop))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise PortInUse(f"port {port} on {host} is in use; choose another with --port, or --port 0") from None
         raise
+    server.allowed_hosts = allowed_hosts(host, server.server_address[1], extra_hosts)
+    return server
 
 
 @dataclass
@@ -569,11 +606,11 @@ class Session:
 
 
 def open_session(
-    state: SiteState, host: str, port: int, report: Callable[[str], None]
+    state: SiteState, host: str, port: int, report: Callable[[str], None], extra_hosts: Iterable[str] = ()
 ) -> tuple[Session, RebuildOutcome]:
     stop = threading.Event()
     broadcaster = Broadcaster()
-    server = start_server(host, port, state.out, broadcaster, stop)
+    server = start_server(host, port, state.out, broadcaster, stop, extra_hosts)
     outcome = state.full()
     if not outcome.ok:
         broadcaster.problems = outcome.problems

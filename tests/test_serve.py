@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -97,7 +99,7 @@ def start(root: Path, out: Path, *args: str) -> Server:
     assert process.stderr is not None
     deadline = time.monotonic() + 60
     for line in process.stderr:
-        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line)
+        match = re.search(r"serving (http://[\w.:]+:\d+/)", line)
         if match:
             return Server(process, match.group(1), out, root)
         if time.monotonic() > deadline:
@@ -373,3 +375,41 @@ def test_a_text_edit_rewrites_the_note_page_only(make_repo: Callable[..., Path],
     (root / NOTE).write_text(NOTE_MD.replace("check-in", "review"), encoding="utf-8")  # the type shows everywhere
     outcome = state.apply({NOTE})
     assert outcome is not None and outcome.ok and outcome.changed > 1
+
+
+def _status_with_host(url: str, host: str | None, path: str = "/data/clients.json", method: str = "GET") -> int:
+    """A raw request whose Host header is `host` (None: no Host header at all)."""
+    address = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=5)
+    try:
+        connection.putrequest(method, path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_only_its_own_host_names_are_answered(served: Server) -> None:
+    """DNS rebinding: a page on another site that points its own name at 127.0.0.1 sends that name."""
+    port = urllib.parse.urlsplit(served.url).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert _status_with_host(served.url, host) == 200, host
+    for host in ("rebind.attacker.example", f"rebind.attacker.example:{port}", "127.0.0.1:1", "127.0.0.1", "", None):
+        for path in ("/data/clients.json", "/index.html", "/__clientkb/events"):
+            assert _status_with_host(served.url, host, path) == 421, (host, path)
+    assert _status_with_host(served.url, "evil.example", "/index.html", "HEAD") == 421
+
+
+def test_a_wildcard_address_answers_the_names_allowed(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    server = start(make_repo(), tmp_path / "out", "--host", "0.0.0.0", "--allow-host", "kb.studio.example")
+    try:
+        port = urllib.parse.urlsplit(server.url).port
+        url = f"http://127.0.0.1:{port}/"
+        assert _status_with_host(url, f"kb.studio.example:{port}") == 200
+        assert _status_with_host(url, f"127.0.0.1:{port}") == 200
+        assert _status_with_host(url, f"other.example:{port}") == 421
+        assert _status_with_host(url, f"0.0.0.0:{port}") == 421
+    finally:
+        assert "Traceback" not in stop(server)
