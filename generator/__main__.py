@@ -1,3 +1,22 @@
-from generator.cli import main
+"""`python -m generator` and the `clientkb` console script.
 
-main()
+Ctrl-C at any moment, even while the modules are still being imported, ends with exit 130 and one
+line, never a traceback (generator.cli handles it once a command runs)."""
+
+from __future__ import annotations
+
+from generator.interrupts import handle_interrupts, interrupted
+
+
+def run() -> None:
+    handle_interrupts()
+    try:
+        from generator.cli import main
+
+        main()
+    except KeyboardInterrupt:
+        interrupted()
+
+
+if __name__ == "__main__":
+    run()

@@ -22,6 +22,7 @@ import click
 
 from generator import __version__
 from generator.dates import Duration
+from generator.interrupts import interrupted, raise_interrupted
 from generator.load import find_root
 from generator.problems import Severity, format_text, sorted_problems
 from generator.vocabulary import MEETING_TYPES, STATUSES
@@ -103,7 +104,18 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[FC], FC]:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """click turns Ctrl-C into "Aborted!" and exit 1; clientkb exits 130, as a program stopped by
+    Ctrl-C does, after the command's own clean-up (a build removes its staging folder)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientkb")
 @click.option(
     "--root",
@@ -502,7 +514,7 @@ def serve(
             report(f"{len(outcome.problems)} problem(s) in the knowledge base; they show in the browser:")
             for problem in outcome.problems:
                 report(f"  {problem.location}: {problem.message}")
-        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGTERM, raise_interrupted)  # a stop, like Ctrl-C
         with serving(session):
             try:
                 # Announced only once Ctrl-C is handled: a stop right after this line exits cleanly.
@@ -512,10 +524,6 @@ def serve(
             except KeyboardInterrupt:
                 report("stopping")
     click.echo("stopped", err=True)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @main.command()

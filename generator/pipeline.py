@@ -13,8 +13,8 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -33,7 +33,7 @@ from generator.search import FOLDER as SEARCH_FOLDER
 from generator.search import SearchIndexWriter, SearchPart, search_part
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
-from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool
+from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool, stopping
 from generator.write import (
     MARKER,
     PageWriter,
@@ -286,7 +286,12 @@ def process_one_client(
 
 
 def _process_chunk(job: _ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientResult]:
-    return [_process_client(job, files) for files in chunk]
+    results = []
+    for files in chunk:
+        if stopping():  # Ctrl-C: the main process discards the results; end the chunk now
+            break
+        results.append(_process_client(job, files))
+    return results
 
 
 @contextmanager
@@ -306,7 +311,7 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Iterator[list[ClientResult]]:
+def _process_clients(job: _ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Generator[list[ClientResult]]:
     """Results chunk by chunk, in folder order (so a caller can show progress)."""
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
         for chunk in chunks(folders, 50):
@@ -387,8 +392,9 @@ def load_knowledge_base(
     changed = 0
     fragments: dict[str, ClientFragments] = {}
     done = 0
-    with _no_cyclic_gc():
-        for chunk in _process_clients(job, folders, default_jobs() if jobs is None else jobs):
+    results = _process_clients(job, folders, default_jobs() if jobs is None else jobs)
+    with _no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
+        for chunk in results:
             for result in chunk:
                 problems.extend(result.problems)
                 if result.pages:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from generator.cache import file_digest, new_digest, page_digest
+from generator.interrupts import deferred
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
@@ -175,8 +176,9 @@ def check_output(out: Path) -> None:
 
 def staging_folder(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientkb-new-", dir=out.parent))
-    (folder / MARKER).write_bytes(MARKER_TEXT)
+    with deferred():  # the caller removes the folder on Ctrl-C: it must have it first
+        folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientkb-new-", dir=out.parent))
+        (folder / MARKER).write_bytes(MARKER_TEXT)
     return folder
 
 
@@ -205,18 +207,25 @@ def publish(staging: Path, out: Path) -> None:
     recreated by something else is never swapped in."""
     if staging.is_symlink() or not (staging / MARKER).is_file():
         raise StagingLost(f"the staging folder {staging} lost its marker; nothing was published")
+    with deferred():  # Ctrl-C after the swap, never between the two renames of the fallback
+        old = _swap_in(staging, out)
+    if old is not None:
+        shutil.rmtree(old)  # if this is interrupted, the next build removes the rest
+
+
+def _swap_in(staging: Path, out: Path) -> Path | None:
+    """Put `staging` at `out`; returns the folder now holding the old site, to be removed."""
     check_output(out)
     if out.exists() and _exchange(staging, out):
-        shutil.rmtree(staging)  # it now holds the old site
-        return
+        return staging
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientkb-old-", dir=out.parent))
         old.rmdir()
         out.rename(old)
         staging.rename(out)
-        shutil.rmtree(old)
-    else:
-        staging.rename(out)
+        return old
+    staging.rename(out)
+    return None
 
 
 def discard(staging: Path) -> None:

@@ -1,0 +1,133 @@
+"""Ctrl-C, as a terminal sends it (SIGINT to the whole process group), at any moment of a command that
+uses worker processes: exit 130 within 5 s, no traceback, and the old site or the new one."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.test_crash import TODAY, finished, tree
+from tests.test_diff import commit, git
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+from corpus import generate
+
+CLIENTS = 200  # from here on the work is shared with worker processes
+STARTED = 0.25
+"""Seconds before the first SIGINT: Python's own start-up (before any of clientkb's code runs) is not
+clientkb's to handle."""
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("interrupt") / "kb"
+    generate(root, CLIENTS, 1000)
+    (root / ".gitignore").write_text("site/\n")
+    git(root, "init", "-q")
+    commit(root, "Start", date="2026-09-01T10:00:00")
+    return root
+
+
+def command(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "--today", TODAY, "--jobs", "2", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: SIGINT to the group is what a terminal sends
+    )
+
+
+def interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, str]:
+    """SIGINT to the process group `after` seconds in; returns how long it took to end, and stderr."""
+    time.sleep(after)
+    assert process.poll() is None, f"finished before the SIGINT at {after:.2f} s: the trial tests nothing"
+    os.killpg(process.pid, signal.SIGINT)
+    sent = time.monotonic()
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return time.monotonic() - sent, stderr.decode()
+
+
+def points(seconds: float, count: int, seed: int) -> list[float]:
+    """`count` moments spread over a run of `seconds` (one in each equal slice, at random within it)."""
+    chooser = random.Random(seed)
+    end = STARTED + 0.8 * (seconds - STARTED)
+    width = (end - STARTED) / count
+    return [STARTED + width * (index + chooser.random()) for index in range(count)]
+
+
+def timed(process: subprocess.Popen[bytes]) -> float:
+    started = time.monotonic()
+    finished(process)
+    return time.monotonic() - started
+
+
+def assert_stopped(took: float, stderr: str, *, process: subprocess.Popen[bytes], at: float) -> None:
+    assert "Traceback" not in stderr, f"at {at:.2f} s: {stderr}"
+    assert process.returncode == 130, f"at {at:.2f} s: exit {process.returncode}: {stderr[-500:]}"
+    assert took <= 5, f"at {at:.2f} s: took {took:.1f} s to stop"
+
+
+def test_ctrl_c_at_24_points_of_a_build(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    finished(command(repo, "build", "--out", str(out)))
+    old = tree(out)
+    kb = repo / "kb.yaml"
+    original = kb.read_text()
+    kb.write_text(original.replace("Benchmark Agency", "Renamed Agency"))
+    try:
+        reference = tmp_path / "reference"
+        seconds = min(timed(command(repo, "build", "--out", str(reference), "--no-cache")) for _ in range(2))
+        new = tree(reference)
+        assert new != old
+        outcomes = []
+        for at in points(seconds, 24, 13):
+            process = command(repo, "build", "--out", str(out), "--no-cache")
+            assert_stopped(*interrupt(process, at), process=process, at=at)
+            now = tree(out)
+            assert now in (old, new), f"at {at:.2f} s the output is neither the old site nor the new one"
+            outcomes.append("new" if now == new else "old")
+            assert [p.name for p in tmp_path.iterdir() if ".clientkb-" in p.name] == [], f"at {at:.2f} s"
+        assert "old" in outcomes
+    finally:
+        kb.write_text(original)
+
+
+def test_ctrl_c_during_check(repo: Path) -> None:
+    seconds = min(timed(command(repo, "check", "--no-cache")) for _ in range(2))
+    for at in points(seconds, 6, 7):
+        process = command(repo, "check", "--no-cache")
+        assert_stopped(*interrupt(process, at), process=process, at=at)
+
+
+def test_ctrl_c_during_diff(repo: Path) -> None:
+    kb = repo / "kb.yaml"
+    original = kb.read_text()
+    kb.write_text(original.replace("Benchmark Agency", "Renamed Agency"))  # kb.yaml: every client compared
+    try:
+        seconds = min(timed(command(repo, "diff", "HEAD")) for _ in range(2))
+        for at in points(seconds, 6, 11):
+            process = command(repo, "diff", "HEAD")
+            assert_stopped(*interrupt(process, at), process=process, at=at)
+    finally:
+        kb.write_text(original)
+
+
+def test_ctrl_c_during_serves_first_build(repo: Path, tmp_path: Path) -> None:
+    seconds = timed(command(repo, "build", "--out", str(tmp_path / "timed"), "--no-cache"))
+    for index, at in enumerate(points(seconds, 6, 5)):
+        process = command(repo, "serve", "--port", "0", "--out", str(tmp_path / f"served-{index}"), "--no-cache")
+        took, stderr = interrupt(process, at)
+        assert "serving http" not in stderr, f"at {at:.2f} s the first build was already done"
+        assert_stopped(took, stderr, process=process, at=at)
