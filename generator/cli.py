@@ -377,6 +377,13 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
         raise click.ClickException(
             f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing was built, {_shown(target)} is as it was"
         )
+    if result.site is not None and result.site.history.shallow_since is not None:
+        click.echo(
+            f"note: this is a shallow clone; its Git history starts on {result.site.history.shallow_since}, "
+            "so the pages show no earlier changes or months (fetch the whole history: git fetch --unshallow; "
+            "in GitHub Actions, fetch-depth: 0)",
+            err=True,
+        )
     warnings = len(result.problems) - len(errors)
     note = f" ({warnings} warning{'s' * (warnings != 1)}: clientkb check lists them)" if warnings else ""
     seconds = time.monotonic() - started

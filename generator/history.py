@@ -2,6 +2,10 @@
 
 Absent (empty) when the folder is not in a Git repository or git is not installed: the site then
 simply shows no "last changed" lines and no history.
+
+In a shallow clone (`actions/checkout`'s default) the oldest commit present looks as if it added every
+file: it is never credited with a change, and `History.shallow_since` says where the history starts,
+so that the site and the build can say what is missing.
 """
 
 from __future__ import annotations
@@ -30,18 +34,29 @@ class History:
     """File (relative to the knowledge base, forward slashes) -> its latest commit."""
     clients: Mapping[str, tuple[Change, ...]] = field(default_factory=dict)
     """Client id -> the commits that touched its folder, newest first."""
+    shallow_since: dt.date | None = None
+    """In a shallow clone: the date of its oldest commit; earlier history is not in the clone."""
 
 
-def parse_log(output: str) -> History:
-    """`git log --name-only` output in our format -> latest change per file, commits per client."""
+def parse_log(output: str, boundary: frozenset[str] = frozenset()) -> History:
+    """`git log --name-only` output in our format -> latest change per file, commits per client.
+
+    `boundary`: a shallow clone's oldest commits, whose file lists are the whole tree rather than
+    what they changed; they are credited with nothing."""
     latest: dict[str, Change] = {}
     clients: dict[str, list[Change]] = {}
+    since: dt.date | None = None
+    earliest: dt.date | None = None
     for record in output.split(_RECORD):
         lines = record.strip("\n").split("\n")
         if not lines or _FIELD not in lines[0]:
             continue
         commit, date, author, subject = lines[0].split(_FIELD, 3)
         change = Change(dt.date.fromisoformat(date), author, subject, commit)
+        earliest = change.date if earliest is None else min(earliest, change.date)
+        if commit in boundary:
+            since = change.date if since is None else min(since, change.date)
+            continue
         touched: set[str] = set()
         for name in lines[1:]:
             if not name:
@@ -52,7 +67,26 @@ def parse_log(output: str) -> History:
                 touched.add(parts[1])
         for client_id in sorted(touched):
             clients.setdefault(client_id, []).append(change)
-    return History(latest, {k: tuple(v) for k, v in clients.items()})
+    if boundary and since is None:  # the oldest commits touched nothing here: the history starts after them
+        since = earliest
+    return History(latest, {k: tuple(v) for k, v in clients.items()}, since)
+
+
+def shallow_boundary(root: Path) -> frozenset[str]:
+    """The oldest commits of a shallow clone (empty for a whole repository)."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--git-path", "shallow"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        if found.returncode != 0:
+            return frozenset()
+        return frozenset((root / found.stdout.strip()).read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError, subprocess.TimeoutExpired):
+        return frozenset()
 
 
 def read_history(root: Path) -> History:
@@ -78,7 +112,7 @@ def read_history(root: Path) -> History:
         return History()
     if result.returncode != 0:
         return History()
-    return parse_log(result.stdout)
+    return parse_log(result.stdout, shallow_boundary(root))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,9 @@ def resolve(root: Path, rev: str) -> str:
         raise RevisionError("the repository has no commits yet")
     result = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if result.returncode != 0:
-        raise RevisionError(f"{rev!r} is not a revision of this repository (a branch, tag or commit)")
+        shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+        hint = " (this is a shallow clone: fetch the whole history with git fetch --unshallow)" if shallow else ""
+        raise RevisionError(f"{rev!r} is not a revision of this repository (a branch, tag or commit){hint}")
     return result.stdout.strip()
 
 

@@ -29,7 +29,7 @@ clientkb's to handle."""
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("interrupt") / "kb"
-    generate(root, CLIENTS, 1000)
+    generate(root, CLIENTS, 600)
     (root / ".gitignore").write_text("site/\n")
     git(root, "init", "-q")
     commit(root, "Start", date="2026-09-01T10:00:00")

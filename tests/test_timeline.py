@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,3 +71,34 @@ def test_health_at_each_month_end(
 
 def test_no_timeline_outside_git(make_repo: Callable[..., Path]) -> None:
     assert health_timeline(make_repo(), dt.date(2026, 11, 20)).months == ()
+
+
+def test_a_shallow_clone_says_so_and_credits_no_commit_wrongly(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """actions/checkout clones one commit by default: that commit looks as if it added every file."""
+    root = make_repo({"kb.yaml": KB_YAML, ".gitignore": "site/\n"})
+    git(root, "init", "-q")
+    commit(root, "Acme signs", date="2026-06-05T10:00:00")
+    (root / "clients/acme/client.yaml").write_text(CLIENT_YAML.replace("Acme Corp", "Acme Corporation"))
+    commit(root, "Rename Acme", date="2026-08-10T10:00:00")
+    (root / "kb.yaml").write_text(KB_YAML.replace("Test Studio", "Test Studio Ltd"))
+    commit(root, "Studio name", date="2026-10-03T10:00:00")
+    full = cli("--today", "2026-11-20", "build", root=root)
+    assert full.exit_code == 0 and "shallow" not in full.stderr
+    whole = (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
+    assert "Rename Acme" in whole and "Acme signs" in whole and "shallow clone" not in whole
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    run = cli("--today", "2026-11-20", "build", root=clone)
+    assert run.exit_code == 0, run.stderr
+    assert "shallow clone; its Git history starts on 2026-10-03" in run.stderr
+    page = (clone / "site/clients/acme/index.html").read_text(encoding="utf-8")
+    assert "shallow clone" in page and "fetch-depth: 0" in page
+    # The one commit of the clone did not change Acme: nothing on Acme's page is credited to it.
+    assert "Studio name" not in page and "Rename Acme" not in page
+    dashboard = (clone / "site/index.html").read_text(encoding="utf-8")
+    assert "Health over the last 12 months" in dashboard and "shallow clone" in dashboard
+    diff = cli("--today", "2026-11-20", "diff", "HEAD~1", root=clone)
+    assert diff.exit_code == 1 and "git fetch --unshallow" in diff.stderr
