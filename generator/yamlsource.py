@@ -14,6 +14,7 @@ Keys are always taken as the text written (`no:` is the key "no", not False).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +55,33 @@ class _Abort(Exception):
         self.problem = problem
 
 
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks to YAML (and so in PyYAML's and libyaml's marks), but not to editors, Git or clientkb."""
+
+
+def _line_starts(text: str) -> list[int] | None:
+    """The offset of each line's first character, when the marks' own line numbers cannot be used
+    (the text holds a break that only YAML counts); None when they can."""
+    if not any(mark in text for mark in _OTHER_BREAKS):
+        return None
+    return [0, *(index + 1 for index, char in enumerate(text) if char == "\n")]
+
+
+def _line_column(mark: yaml.Mark, starts: list[int] | None) -> tuple[int, int]:
+    """The 0-based line and column of a mark, counting only '\n' as a line break."""
+    if starts is None:
+        return mark.line, mark.column
+    line = bisect.bisect_right(starts, mark.index) - 1
+    return line, mark.index - starts[line]
+
+
 class _Builder:
-    def __init__(self, file: str, line_offset: int, max_values: int, max_depth: int) -> None:
+    def __init__(
+        self, file: str, line_offset: int, max_values: int, max_depth: int, starts: list[int] | None = None
+    ) -> None:
         self.file = file
         self.line_offset = line_offset
+        self.starts = starts
         self.max_values = max_values
         self.max_depth = max_depth
         self.values: dict[KeyPath, tuple[int, int]] = {}
@@ -69,8 +93,11 @@ class _Builder:
         self.scalars = yaml.constructor.SafeConstructor()
 
     def position(self, node: Node) -> tuple[int, int]:
-        mark = node.start_mark
-        return (mark.line + 1 + self.line_offset, mark.column + 1)
+        if self.starts is None:
+            mark = node.start_mark
+            return (mark.line + 1 + self.line_offset, mark.column + 1)
+        line, column = _line_column(node.start_mark, self.starts)
+        return (line + 1 + self.line_offset, column + 1)
 
     def fail(self, node: Node, code: str, message: str, hint: str = "") -> _Abort:
         line, column = self.position(node)
@@ -200,7 +227,7 @@ def parse_yaml(
         return None, [_too_deep(file, 1 + line_offset, 0, "the YAML is nested too deeply to read")]
     finally:
         loader.dispose()
-    builder = _Builder(file, line_offset, max_values, max_depth)
+    builder = _Builder(file, line_offset, max_values, max_depth, _line_starts(text))
     if node is None:
         return YamlDocument(None, SourceMap(file)), []
     try:
@@ -239,9 +266,11 @@ def _shape_before_error(text: str, max_depth: int) -> tuple[int, int]:
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset: int, max_depth: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     lines = text.split("\n")
-    source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
-    line = mark.line + 1 + line_offset if mark else 1 + line_offset
-    column = mark.column + 1 if mark else 0
+    starts = _line_starts(text)
+    mark_line, mark_column = _line_column(mark, starts) if mark else (0, -1)
+    source_line = lines[mark_line] if mark_line < len(lines) else ""
+    line = mark_line + 1 + line_offset
+    column = mark_column + 1
     what = exc.problem or str(exc)
     deepest, documents = _shape_before_error(text, max_depth)
     if deepest > max_depth:
@@ -255,7 +284,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset
             "the file holds more than one YAML document ('---')",
             "keep one record per file",
         )
-    if "\t" in source_line[: (mark.column + 1) if mark else 0]:
+    if "\t" in source_line[: mark_column + 1]:
         return error(
             file,
             line,
@@ -265,7 +294,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset
             "YAML indentation must use spaces, not tabs",
         )
     hint = ""
-    marked = [lines[m.line] for m in (exc.context_mark, exc.problem_mark) if m is not None and m.line < len(lines)]
+    marked_lines = [_line_column(m, starts)[0] for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    marked = [lines[number] for number in marked_lines if number < len(lines)]
     if any(text_line.count('"') % 2 or text_line.count("'") % 2 for text_line in marked):
         hint = "a quote is probably not closed"
     elif ": " in source_line.partition(": ")[2]:

@@ -116,3 +116,19 @@ def test_alias_bomb_is_bounded() -> None:
 def test_empty_document_is_none() -> None:
     doc, problems = parse_yaml("# only a comment\n", "f.yaml")
     assert doc is not None and doc.data is None and not problems
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+@pytest.mark.parametrize("other_break", ["\u2028", "\u2029", "\x85"])
+def test_lines_count_only_newlines(other_break: str, loader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """YAML counts U+2028, U+2029 and U+0085 as line breaks; editors, Git and clientkb do not."""
+    if loader == "python":
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    text = f'name: "Acme{other_break}Corp"\nnotes: "a{other_break}b{other_break}c"\nbad: !!set {{x}}\n'
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert [(p.code, p.line, p.column) for p in problems] == [("yaml-tag", 3, 6)]
+    doc, _ = parse_yaml(text.replace("bad: !!set {x}", "bad: 1"), "f.yaml")
+    assert doc is not None and doc.source.values[("bad",)] == Position(3, 6)
+    _, problems = parse_yaml(f'a: "x{other_break}y"\nb: [1,\n', "f.yaml", line_offset=1)
+    assert problems[0].line >= 3  # the fault is on the file's third line or after, not a later one
+    assert problems[0].line <= 4
