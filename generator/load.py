@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.problems import Problem, error
-from generator.vocabulary import CLIENT_ID_PATTERN
+from generator.vocabulary import CLIENT_ID_PATTERN, CONTROL_CHARACTERS
+
+_CONTROL = re.compile(CONTROL_CHARACTERS)
 
 KB_FILE = "kb.yaml"
 CLIENT_FILE = "client.yaml"
@@ -91,6 +93,20 @@ def decode_source(rel: str, data: bytes, max_bytes: int) -> tuple[SourceText | N
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        return None, [
+            error(
+                rel,
+                line,
+                column,
+                "control-character",
+                f"the file holds a control character (U+{ord(control.group()):04X}), which no page can show",
+                "remove it; a file with such characters is usually not text (or was pasted from a terminal)",
+            )
+        ]
     return SourceText(rel, text), []
 
 

@@ -10,6 +10,9 @@ from typing import Literal, get_args
 CLIENT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 HANDLE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,31}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+CONTROL_CHARACTERS = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+"""C0 controls but tab and newline, DEL, and C1 controls: in text they are always a mistake (and
+invisible, or worse on a terminal), so they are refused wherever they appear."""
 
 Status = Literal["prospect", "onboarding", "active", "paused", "offboarding", "former"]
 MeetingType = Literal["kickoff", "check-in", "review", "qbr", "workshop", "escalation", "offboarding", "other"]

@@ -15,6 +15,7 @@ Keys are always taken as the text written (`no:` is the key "no", not False).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.problems import Problem, error
 from generator.sourcemap import KeyPath, SourceMap
+from generator.vocabulary import CONTROL_CHARACTERS
 
 try:  # the C loader is 5-9x faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -34,6 +36,8 @@ MAX_NODES = 200_000
 """Default values built per document, counting every alias expansion: a 1 MiB file has far fewer."""
 MAX_DEPTH = 64
 """Default nesting depth of collections; real records use under 5 levels."""
+
+_CONTROL = re.compile(CONTROL_CHARACTERS)
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")}
@@ -99,6 +103,18 @@ class _Builder:
         line, column = _line_column(node.start_mark, self.starts)
         return (line + 1 + self.line_offset, column + 1)
 
+    def control_characters(self, node: Node, text: str) -> Problem:
+        line, column = self.position(node)
+        found = ", ".join(sorted({f"U+{ord(char):04X}" for char in _CONTROL.findall(text)}))
+        return error(
+            self.file,
+            line,
+            column,
+            "control-character",
+            f"the text holds control characters ({found}), which no page, export or terminal can show",
+            "remove them (in double quotes they are written as escapes such as \\0 or \\x01)",
+        )
+
     def fail(self, node: Node, code: str, message: str, hint: str = "") -> _Abort:
         line, column = self.position(node)
         return _Abort(error(self.file, line, column, code, message, hint))
@@ -144,6 +160,9 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.check_tag(node, f"{_TAG}str")
         if tag == f"{_TAG}str":
+            if _CONTROL.search(node.value):
+                self.problems.append(self.control_characters(node, node.value))
+                return InvalidScalar(node.value)
             return node.value
         self.raw[path] = node.value
         try:
@@ -181,6 +200,9 @@ class _Builder:
             if key_node.tag not in _SCALAR_TAGS:
                 self.check_tag(key_node, f"{_TAG}str")
             key = str(key_node.value)
+            if _CONTROL.search(key):
+                self.problems.append(self.control_characters(key_node, key))
+                continue
             if key.startswith("x-"):
                 self.has_custom_keys = True
             key_pos = self.position(key_node)
