@@ -124,7 +124,9 @@ ByteSize = Annotated[
     PlainValidator(_byte_size),
     WithJsonSchema({"type": ["integer", "string"], "description": "bytes, or e.g. '2 MiB'"}),
 ]
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_ATOM = r"""[^\s@"(),:;<>\[\]\\.]+"""
+EMAIL_PATTERN = rf"^{_ATOM}(\.{_ATOM})*@{_ATOM}(\.{_ATOM})+$"
+"""For editors: RFC 5322's dot-atom on both sides of the @ (check also asks email-validator)."""
 URL_PATTERN = r"^(https?://|mailto:)[^\s]+$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -147,10 +149,24 @@ SegmentKey = Annotated[
     _format_check(SLUG_PATTERN, "segment key", "strategic"),
     _text_schema(SLUG_PATTERN, "a key of kb.yaml segments"),
 ]
+def _email(value: str) -> str:
+    """An address email-validator accepts (syntax only: no DNS lookup), kept as written."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise PydanticCustomError(
+            "email", "'{value}' is not an email address ({reason})", {"value": value, "reason": str(exc)}
+        ) from None
+    return value
+
+
 Email = Annotated[
     str,
     Strict(),
     _format_check(EMAIL_PATTERN, "email address", "ana@example.com"),
+    AfterValidator(_email),
     _text_schema(EMAIL_PATTERN, "an email address"),
 ]
 Url = Annotated[
