@@ -65,8 +65,37 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 
 
 def parse_settings(source: SourceText) -> Parsed[Settings]:
+    """kb.yaml, with every problem it has: the checks within kb.yaml run on what was read even when
+    a field is invalid (a bad time zone must not hide a duplicate handle)."""
     document, problems = parse_yaml(source.text, source.file)
-    return _validated(Settings, document, source.file, problems, "kb.yaml")
+    parsed = _validated(Settings, document, source.file, problems, "kb.yaml")
+    if document is not None:
+        parsed.problems.extend(_duplicate_handles(document, source.file))
+    return parsed
+
+
+def _duplicate_handles(document: YamlDocument, file: str) -> list[Problem]:
+    team = document.data.get("team") if isinstance(document.data, dict) else None
+    seen: set[str] = set()
+    problems = []
+    for index, member in enumerate(team if isinstance(team, list) else []):
+        handle = member.get("handle") if isinstance(member, dict) else None
+        if not isinstance(handle, str):
+            continue
+        if handle in seen:
+            pos = document.source.position(("team", index, "handle"))
+            problems.append(
+                error(
+                    file,
+                    pos.line,
+                    pos.column,
+                    "duplicate-handle",
+                    f"the handle {handle!r} is used twice in team",
+                    "each person needs their own handle",
+                )
+            )
+        seen.add(handle)
+    return problems
 
 
 def parse_client(source: SourceText, limits: Limits | None = None) -> Parsed[ClientRecord]:

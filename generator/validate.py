@@ -40,21 +40,6 @@ def _at(source: SourceMap, path: KeyPath, severity: str, code: str, message: str
     return make(source.file, pos.line, pos.column, code, message, hint)
 
 
-def unique_team_handles(kb: KnowledgeBase) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for index, member in enumerate(kb.settings.team):
-        if member.handle in seen:
-            yield _at(
-                kb.settings_source,
-                ("team", index, "handle"),
-                "error",
-                "duplicate-handle",
-                f"the handle {member.handle!r} is used twice in team",
-                "each person needs their own handle",
-            )
-        seen.add(member.handle)
-
-
 def _unknown_handle(refs: References, source: SourceMap, path: KeyPath, handle: str, what: str) -> Problem:
     return _at(
         source,
@@ -270,7 +255,7 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     note_attendees_and_dates,
     names_are_visible,
 )
-KB_VALIDATIONS: tuple[KbValidation, ...] = (unique_team_handles, playbook_references)
+KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references,)
 
 
 def validate_client(client: Client, refs: References) -> list[Problem]:
