@@ -201,7 +201,7 @@ def test_demo_knowledge_base_checks_clean() -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["Acme\u202eevil", "Ac\u200bme", "Acme\x07"])
+@pytest.mark.parametrize("name", ["Acme\u202eevil", "Ac\u200bme"])
 def test_invisible_characters_in_names_are_a_warning(
     make_repo: Callable[..., Path], cli: Callable[..., Run], name: str
 ) -> None:
@@ -209,6 +209,16 @@ def test_invisible_characters_in_names_are_a_warning(
     problems = cli("check", "--format", "json", root=root).json()
     assert isinstance(problems, list)
     assert [(p["line"], p["code"], p["severity"]) for p in problems] == [(1, "invisible-characters", "warning")]
+
+
+@pytest.mark.parametrize("name", ["Acme\x07", "Acme\x00Corp", "Acme\x1b[31m", "Acme\x7f", "Acme\x9b"])
+def test_control_characters_in_any_text_are_an_error(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], name: str
+) -> None:
+    root = make_repo({CLIENT: CLIENT_YAML.replace("name: Acme Corp", f"name: {json.dumps(name)}")})
+    run = cli("check", "--format", "json", root=root)
+    assert run.exit_code == 1
+    assert [(p["line"], p["code"], p["severity"]) for p in run.json()] == [(1, "control-character", "error")]
 
 
 @pytest.mark.parametrize(
