@@ -169,6 +169,8 @@ def walk_repository(root: Path) -> RepositoryFiles:
         refusal = _outside_repository(root, root / top, top)
         if refusal:
             return RepositoryFiles(problems=(refusal,))
+    if (root / "clients").exists() and not (root / "clients").is_dir():
+        problems.append(_not_a_folder("clients", "one folder per client"))
     for entry in _entries(root / "clients"):
         if not _is_dir(entry):
             continue
@@ -189,12 +191,48 @@ def walk_repository(root: Path) -> RepositoryFiles:
         problems.extend(found)
         if loaded:
             clients.append(loaded)
-    return RepositoryFiles(tuple(clients), playbook_files(root), tuple(problems))
+    playbooks, found = playbook_files(root)
+    return RepositoryFiles(tuple(clients), playbooks, tuple(problems + found))
 
 
-def playbook_files(root: Path) -> tuple[str, ...]:
-    entries = _entries(root / "playbooks")
-    return tuple(f"playbooks/{e.name}" for e in entries if e.name.endswith(".md") and not _is_dir(e))
+def _not_a_folder(rel: str, holds: str) -> Problem:
+    return error(
+        rel,
+        0,
+        0,
+        "not-a-folder",
+        f"{rel} is a file, but it must be a folder ({holds}), so nothing in it is read",
+        f"move the file away and make {rel} a folder",
+    )
+
+
+def _not_a_file(rel: str, what: str) -> Problem:
+    return error(
+        rel,
+        0,
+        0,
+        "not-a-file",
+        f"{rel} is a folder, but it must be a file ({what}), so it is not read",
+        f"move the folder away, or rename it so that its name does not end in {Path(rel).suffix or rel}",
+    )
+
+
+def playbook_files(root: Path) -> tuple[tuple[str, ...], list[Problem]]:
+    """The playbooks' paths, and the `.md` folders that stand where a playbook would."""
+    folder = root / "playbooks"
+    if folder.exists() and not folder.is_dir():
+        return (), [_not_a_folder("playbooks", "one Markdown file per playbook")]
+    files: list[str] = []
+    problems: list[Problem] = []
+    for entry in _entries(folder):
+        if not entry.name.endswith(".md"):
+            continue
+        rel = f"playbooks/{entry.name}"
+        if _is_dir(entry):
+            problems.append(_not_a_file(rel, "a playbook in Markdown"))
+        else:
+            files.append(rel)
+    return tuple(files), problems
 
 
 def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:
@@ -207,14 +245,25 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
     paths: list[str] = []
     for entry in _entries(root / folder):
         rel = f"{folder}/{entry.name}"
-        if entry.name == "meetings" and _is_dir(entry):
+        if entry.name == "meetings":
+            if not _is_dir(entry):
+                problems.append(_not_a_folder(rel, "one Markdown file per meeting"))
+                continue
             refusal = _outside_repository(root, root / rel, rel)
             if refusal:
                 problems.append(refusal)
                 continue
-            paths.extend(f"{rel}/{note.name}" for note in _entries(root / rel) if not _is_dir(note))
+            for note in _entries(root / rel):
+                if not _is_dir(note):
+                    paths.append(f"{rel}/{note.name}")
+                elif note.name.endswith(".md"):
+                    problems.append(_not_a_file(f"{rel}/{note.name}", "a meeting note"))
         elif not _is_dir(entry):
             paths.append(rel)
+        elif entry.name == CLIENT_FILE:
+            return None, [_not_a_file(rel, "the client's record")]
+        elif entry.name.endswith(".md"):
+            problems.append(_not_a_file(rel, "a document"))
     files, found = classify_client_files(client_id, paths)
     return files, problems + found
 
