@@ -104,7 +104,31 @@ def _byte_size(value: object) -> int:
 
 Text = Annotated[str, Strict()]
 Name = Annotated[str, Strict(), Field(min_length=1)]
-Date = Annotated[dt.date, Strict()]
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(value: object) -> dt.date:
+    """A date written YYYY-MM-DD, bare (YAML's own date) or in quotes (as tools that write YAML from
+    JSON, and PyYAML's safe_dump, do): the same date either way; nothing else is a date."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_value", "'{value}' is not a date: that day does not exist", {"value": value}
+            ) from None
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_from_datetime_inexact", "a date without a time", {})
+    raise PydanticCustomError("date_type", "a date", {})
+
+
+Date = Annotated[
+    dt.date,
+    PlainValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "a date written YYYY-MM-DD"}),
+]
 Flag = Annotated[bool, Strict()]
 Count = Annotated[int, Strict()]
 Number = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
@@ -149,6 +173,8 @@ SegmentKey = Annotated[
     _format_check(SLUG_PATTERN, "segment key", "strategic"),
     _text_schema(SLUG_PATTERN, "a key of kb.yaml segments"),
 ]
+
+
 def _email(value: str) -> str:
     """An address email-validator accepts (syntax only: no DNS lookup), kept as written."""
     from email_validator import EmailNotValidError, validate_email

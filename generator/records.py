@@ -543,9 +543,11 @@ def _problem_of(err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[in
         return error(file, pos.line, pos.column, "empty-value", f"{name!r} needs at least one entry")
     if kind_name == "finite_number":
         return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be a finite number, not {value!r}")
+    if kind_name == "date_value":
+        return error(file, pos.line, pos.column, "invalid-date", f"{name!r}: {_lower(err['msg'])}")
     if kind_name in _TYPE_MESSAGES:
         expected_word = _TYPE_MESSAGES[kind_name]
-        got = "empty" if value is None else f"{source.raw.get(path, _short(value))}"
+        got = _as_written(value, source.raw.get(path))
         code = "invalid-date" if "date" in kind_name else "wrong-type"
         hint = ""
         if "date" in kind_name and isinstance(value, str):
@@ -563,6 +565,19 @@ def _describe_root(kind: type[Any]) -> str:
         DocumentMeta: "a document",
     }
     return names.get(kind, kind.__name__)
+
+
+def _as_written(value: object, raw: str | None) -> str:
+    """A value as the user wrote it, and what YAML made of it: `"1000" (text in quotes)`, `lots (text)`."""
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        if raw is not None:
+            return f"{_short(raw)} (text in quotes)"
+        return f"{_short(value)} (text)"
+    if raw is not None:
+        return raw
+    return _short(value)
 
 
 def _short(value: object) -> str:

@@ -163,11 +163,16 @@ class _Builder:
             if _CONTROL.search(node.value):
                 self.problems.append(self.control_characters(node, node.value))
                 return InvalidScalar(node.value)
+            if node.style in ("'", '"'):  # so that a message can show the value as it was written
+                self.raw[path] = f"{node.style}{node.value}{node.style}"
+            elif not node.style and _CORE_NOT_TEXT.fullmatch(node.value):  # plain: None, or "" from libyaml
+                self.problems.append(self.ambiguous(node, node.value))  # e.g. 1e3, 0o17: text to PyYAML
+                return InvalidScalar(node.value)
             return node.value
         self.raw[path] = node.value
         try:
             # Straight to PyYAML's constructor for the tag: construct_object's bookkeeping costs 2x.
-            return self.scalars.yaml_constructors[tag](self.scalars, node)
+            value = self.scalars.yaml_constructors[tag](self.scalars, node)
         except (ValueError, OverflowError) as exc:
             # PyYAML raises a bare ValueError for 2026-02-30: no line, so give it ours.
             line, column = self.position(node)
@@ -183,6 +188,25 @@ class _Builder:
                 )
             )
             return InvalidScalar(node.value)
+        if tag != f"{_TAG}timestamp" and not _same_in_yaml_12(value, node.value):
+            self.problems.append(self.ambiguous(node, value))
+            return InvalidScalar(node.value)
+        return value
+
+    def ambiguous(self, node: ScalarNode, value: object) -> Problem:
+        """A plain scalar that YAML 1.1 (PyYAML) and YAML 1.2 (editors, most other tools) read
+        differently, or a whole number not written in decimal."""
+        line, column = self.position(node)
+        other = _yaml_12(node.value)
+        if isinstance(value, bool) or isinstance(other, bool):
+            hint = "write true or false, or put text in quotes"
+        else:
+            hint = "write numbers in plain decimal digits (e.g. 90, 1500, 0.5), or put text in quotes"
+        if _shown(value) == _shown(other):
+            message = f"{node.value} is not written as a plain decimal number (YAML reads it as {_shown(value)})"
+        else:
+            message = f"YAML tools disagree on {node.value}: some read it as {_shown(value)}, others as {_shown(other)}"
+        return error(self.file, line, column, "ambiguous-value", message, hint)
 
     def build_mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -222,6 +246,63 @@ class _Builder:
             self.keys[(*path, key)] = key_pos
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
+
+
+_CORE_NULL = re.compile(r"(null|Null|NULL|~|)")
+_CORE_BOOL = re.compile(r"(true|True|TRUE|false|False|FALSE)")
+_CORE_INT = re.compile(r"[-+]?[0-9]+")
+_CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_CORE_NOT_TEXT = re.compile(
+    r"null|Null|NULL|~|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+"""Every plain scalar that YAML 1.2's core schema reads as something other than text."""
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    return repr(value)
+
+
+def _yaml_12(text: str) -> object:
+    """A plain scalar as YAML 1.2's core schema reads it (what editors and most other tools do)."""
+    if _CORE_NULL.fullmatch(text):
+        return None
+    if _CORE_BOOL.fullmatch(text):
+        return text.lower() == "true"
+    if _CORE_INT.fullmatch(text):
+        return int(text)
+    if text.startswith("0o") and re.fullmatch(r"0o[0-7]+", text):
+        return int(text[2:], 8)
+    if text.startswith("0x") and re.fullmatch(r"0x[0-9a-fA-F]+", text):
+        return int(text[2:], 16)
+    if _CORE_FLOAT.fullmatch(text):
+        return float(text)
+    if re.fullmatch(r"[-+]?\.(inf|Inf|INF)", text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if re.fullmatch(r"\.(nan|NaN|NAN)", text):
+        return float("nan")
+    return text
+
+
+def _same_in_yaml_12(value: object, text: str) -> bool:
+    """Whether YAML 1.1 (PyYAML: `value`) and YAML 1.2 read the plain scalar `text` alike, and, for
+    a whole number, whether it is written in decimal (hex, octal, binary, `1_000` and `1:30` are
+    read differently by different tools, or differently from what a person means)."""
+    if isinstance(value, bool) or value is None:
+        return _yaml_12(text) == value and type(_yaml_12(text)) is type(value)
+    if isinstance(value, int):
+        return bool(_DECIMAL_INT.fullmatch(text))
+    if isinstance(value, float):
+        other = _yaml_12(text)
+        return isinstance(other, float) and (other == value or (other != other and value != value))
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -285,10 +285,16 @@ def test_builds_are_identical_across_paths_hash_seeds_time_zones_and_locales(tmp
     assert sites[0] == sites[1]
 
 
-def test_calendar_text_cannot_inject_lines(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
-    name = "Acme\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nATTENDEE:mailto:evil@example.com\\r\\nSUMMARY:x"
+@pytest.mark.parametrize("newline", ["\\n", "\\r\\n"])
+def test_calendar_text_cannot_inject_lines(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], newline: str
+) -> None:
+    name = newline.join(["Acme", "END:VEVENT", "BEGIN:VEVENT", "ATTENDEE:mailto:evil@example.com", "SUMMARY:x"])
     record = CLIENT_YAML.replace("name: Acme Corp", f'name: "{name}"') + "contract: {renewal: 2026-12-01}\n"
     root = make_repo({"clients/acme/client.yaml": record})
+    if "\\r" in newline:  # a carriage return is a control character: refused before anything is built
+        assert "control-character" in build(cli, root).stderr
+        return
     assert build(cli, root).exit_code == 0
     calendar = icalendar.Calendar.from_ical((root / "site/calendar.ics").read_bytes())
     events = list(calendar.walk("VEVENT"))

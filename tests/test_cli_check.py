@@ -254,3 +254,27 @@ def test_nesting_limit_matches_what_markdown_it_renders() -> None:
         kept = "deep" in render_markdown("> " * levels + "deep\n")
         # Quotes: clientkb may refuse a level early, but never lets text be lost unflagged.
         assert kept or nesting_depth("> " * levels + "deep") > MAX_NESTING, levels
+
+
+def test_a_date_in_quotes_is_the_same_date(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    """PyYAML's safe_dump, editors and JSON-to-YAML scripts quote dates: same date, no error."""
+    quoted = CLIENT_YAML.replace("since: 2025-01-01", 'since: "2025-01-01"')
+    assert cli("check", root=make_repo({CLIENT: quoted})).exit_code == 0
+    bare = cli("--today", "2026-11-20", "health", "--format", "json", root=make_repo({CLIENT: CLIENT_YAML}))
+    again = cli("--today", "2026-11-20", "health", "--format", "json", root=make_repo({CLIENT: quoted}))
+    assert bare.stdout == again.stdout
+    impossible = cli("check", "--format", "json", root=make_repo({CLIENT: quoted.replace("01-01", "02-30")}))
+    assert [(p["line"], p["code"]) for p in impossible.json()] == [(5, "invalid-date")]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [('"1000"', '"1000" (text in quotes)'), ("lots", "lots (text)"), ("'12'", "'12' (text in quotes)")],
+)
+def test_a_wrong_type_shows_the_value_as_written(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], value: str, shown: str
+) -> None:
+    record = CLIENT_YAML + f"contract: {{value: {value}}}\n"
+    problems = cli("check", "--format", "json", root=make_repo({CLIENT: record})).json()
+    assert isinstance(problems, list)
+    assert [p["message"] for p in problems] == [f"'contract.value' must be a number, got {shown}"]

@@ -77,7 +77,7 @@ def test_first_heading_ignores_code() -> None:
 
 def _markdown_files() -> list[Path]:
     folders = [REPO / "clients", REPO / "playbooks", REPO / "tests" / "corpus", REPO / "docs"]
-    return sorted(path for folder in folders for path in folder.rglob("*.md"))
+    return sorted(path for folder in folders for path in folder.rglob("*.md") if path.is_file())
 
 
 TRICKY = [

@@ -33,11 +33,47 @@ def test_keys_are_the_text_written() -> None:
     assert doc.data == {"no": 1, "1": 2, "null": 3}
 
 
-def test_yaml11_values_keep_their_raw_text() -> None:
-    doc, _ = parse_yaml("a: NO\nb: 01234\nc: 1.10\n", "f.yaml")
-    assert doc is not None
-    assert doc.data == {"a": False, "b": 668, "c": 1.1}
-    assert doc.source.raw == {("a",): "NO", ("b",): "01234", ("c",): "1.10"}
+def test_values_keep_their_raw_text() -> None:
+    doc, problems = parse_yaml('a: 1.10\nb: "1000"\nc: text\n', "f.yaml")
+    assert doc is not None and not problems
+    assert doc.data == {"a": 1.1, "b": "1000", "c": "text"}
+    assert doc.source.raw == {("a",): "1.10", ("b",): '"1000"'}
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("1:30", 'some read it as 90, others as the text "1:30"'),  # sexagesimal in YAML 1.1
+        ("040", "some read it as 32, others as 40"),  # octal in YAML 1.1
+        ("0x10", "not written as a plain decimal number (YAML reads it as 16)"),
+        ("0b11", 'some read it as 3, others as the text "0b11"'),
+        ("1_000", 'some read it as 1000, others as the text "1_000"'),
+        ("00", "not written as a plain decimal number"),
+        ("1e3", 'some read it as the text "1e3", others as 1000.0'),  # YAML 1.2 only
+        ("0o17", 'some read it as the text "0o17", others as 15'),
+        ("1.5e3", 'some read it as the text "1.5e3", others as 1500.0'),
+        ("yes", 'some read it as true, others as the text "yes"'),
+        ("NO", 'some read it as false, others as the text "NO"'),
+        ("on", 'some read it as true, others as the text "on"'),
+        ("Off", 'some read it as false, others as the text "Off"'),
+    ],
+)
+def test_values_yaml_tools_read_differently_are_refused(written: str, message: str) -> None:
+    doc, problems = parse_yaml(f"n: 1\nvalue: {written}\n", "f.yaml")
+    assert doc is not None and isinstance(doc.data["value"], InvalidScalar)
+    assert [(p.code, p.line, p.column) for p in problems] == [("ambiguous-value", 2, 8)]
+    assert message in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("90", 90), ("-3", -3), ("+5", 5), ("0", 0), ("1.5", 1.5), (".5", 0.5), ("1.5e+3", 1500.0), ("true", True),
+     ("False", False), ("~", None), ("null", None), ("", None), ('"yes"', "yes"), ("'040'", "040"), ("Acme", "Acme")],
+)  # fmt: skip
+def test_values_every_yaml_tool_reads_alike_are_kept(written: str, value: object) -> None:
+    doc, problems = parse_yaml(f"value: {written}\n", "f.yaml")
+    assert doc is not None and not problems
+    assert doc.data["value"] == value and type(doc.data["value"]) is type(value)
 
 
 def test_impossible_date_is_reported_at_its_line() -> None:
