@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -199,14 +200,31 @@ def format_text(diff: KbDiff) -> str:
     return "\n".join(lines)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-?\[-`{-~])")
+"""ASCII punctuation but '@': a backslash before any of it makes it a literal character in CommonMark."""
+
+
 def _md(text: str) -> str:
-    # Table cells: pipes and line breaks would break the row; < > would be read as HTML.
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    """User text as literal Markdown (a client's name, a reason): no emphasis, link, HTML or table
+    cell break. Every ASCII punctuation character is escaped, which also keeps `http://` and `www.`
+    from becoming links; GitHub links an email address even when escaped, so its '@' goes in a code
+    span (it still reads as an '@'). Line breaks would end a table row: they become spaces."""
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
+    return escaped.replace("@", "`@`")
+
+
+def _code(text: str) -> str:
+    """User text as a code span (a revision, a file's location): fenced by more backticks than it holds."""
+    text = " ".join(text.splitlines())
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def format_markdown(diff: KbDiff) -> str:
     lines = ["### clientkb: what this change does to the portfolio", ""]
-    lines.append(f"Comparing `{_md(diff.base)}` with `{_md(diff.head)}`, computed for {diff.today}.")
+    lines.append(f"Comparing {_code(diff.base)} with {_code(diff.head)}, computed for {diff.today}.")
     lines.append("")
     if diff.empty:
         lines.append("No change to clients, health or problems.")
@@ -227,7 +245,7 @@ def format_markdown(diff: KbDiff) -> str:
     if diff.new_problems:
         lines.append(f"**New problems ({len(diff.new_problems)}):**")
         lines.append("")
-        lines.extend(f"- `{_md(p.location)}`: {_md(p.message)} ({p.code})" for p in diff.new_problems)
+        lines.extend(f"- {_code(p.location)}: {_md(p.message)} ({p.code})" for p in diff.new_problems)
         lines.append("")
     if diff.fixed_problems:
         lines.append(f"Problems fixed: {diff.fixed_problems}.")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 
 from generator.history import read_history
@@ -168,3 +170,25 @@ def test_removing_a_referred_client_is_a_new_error(repo: Path, cli: Callable[...
     assert [c["client"] for c in data["removed"]] == ["acme"]
     # The broken folder exists on both sides: not new. Beta's reference to acme is.
     assert [(p["file"], p["code"]) for p in data["new_problems"]] == [("clients/beta/client.yaml", "unknown-client")]
+
+
+def test_markdown_shows_user_text_as_written_in_githubs_renderer(repo: Path, cli: Callable[..., Run]) -> None:
+    """The job summary is GitHub-flavoured Markdown (cmark-gfm): a name or a problem's text must not
+    become emphasis, a link or HTML there."""
+    name = "*LLP* [y](http://evil.example) <b>x</b> | a@b.example www.evil.example `x` _u_"
+    record = repo / "clients/acme/client.yaml"
+    record.write_text(record.read_text().replace("name: Acme Corp", f"name: {json.dumps(name)}"))
+    (repo / "clients/acme/meetings/2026-11-15-call.md").write_text(
+        "---\ndate: 2026-11-15\ntype: review\nnps: 4\nattendees: [\"[z](http://evil.example)\"]\n---\nUnhappy.\n"
+    )
+    (repo / "clients/beta").mkdir()
+    (repo / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: '*nobody*'"))
+    markdown = diff(cli, repo, "HEAD", "--format", "markdown").stdout
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown)
+    body = html.split("</h3>", 1)[1].replace("<strong>New problems (1):</strong>", "")  # ours
+    for tag in ("<a ", "<em>", "<strong>", "<b>", "<del>"):
+        assert tag not in body, (tag, body)
+    text = re.sub(r"<[^>]+>", "", body)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    assert name in text  # the name, every character as written
+    assert "*nobody*" in text
