@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -106,7 +106,11 @@ def _format_option(choices: list[str], help_text: str) -> Callable[[FC], FC]:
 
 class _Commands(click.Group):
     """click turns Ctrl-C into "Aborted!" and exit 1; clientkb exits 130, as a program stopped by
-    Ctrl-C does, after the command's own clean-up (a build removes its staging folder)."""
+    Ctrl-C does, after the command's own clean-up (a build removes its staging folder). Its commands
+    take the global options after their name too (`_Command`), and so do those of its groups."""
+
+    command_class: type[click.Command] | None = None  # set below, once _Command exists
+    group_class = type  # a group made with @main.group() is a _Commands too
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -115,25 +119,60 @@ class _Commands(click.Group):
             interrupted()
 
 
+def _global_options(function: FC) -> FC:
+    """--root, --today and --jobs, before the command (`clientkb --root kb check`) or after it
+    (`clientkb check --root kb`, as a pre-commit hook's `entry` and `args` put them)."""
+    function = click.option(
+        "--jobs", type=click.IntRange(min=1), help="Worker processes (default: two per CPU; 1 runs in one process)."
+    )(function)
+    function = click.option("--today", "today", type=_DateParam(), help="Compute as if today were this date.")(function)
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The knowledge base folder (default: the nearest folder holding kb.yaml).",
+    )(function)
+
+
+def _resolve_root(root: Path | None) -> Path:
+    if root is None:
+        return (find_root(Path.cwd()) or Path.cwd()).resolve()
+    if not root.is_dir():
+        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
+    return root.resolve()
+
+
+class _Command(click.Command):
+    """A command that also takes the global options after its name; given there, they win."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _global_options(self)  # click's option decorators append to a command's params
+
+    def invoke(self, ctx: click.Context) -> Any:
+        root = ctx.params.pop("root", None)
+        today = ctx.params.pop("today", None)
+        jobs = ctx.params.pop("jobs", None)
+        obj = ctx.find_object(Context)
+        if obj is not None and (root is not None or today is not None or jobs is not None):
+            ctx.obj = replace(
+                obj,
+                root=_resolve_root(root) if root is not None else obj.root,
+                today_option=today if today is not None else obj.today_option,
+                jobs=jobs if jobs is not None else obj.jobs,
+            )
+        return super().invoke(ctx)
+
+
+_Commands.command_class = _Command
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientkb")
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The knowledge base folder (default: the nearest folder holding kb.yaml).",
-)
-@click.option("--today", "today", type=_DateParam(), help="Compute as if today were this date.")
-@click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes (default: two per CPU; 1 runs in one process)."
-)
+@_global_options
 @click.pass_context
 def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, jobs: int | None) -> None:
     """clientkb: check, compute and publish a plain-text client knowledge base."""
-    if root is None:
-        root = find_root(Path.cwd()) or Path.cwd()
-    elif not root.is_dir():
-        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
-    click_ctx.obj = Context(root.resolve(), today, jobs)
+    click_ctx.obj = Context(_resolve_root(root), today, jobs)
 
 
 @main.command()
@@ -166,7 +205,9 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
         click.echo(summary, err=True)
     elif output_format == "github":
         if problems:
-            click.echo(format_github(problems))
+            from generator.revisions import repository_prefix
+
+            click.echo(format_github(problems, repository_prefix(ctx.root)))
         click.echo(summary)
     else:
         if problems:

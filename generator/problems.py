@@ -78,10 +78,12 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: Sequence[Problem]) -> str:
+def format_github(problems: Sequence[Problem], prefix: str = "") -> str:
+    """Workflow commands; `prefix` is the knowledge base's folder in the repository (`kb/`), since
+    GitHub places an annotation by its path from the repository's root."""
     lines: list[str] = []
     for p in problems:
-        props = [f"file={_escape_property(p.file)}"]
+        props = [f"file={_escape_property(prefix + p.file)}"]
         if p.line > 0:
             props.append(f"line={p.line}")
         if p.column > 0:

@@ -20,6 +20,15 @@ def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         raise RevisionError(f"git cannot run: {exc}") from None
 
 
+def repository_prefix(root: Path) -> str:
+    """The folder `root` is in, from the top of its Git repository (`kb/`; "" at the top or outside Git)."""
+    try:
+        result = git(root, "rev-parse", "--show-prefix")
+    except RevisionError:
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
 def resolve(root: Path, rev: str) -> str:
     """The commit id of `rev`, or a RevisionError saying why there is none."""
     if git(root, "rev-parse", "--git-dir").returncode != 0:

@@ -179,7 +179,7 @@ def test_markdown_shows_user_text_as_written_in_githubs_renderer(repo: Path, cli
     record = repo / "clients/acme/client.yaml"
     record.write_text(record.read_text().replace("name: Acme Corp", f"name: {json.dumps(name)}"))
     (repo / "clients/acme/meetings/2026-11-15-call.md").write_text(
-        "---\ndate: 2026-11-15\ntype: review\nnps: 4\nattendees: [\"[z](http://evil.example)\"]\n---\nUnhappy.\n"
+        '---\ndate: 2026-11-15\ntype: review\nnps: 4\nattendees: ["[z](http://evil.example)"]\n---\nUnhappy.\n'
     )
     (repo / "clients/beta").mkdir()
     (repo / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: '*nobody*'"))
