@@ -38,7 +38,8 @@ def health_record(insight: ClientInsight) -> dict[str, Any]:
         ],
         "checkin": {
             "last": plain(insight.checkin.last_contact),
-            "next": insight.checkin.next_due.isoformat(),
+            # Untracked (prospect, paused, former): no next check-in, as on the site and in the CSV.
+            "next": insight.checkin.next_due.isoformat() if insight.checkin.state else None,
             "state": insight.checkin.state,
         },
     }

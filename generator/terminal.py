@@ -54,7 +54,7 @@ def health_view(insights: Sequence[ClientInsight], today: dt.date, width: int, p
 
 def client_health_lines(insight: ClientInsight, width: int, paint: Paint = no_paint) -> list[str]:
     record = insight.record
-    label = (insight.health or "former").upper()
+    label = (insight.health or MISSING).upper()  # a former client has no health; its status says former
     colour = HEALTH_COLOURS.get(insight.health or "", "bright_black")
     checkin = insight.checkin
     if checkin.state is None:

@@ -327,7 +327,7 @@ def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None
         "kb.yaml": KB_YAML,
         "clients/acme/client.yaml": (
             f"name: {quoted}\nstatus: active\nsegment: growth\nowner: dana\nsince: 2025-01-01\nsummary: {quoted}\n"
-            f'goals: [{quoted}]\ncontacts:\n  - {{name: {quoted}, email: "x\\"><script>alert(8)</script>@b.example", '
+            f'goals: [{quoted}]\ncontacts:\n  - {{name: {quoted}, email: "x.o\'brien+tag@b.example", '
             f"role: {quoted}, phone: {quoted}, notes: {quoted}}}\n"
             f"milestones:\n  - {{name: {quoted}, due: 2026-01-01}}\n"
             f"escalations:\n  - {{opened: 2026-10-01, summary: {quoted}, severity: high}}\n"
