@@ -1,8 +1,10 @@
 """Calendar feeds (RFC 5545, via icalendar): check-ins due, renewals, milestones, dated action items,
 key dates and anniversaries, for the whole team and for each person.
 
-UIDs are stable (derived from what an event is, not from its date or line), so a calendar app that
-subscribes to the feed moves an event when its date changes instead of adding a second one.
+UIDs are stable and unique: made from what an event is (its kind, client, name or text, and the
+person it is for, when an item names one) and its place among items that are otherwise identical,
+never from its date, file or line. A calendar app that subscribes to the feed moves an event when its
+date changes instead of adding a second one, and never drops one of two events that look alike.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from icalendar.prop import vDate, vDatetime, vRecur, vText
 
 from generator.dates import shift_days
 from generator.insights import ClientInsight, action_owner
-from generator.markdown import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,22 @@ def _uid(*parts: str) -> str:
     return f"{parts[0]}-{digest}@clientkb"
 
 
+class _Uids:
+    """UIDs for one client's events: the second of two otherwise identical items gets its
+    occurrence number, so no two events share a UID and the first keeps the UID it has alone."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, ...], int] = {}
+
+    def __call__(self, *parts: str) -> str:
+        count = self.seen.get(parts, 0) + 1
+        self.seen[parts] = count
+        return _uid(*parts) if count == 1 else _uid(*parts, f"#{count}")
+
+
 def client_calendar_entries(insight: ClientInsight, handles: frozenset[str]) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
+    uid = _Uids()
     record = insight.record
     if record.status == "former":
         return entries
@@ -64,7 +79,7 @@ def client_calendar_entries(insight: ClientInsight, handles: frozenset[str]) -> 
         if milestone.done is None:
             entries.append(
                 CalendarEntry(
-                    _uid("milestone", insight.id, slugify(milestone.name)),
+                    uid("milestone", insight.id, milestone.name),
                     milestone.due,
                     f"Milestone: {name}: {milestone.name}",
                     "",
@@ -74,19 +89,20 @@ def client_calendar_entries(insight: ClientInsight, handles: frozenset[str]) -> 
     for item in insight.open_actions:
         if item.due is not None:
             side = " (client's side)" if item.for_client else ""
+            person = action_owner(item, owner, handles)
             entries.append(
                 CalendarEntry(
-                    _uid("action", item.file, item.text),
+                    uid("action", insight.id, item.text, person, side),
                     item.due,
                     f"{item.text}{side}: {name}",
                     f"Action item from {item.file}, line {item.line}.",
-                    action_owner(item, owner, handles),
+                    person,
                 )
             )
     for key_date in record.dates:
         entries.append(
             CalendarEntry(
-                _uid("date", insight.id, slugify(key_date.label), str(key_date.date)),
+                uid("date", insight.id, key_date.label),
                 key_date.date,
                 f"{key_date.label}: {name}",
                 "",
@@ -136,6 +152,9 @@ def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[Cal
     stamp = _ical(vDatetime(_stamp(today)))
     transparent = _ical(vText("TRANSPARENT"))
     yearly = _ical(vRecur({"freq": "yearly"}))
+    # A plain yearly rule from 29 February skips the years without one (RFC 5545 drops invalid
+    # dates); the site shows such a date on 28 February then: the last day of February is both.
+    leap_day_yearly = _ical(vRecur({"freq": "yearly", "bymonth": 2, "bymonthday": -1}))
     events = []
     for entry in entries:
         lines = [
@@ -147,7 +166,7 @@ def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[Cal
             _line("UID", _ical(vText(entry.uid))),
         ]
         if entry.yearly:
-            lines.append(_line("RRULE", yearly))
+            lines.append(_line("RRULE", leap_day_yearly if (entry.date.month, entry.date.day) == (2, 29) else yearly))
         if entry.description:
             lines.append(_line("DESCRIPTION", _ical(vText(entry.description))))
         lines += [_line("TRANSP", transparent), b"END:VEVENT", b""]
@@ -167,6 +186,10 @@ def calendar_chunks(events: Sequence[CalendarEvent], name: str, timezone: str) -
     calendar.add("x-wr-timezone", timezone)
     head, end = bytes(calendar.to_ical()).rsplit(b"END:VCALENDAR", 1)
     yield head
+    uids: set[str] = set()
     for event in sorted(events, key=lambda e: (e.date, e.uid)):
+        if event.uid in uids:  # a calendar app keeps one event per UID: never let one disappear
+            raise ValueError(f"two events of {name!r} would share the UID {event.uid}")
+        uids.add(event.uid)
         yield event.ical
     yield b"END:VCALENDAR" + end

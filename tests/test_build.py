@@ -15,6 +15,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import vobject
 
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, REPO_ROOT, Run
 
@@ -311,3 +312,41 @@ def test_no_search_builds_without_an_index_and_without_a_warning(
     assert result.exit_code == 0 and "warning" not in result.stderr
     assert (root / "site" / "index.html").is_file()
     assert not (root / "site" / "search").exists()
+
+
+def test_calendar_uids_are_unique_and_do_not_follow_dates(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    """Calendar apps keep one event per UID: look-alike items must not share one, and a moved date
+    must keep its UID (else the app shows it twice)."""
+    record = CLIENT_YAML + (
+        "milestones:\n  - {name: Launch, due: 2026-12-10}\n  - {name: Launch, due: 2027-01-10}\n"
+        "dates:\n  - {label: Founded, date: 2010-12-05, yearly: true}\n"
+    )
+    note = NOTE_MD + (
+        "- [ ] Send the deck @dana due:2026-12-01\n- [ ] Send the deck @marco due:2026-12-01\n"
+        "- [ ] Send the deck @dana due:2026-12-02\n"
+    )
+    root = make_repo({"clients/acme/client.yaml": record, "clients/acme/meetings/2026-11-02-check-in.md": note})
+    assert build(cli, root).exit_code == 0
+
+    def uids() -> dict[str, list[str]]:
+        text = (root / "site/calendar.ics").read_text(encoding="utf-8")
+        by_icalendar = [str(e["UID"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+        by_vobject = [e.uid.value for e in vobject.readOne(text).vevent_list]
+        assert by_icalendar == by_vobject
+        summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+        found: dict[str, list[str]] = {}
+        for summary, uid in zip(summaries, by_icalendar, strict=True):
+            found.setdefault(summary.split(":")[0], []).append(uid)
+        return found
+
+    first = uids()
+    assert len(first["Milestone"]) == 2 and len(first["Send the deck"]) == 3
+    every = [uid for group in first.values() for uid in group]
+    assert len(every) == len(set(every))
+    moved = (root / "clients/acme/client.yaml").read_text().replace("2010-12-05", "2011-12-06")
+    (root / "clients/acme/client.yaml").write_text(moved.replace("2026-12-10", "2026-12-11"))
+    assert build(cli, root).exit_code == 0
+    second = uids()
+    assert second["Founded"] == first["Founded"] and sorted(second["Milestone"]) == sorted(first["Milestone"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.dates import shift_days
 from generator.feeds import CalendarEntry, calendar_chunks, render_events
+from generator.insights import next_occurrence
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -25,7 +27,9 @@ def icalendar_event(entry: CalendarEntry, today: dt.date) -> bytes:
     if entry.description:
         event.add("description", entry.description)
     event.add("transp", "TRANSPARENT")
-    if entry.yearly:
+    if entry.yearly and (entry.date.month, entry.date.day) == (2, 29):
+        event.add("rrule", {"freq": "yearly", "bymonth": 2, "bymonthday": -1})
+    elif entry.yearly:
         event.add("rrule", {"freq": "yearly"})
     return bytes(event.to_ical())
 
@@ -63,3 +67,23 @@ def test_long_and_escaped_text_is_folded_and_parses_back() -> None:
     assert str(parsed["DESCRIPTION"]) == description
     assert parsed["RRULE"]["FREQ"] == ["YEARLY"]
     assert parsed.decoded("DTSTART") == TODAY
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    date=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), today=st.dates(dt.date(2000, 1, 1), dt.date(2031, 1, 1))
+)
+def test_a_yearly_date_falls_on_the_same_days_in_the_feed_and_on_the_site(date: dt.date, today: dt.date) -> None:
+    """The site's next occurrence (coming up, due) and the feed's RRULE, as a second parser (vobject,
+    with dateutil's recurrence) expands it, agree: from the date itself on, 29 February on the 28th."""
+    entry = CalendarEntry("date-0123456789abcdef@clientkb", date, "Anniversary: Acme", "", "dana", yearly=True)
+    text = b"".join(calendar_chunks(render_events([entry], TODAY), "Team", "UTC")).decode()
+    (event,) = vobject.readOne(text).vevent_list
+    following = next((day.date() for day in event.getrruleset(addRDate=True) if day.date() >= today), dt.date.max)
+    assert following == next_occurrence(date, today)
+
+
+def test_a_yearly_date_is_not_coming_up_before_its_first_occurrence() -> None:
+    assert next_occurrence(dt.date(2027, 12, 25), dt.date(2026, 12, 1)) == dt.date(2027, 12, 25)
+    assert next_occurrence(dt.date(2024, 2, 29), dt.date(2026, 1, 10)) == dt.date(2026, 2, 28)
+    assert next_occurrence(dt.date(2024, 2, 29), dt.date(2027, 3, 1)) == dt.date(2028, 2, 29)
