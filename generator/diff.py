@@ -46,6 +46,24 @@ class ClientChange:
 
 
 @dataclass(frozen=True, slots=True)
+class NotCompared:
+    """A client whose health could not be compared: it has errors on one side or both."""
+
+    client: str
+    name: str
+    errors_before: bool
+    errors_after: bool
+    after: str | None
+    """Its health after the change, when it has no errors then."""
+
+    @property
+    def why(self) -> str:
+        if self.errors_before and self.errors_after:
+            return "errors before and after"
+        return "errors before the change" if self.errors_before else "errors after the change"
+
+
+@dataclass(frozen=True, slots=True)
 class KbDiff:
     base: str
     head: str
@@ -55,10 +73,14 @@ class KbDiff:
     changed: list[ClientChange] = field(default_factory=list)
     new_problems: list[Problem] = field(default_factory=list)
     fixed_problems: int = 0
+    not_compared: list[NotCompared] = field(default_factory=list)
+    """Clients with errors on a side: said, not skipped."""
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.new_problems or self.fixed_problems)
+        return not (
+            self.added or self.removed or self.changed or self.new_problems or self.fixed_problems or self.not_compared
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +102,10 @@ def diff_scope(root: Path, base: str, head: str | None, before: frozenset[str], 
             clients.add(parts[1])
         elif parts and (parts[0] in ("kb.yaml", "playbooks")):
             return Scope(True)
-    for removed in sorted(before - after):
-        # A client that refers to a removed one is now in error though its files did not change.
-        found = git(root, "grep", "-l", "--fixed-strings", removed, *([head] if head else []), "--", "clients")
+    for other in sorted(before ^ after):
+        # A client that refers to a removed one is now in error though its files did not change; one
+        # that referred to a client not there yet has its error fixed by the added one.
+        found = git(root, "grep", "-l", "--fixed-strings", other, *([head] if head else []), "--", "clients")
         for line in lines(found):
             parts = PurePosixPath(line.split(":", 1)[-1]).parts
             if len(parts) >= 2:
@@ -134,10 +157,19 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> KbDiff:
     added = [after.insights[c] for c in sorted(after.client_ids - before.client_ids) if c in after.insights]
     removed = [before.insights[c] for c in sorted(before.client_ids - after.client_ids) if c in before.insights]
     changed = []
+    not_compared = [
+        NotCompared(c, c, False, True, None) for c in sorted(after.client_ids - before.client_ids - set(after.insights))
+    ]
+    loaded_before, loaded_after = _loaded(before), _loaded(after)
     for client_id in sorted(before.client_ids & after.client_ids):
         old, new = before.insights.get(client_id), after.insights.get(client_id)
         if old is None or new is None:
-            continue  # a client with errors: its problems are reported below
+            if client_id not in loaded_before and client_id not in loaded_after:
+                continue  # outside the scope: neither side was loaded (its files did not change)
+            name = new.record.name if new else old.record.name if old else client_id
+            health = new.health if new else None
+            not_compared.append(NotCompared(client_id, name, old is None, new is None, health))
+            continue
         old_codes = {f.code for f in old.flags}
         new_codes = {f.code for f in new.flags}
         raised = tuple(f for f in new.flags if f.code not in old_codes)
@@ -148,7 +180,12 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> KbDiff:
     new_errors = [p for p in after.problems if p.severity is Severity.ERROR]
     fresh = [p for p in new_errors if _problem_key(p) not in old_errors]
     fixed = len(old_errors - {_problem_key(p) for p in new_errors})
-    return KbDiff(before.label, after.label, today, added, removed, changed, fresh, fixed)
+    return KbDiff(before.label, after.label, today, added, removed, changed, fresh, fixed, not_compared)
+
+
+def _loaded(snapshot: Snapshot) -> set[str]:
+    """The clients a snapshot loaded: computed, or named by one of its problems."""
+    return set(snapshot.insights) | {c for p in snapshot.problems if (c := _client_of(p.file)) is not None}
 
 
 def fails(diff: KbDiff, threshold: str | None) -> bool:
@@ -192,6 +229,9 @@ def format_text(diff: KbDiff) -> str:
         lines.append(f"added: {insight.record.name} ({_health(insight.health)})")
     for insight in diff.removed:
         lines.append(f"removed: {insight.record.name}")
+    for skipped in diff.not_compared:
+        now = f"; now {skipped.after}" if skipped.after else ""
+        lines.append(f"not compared: {skipped.name} ({skipped.why}{now})")
     if diff.new_problems:
         lines.append(f"new problems: {len(diff.new_problems)}")
         lines.extend(f"  {p.location}: {p.severity}: {p.message} [{p.code}]" for p in diff.new_problems)
@@ -242,6 +282,13 @@ def format_markdown(diff: KbDiff) -> str:
         for insight in diff.removed:
             lines.append(f"| {_md(insight.record.name)} (removed) | {NONE} | {NONE} | {NONE} |")
         lines.append("")
+    if diff.not_compared:
+        lines.append("**Not compared** (a side has errors, listed below or fixed by this change):")
+        lines.append("")
+        for skipped in diff.not_compared:
+            now = f"; now {skipped.after}" if skipped.after else ""
+            lines.append(f"- {_md(skipped.name)} ({skipped.why}{now})")
+        lines.append("")
     if diff.new_problems:
         lines.append(f"**New problems ({len(diff.new_problems)}):**")
         lines.append("")
@@ -290,6 +337,16 @@ def format_json(diff: KbDiff) -> str:
             for p in diff.new_problems
         ],
         "fixed_problems": diff.fixed_problems,
+        "not_compared": [
+            {
+                "client": n.client,
+                "name": n.name,
+                "errors_before": n.errors_before,
+                "errors_after": n.errors_after,
+                "after": n.after,
+            }
+            for n in diff.not_compared
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 

@@ -150,7 +150,9 @@ def test_record_history_from_one_log(repo: Path, cli: Callable[..., Run]) -> Non
 
 def test_json_output_is_complete(repo: Path, cli: Callable[..., Run]) -> None:
     data = json.loads(diff(cli, repo, "HEAD", "--format", "json").stdout)
-    assert set(data) == {"base", "head", "today", "added", "removed", "changed", "new_problems", "fixed_problems"}
+    assert set(data) == {
+        "base", "head", "today", "added", "removed", "changed", "new_problems", "fixed_problems", "not_compared"
+    }  # fmt: skip
     assert data["head"] == "working tree" and data["base"].startswith("HEAD (")
 
 
@@ -185,10 +187,38 @@ def test_markdown_shows_user_text_as_written_in_githubs_renderer(repo: Path, cli
     (repo / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: '*nobody*'"))
     markdown = diff(cli, repo, "HEAD", "--format", "markdown").stdout
     html = cmarkgfm.github_flavored_markdown_to_html(markdown)
-    body = html.split("</h3>", 1)[1].replace("<strong>New problems (1):</strong>", "")  # ours
+    body = html.split("</h3>", 1)[1]
+    for ours in ("<strong>New problems (1):</strong>", "<strong>Not compared</strong>"):
+        body = body.replace(ours, "")
     for tag in ("<a ", "<em>", "<strong>", "<b>", "<del>"):
         assert tag not in body, (tag, body)
     text = re.sub(r"<[^>]+>", "", body)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
     assert name in text  # the name, every character as written
     assert "*nobody*" in text
+
+
+def test_clients_with_errors_are_said_not_skipped(repo: Path, cli: Callable[..., Run]) -> None:
+    """Acme refers to a client that is not there yet (an error); the change adds it: Acme's files did
+    not change, yet the diff must say what became of it, and name every client it could not compare."""
+    record = repo / "clients/acme/client.yaml"
+    record.write_text(record.read_text() + "advocacy: {referrals: [beta]}\n")
+    (repo / "clients/gamma").mkdir()
+    (repo / "clients/gamma/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: nobody"))
+    commit(repo, "Acme refers Beta, who is not a client yet; Gamma is broken")
+    (repo / "clients/beta").mkdir()
+    (repo / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("Acme Corp", "Beta Ltd"))
+    (repo / "clients/delta").mkdir()
+    (repo / "clients/delta/client.yaml").write_text(CLIENT_YAML.replace("status: active", "status: nope"))
+    gamma = repo / "clients/gamma/client.yaml"
+    gamma.write_text(gamma.read_text() + "industry: Retail\n")
+    data = diff(cli, repo, "HEAD", "--format", "json").json()
+    assert isinstance(data, dict)
+    assert [c["client"] for c in data["added"]] == ["beta"]
+    skipped = {n["client"]: (n["errors_before"], n["errors_after"], n["after"]) for n in data["not_compared"]}
+    assert skipped == {"acme": (True, False, "amber"), "delta": (False, True, None), "gamma": (True, True, None)}
+    text = diff(cli, repo, "HEAD").stdout
+    assert "not compared: Acme Corp (errors before the change; now amber)" in text
+    assert "not compared: gamma (errors before and after)" in text
+    markdown = diff(cli, repo, "HEAD", "--format", "markdown").stdout
+    assert "Acme Corp (errors before the change; now amber)" in markdown
