@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from generator.checkins import CheckIn, checkin, past_notes
 from generator.feedback import Answer, answered_by, csat_history, nps_history
@@ -64,6 +64,8 @@ class ClientInsight:
     """Action items of every note, open and done."""
     events: tuple[Event, ...]
     """Renewal, open milestones and key dates on or after today (milestones also when overdue)."""
+    custom: tuple[tuple[str, Any], ...] = ()
+    """client.yaml's top-level `x-` fields, in the order written (shown on its page, exported)."""
 
 
 def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
@@ -147,6 +149,7 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
         open_actions,
         len(actions),
         events,
+        tuple(client.custom.items()),
     )
 
 

@@ -91,6 +91,21 @@ def _day(value: dt.date | None) -> str:
     return value.strftime("%-d %b %Y") if value else NONE_SHOWN
 
 
+def _custom_value(value: Any) -> str:
+    """An `x-` field's value as text: YAML's scalars as written in YAML, lists and mappings flat."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return NONE_SHOWN
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(_custom_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_custom_value(item)}" for key, item in value.items())
+    return str(value)
+
+
 def _percent(value: float | None) -> str:
     return NONE_SHOWN if value is None else f"{value:.0f}%"
 
@@ -120,7 +135,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(day=_day, percent=_percent, signed=_signed, number=_number, contract=_contract)
+    env.filters.update(
+        day=_day, percent=_percent, signed=_signed, number=_number, contract=_contract, custom_value=_custom_value
+    )
     env.globals["action_table"] = action_table
     return env
 
@@ -494,6 +511,7 @@ def client_export(insight: ClientInsight) -> str:
         }
     )
     entry["checkin"]["cadence"] = str(insight.checkin.cadence)
+    entry["custom"] = {key: plain(value) for key, value in insight.custom}
     text = json.dumps(entry, indent=2, ensure_ascii=False, default=str)
     return "  " + text.replace("\n", "\n  ")
 

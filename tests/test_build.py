@@ -350,3 +350,22 @@ def test_calendar_uids_are_unique_and_do_not_follow_dates(
     assert build(cli, root).exit_code == 0
     second = uids()
     assert second["Founded"] == first["Founded"] and sorted(second["Milestone"]) == sorted(first["Milestone"])
+
+
+def test_custom_fields_are_shown_and_exported(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    record = (
+        CLIENT_YAML.replace(
+            "contacts:\n  - {name: Ana Lima, primary: true}",
+            "contacts:\n  - {name: Ana Lima, primary: true, x-linkedin: ana-lima}",
+        )
+        + "x-crm-id: HH-0142\nx-regions: [EU, US]\nx-renewed: 2026-01-31\n"
+    )
+    root = make_repo({"clients/acme/client.yaml": record})
+    assert build(cli, root).exit_code == 0
+    page = (root / "site/clients/acme/index.html").read_text(encoding="utf-8")
+    for shown in ("<dt>x-crm-id</dt><dd>HH-0142</dd>", "<dt>x-regions</dt><dd>EU, US</dd>", "<dd>2026-01-31</dd>"):
+        assert shown in page
+    assert "ana-lima" not in page  # a nested x- field is accepted and ignored
+    (entry,) = json.loads((root / "site/data/clients.json").read_text(encoding="utf-8"))
+    assert entry["custom"] == {"x-crm-id": "HH-0142", "x-regions": ["EU", "US"], "x-renewed": "2026-01-31"}
+    assert "ana-lima" not in json.dumps(entry)
