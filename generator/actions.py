@@ -1,7 +1,8 @@
 """Action items: the task-list items of a meeting note's body, with their line numbers.
 
-A line scan rather than a Markdown parse: `check` reads 20,000 notes in seconds, and a task item is a
-line-level construct (`- [ ] text`). Fenced code blocks are skipped, as Markdown would.
+Which lines are task items comes from the Markdown parse (generator/markdown_facts.py); this module
+reads each item's text: its assignee (`@handle`, `@client`) and due date (`due:YYYY-MM-DD`, as a word
+of its own: `overdue:` is not one).
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from generator.markdown_facts import BodyFacts
 from generator.model import ActionItem
 from generator.problems import Problem, error
 
-_TASK = re.compile(r"^\s{0,3}(?:[-*+]|[0-9]{1,9}[.)])\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
-_FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 _HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DUE = re.compile(r"(?<!\S)due:(?P<date>\S+)")
@@ -21,27 +21,14 @@ CLIENT_HANDLE = "client"
 
 
 def parse_action_items(
-    client_id: str, file: str, body: str, body_line: int
+    client_id: str, file: str, body: str, body_line: int, facts: BodyFacts
 ) -> tuple[tuple[ActionItem, ...], list[Problem]]:
     items: list[ActionItem] = []
     problems: list[Problem] = []
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match["fence"]
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        task = _TASK.match(line)
-        if not task:
-            continue
-        number = body_line + offset
-        text = task["text"]
+    lines = body.split("\n")
+    for task in facts.tasks:
+        number = body_line + task.line
+        text = task.text
         due: dt.date | None = None
         due_match = _DUE.search(text)
         if due_match:
@@ -50,11 +37,12 @@ def parse_action_items(
                     raise ValueError("not YYYY-MM-DD")
                 due = dt.date.fromisoformat(due_match["date"])
             except ValueError:
+                source_line = lines[task.line] if task.line < len(lines) else ""
                 problems.append(
                     error(
                         file,
                         number,
-                        line.index("due:") + 1,
+                        source_line.find(f"due:{due_match['date']}") + 1,
                         "invalid-date",
                         f"the action item's due date {due_match['date']!r} is not a date",
                         "write it as due:YYYY-MM-DD, with a day that exists",
@@ -71,7 +59,7 @@ def parse_action_items(
                 file=file,
                 line=number,
                 text=clean,
-                done=task["mark"] != " ",
+                done=task.checked,
                 assignee=None if for_client else assignee,
                 for_client=for_client,
                 due=due,

@@ -129,15 +129,22 @@ _FAST_RULES: list[Any] = [  # the package types them as a Literal of its rule na
 
 
 @cache
-def _fast_markdown() -> Any:
-    """markdown-it-pyrs configured like `markdown()`, or None when it is not installed or not wanted."""
+def fast_engine() -> Any:
+    """The markdown_it_pyrs module, or None when it is not installed or not wanted."""
     if os.environ.get("CLIENTKB_MARKDOWN", "") == "markdown-it-py":
         return None
     try:
         import markdown_it_pyrs  # optional accelerator, imported when first needed
     except ImportError:
         return None
-    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_FAST_RULES)
+    return markdown_it_pyrs
+
+
+@cache
+def _fast_markdown() -> Any:
+    """markdown-it-pyrs configured like `markdown()`, or None when it is not installed or not wanted."""
+    engine = fast_engine()
+    return None if engine is None else engine.MarkdownIt("zero").enable_many(_FAST_RULES)
 
 
 def markdown_engine() -> str:
@@ -238,7 +245,9 @@ _ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|[0-9]{1,9}[.)])(?:[ ]+|$)")
 
 
 def nesting_depth(line: str) -> int:
-    """The block nesting a line reaches: quotes count 1, list items 2 (indentation counts as lists)."""
+    """At most the block nesting a line can reach: quotes count 1, list items 2, and indentation
+    counts as lists (over-counting code and continuation lines). Only decides whether a body needs
+    parsing for its facts (generator/markdown_facts.py)."""
     expanded = line.expandtabs(4)
     rest = expanded.lstrip(" ")
     depth = (len(expanded) - len(rest)) // 2 * 2
@@ -249,12 +258,3 @@ def nesting_depth(line: str) -> int:
             return depth
         depth += 1 if quote else 2
         rest = rest[(quote or item).end() :]  # type: ignore[union-attr]
-
-
-def too_deep(body: str) -> list[tuple[int, int]]:
-    """(0-based line offset, nesting) of the first line nested past MAX_NESTING, if any."""
-    for offset, line in enumerate(body.split("\n")):
-        depth = nesting_depth(line)
-        if depth > MAX_NESTING:
-            return [(offset, depth)]
-    return []

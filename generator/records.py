@@ -24,7 +24,8 @@ from pydantic_core import ErrorDetails
 from generator.actions import parse_action_items
 from generator.frontmatter import split_front_matter
 from generator.load import ClientFiles, SourceText, read_source
-from generator.markdown import MAX_NESTING, too_deep
+from generator.markdown import MAX_NESTING
+from generator.markdown_facts import BodyFacts, body_facts
 from generator.model import (
     Client,
     ClientRecord,
@@ -142,9 +143,10 @@ def parse_note(client_id: str, source: SourceText, limits: Limits | None = None)
                 "make the front matter date and the file name agree (rename the file with `git mv`)",
             )
         )
-    actions, found = parse_action_items(client_id, source.file, body, body_line)
+    facts = body_facts(body)
+    actions, found = parse_action_items(client_id, source.file, body, body_line, facts)
     problems.extend(found)
-    problems.extend(_nesting_problems(source.file, body, body_line))
+    problems.extend(_nesting_problems(source.file, facts, body_line))
     note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source, actions)
     return note, problems
 
@@ -160,7 +162,7 @@ def parse_document(
     if parsed.value is None:
         return None, parsed.problems
     document = Document(client_id, source.file, name, parsed.value, body, body_line, parsed.source)
-    return document, parsed.problems + _nesting_problems(source.file, body, body_line)
+    return document, parsed.problems + _nesting_problems(source.file, body_facts(body), body_line)
 
 
 def parse_playbook(source: SourceText, limits: Limits | None = None) -> tuple[Playbook | None, list[Problem]]:
@@ -172,7 +174,7 @@ def parse_playbook(source: SourceText, limits: Limits | None = None) -> tuple[Pl
     if parsed.value is None:
         return None, parsed.problems
     playbook = Playbook(slug, source.file, parsed.value, body, body_line, parsed.source)
-    return playbook, parsed.problems + _nesting_problems(source.file, body, body_line)
+    return playbook, parsed.problems + _nesting_problems(source.file, body_facts(body), body_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,18 +237,19 @@ def _read_all(
     return values
 
 
-def _nesting_problems(file: str, body: str, body_line: int) -> list[Problem]:
+def _nesting_problems(file: str, facts: BodyFacts, body_line: int) -> list[Problem]:
+    if facts.too_deep is None:
+        return []
     return [
         error(
             file,
-            body_line + offset,
+            body_line + facts.too_deep,
             1,
             "too-deep",
-            f"quotes and lists are nested too deeply here ({depth} levels, at most {MAX_NESTING}); "
+            f"quotes and lists are nested more than {MAX_NESTING} levels deep here; "
             "Markdown would silently drop the deepest text",
             "flatten the quotes or lists",
         )
-        for offset, depth in too_deep(body)
     ]
 
 

@@ -5,10 +5,17 @@ import datetime as dt
 import pytest
 
 from generator.actions import parse_action_items
+from generator.markdown_facts import body_facts
+from generator.model import ActionItem
+from generator.problems import Problem
+
+
+def items_of(body: str, body_line: int) -> tuple[tuple[ActionItem, ...], list[Problem]]:
+    return parse_action_items("acme", "n.md", body, body_line, body_facts(body))
 
 
 def parse(body: str) -> list[tuple[str, bool, str | None, bool, dt.date | None, int]]:
-    items, problems = parse_action_items("acme", "n.md", body, 10)
+    items, problems = items_of(body, 10)
     assert not problems, problems
     return [(i.text, i.done, i.assignee, i.for_client, i.due, i.line) for i in items]
 
@@ -37,6 +44,32 @@ def test_fenced_code_is_skipped() -> None:
 
 @pytest.mark.parametrize("due", ["2026-02-30", "tomorrow", "2026-1-5", "20261105"])
 def test_bad_due_date_is_a_problem_with_its_line(due: str) -> None:
-    items, problems = parse_action_items("acme", "n.md", f"text\n- [ ] Do it due:{due}\n", 5)
+    items, problems = items_of(f"text\n- [ ] Do it due:{due}\n", 5)
     assert len(items) == 1 and items[0].due is None
     assert [(p.line, p.column, p.code) for p in problems] == [(6, 13, "invalid-date")]
+
+
+def test_items_nested_in_lists_and_quotes_are_items() -> None:
+    """Drawn as checkboxes, so tracked: under a numbered list (indented four spaces), in a quote."""
+    body = (
+        "1. First call\n"
+        "    - [ ] Send the deck @dana due:2026-12-01\n"
+        "2. Second call\n"
+        "\n"
+        "> - [x] Quoted and done\n"
+        ">\n"
+        "> 1. [ ] Quoted, numbered\n"
+        "\n"
+        "    - [ ] indented code, not a list\n"
+    )
+    assert parse(body) == [
+        ("Send the deck", False, "dana", False, dt.date(2026, 12, 1), 11),
+        ("Quoted and done", True, None, False, None, 14),
+        ("Quoted, numbered", False, None, False, None, 16),
+    ]
+
+
+def test_due_inside_a_word_is_not_a_due_date() -> None:
+    assert parse("- [ ] Chase the overdue:2026-01-05 invoice\n") == [
+        ("Chase the overdue:2026-01-05 invoice", False, None, False, None, 10)
+    ]

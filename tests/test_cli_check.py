@@ -278,3 +278,12 @@ def test_a_wrong_type_shows_the_value_as_written(
     problems = cli("check", "--format", "json", root=make_repo({CLIENT: record})).json()
     assert isinstance(problems, list)
     assert [p["message"] for p in problems] == [f"'contract.value' must be a number, got {shown}"]
+
+
+def test_deep_indentation_in_code_is_not_nesting(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    """Indentation inside a fenced code block is code, not lists: only the parse can tell."""
+    body = "1. Step one\n\n   ```\n" + "".join(" " * 20 + f"line {n}\n" for n in range(3)) + "   ```\n"
+    body += "\n" + " " * 24 + "- [ ] indented code too\n"
+    root = make_repo({NOTE: NOTE_MD + body})
+    run = cli("check", "--format", "json", root=root)
+    assert run.exit_code == 0 and run.json() == []
