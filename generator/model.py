@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -130,8 +131,12 @@ Date = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "description": "a date written YYYY-MM-DD"}),
 ]
 Flag = Annotated[bool, Strict()]
+
+
 Count = Annotated[int, Strict()]
-Number = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+LARGEST = sys.float_info.max
+"""The largest number: as `maximum` in the schema it refuses .inf as check does."""
+Number = Annotated[float, Strict(), Field(ge=0, le=LARGEST, allow_inf_nan=False)]
 DurationField = Annotated[
     Duration,
     PlainValidator(_duration),
@@ -146,7 +151,15 @@ TimeZone = Annotated[
 ByteSize = Annotated[
     int,
     PlainValidator(_byte_size),
-    WithJsonSchema({"type": ["integer", "string"], "description": "bytes, or e.g. '2 MiB'"}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": r"^\s*[0-9]*[1-9][0-9]*\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$"},
+            ],
+            "description": "bytes, or e.g. '2 MiB'",
+        }
+    ),
 ]
 _ATOM = r"""[^\s@"(),:;<>\[\]\\.]+"""
 EMAIL_PATTERN = rf"^{_ATOM}(\.{_ATOM})*@{_ATOM}(\.{_ATOM})+$"
@@ -236,7 +249,7 @@ class Segment:
 @record(frozen=True, slots=True, config=RECORD)
 class HealthSettings:
     due_soon: DurationField = Duration(7, "d")
-    quiet_after: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)] = 2.0
+    quiet_after: Annotated[float, Strict(), Field(gt=0, le=LARGEST, allow_inf_nan=False)] = 2.0
     renewal_warning: DurationField = Duration(60, "d")
     nps_detractor_max: Annotated[Count, Field(ge=0, le=10)] = 6
     nps_drop: Annotated[Count, Field(ge=1, le=10)] = 3

@@ -9,13 +9,14 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.dates import Duration
-from generator.model import ClientRecord, NoteMeta, PlaybookMeta, Settings
+from generator.model import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, Settings
 
 SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
     "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),
     "client.schema.json": (ClientRecord, "clientkb client record (clients/<id>/client.yaml)"),
     "note.schema.json": (NoteMeta, "clientkb meeting note front matter (clients/<id>/meetings/*.md)"),
     "playbook.schema.json": (PlaybookMeta, "clientkb playbook front matter (playbooks/*.md)"),
+    "document.schema.json": (DocumentMeta, "clientkb client document front matter (clients/<id>/*.md)"),
 }
 
 
