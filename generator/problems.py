@@ -7,9 +7,12 @@ holds the three output formats of `clientkb check`: text, GitHub workflow annota
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from generator.vocabulary import CONTROL_CHARACTERS
 
 
 class Severity(StrEnum):
@@ -60,18 +63,27 @@ def count(problems: Iterable[Problem], severity: Severity) -> int:
     return sum(1 for p in problems if p.severity is severity)
 
 
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+
+
+def _shown(text: str) -> str:
+    """Text for a terminal or a log: a control character (from a file name, say) is shown as an
+    escape, never sent (an escape sequence could rewrite the screen)."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def format_text(problems: Sequence[Problem]) -> str:
     lines: list[str] = []
     for p in problems:
-        lines.append(f"{p.location}: {p.severity}: {p.message} [{p.code}]")
+        lines.append(_shown(f"{p.location}: {p.severity}: {p.message} [{p.code}]"))
         if p.hint:
-            lines.append(f"    hint: {p.hint}")
+            lines.append(_shown(f"    hint: {p.hint}"))
     return "\n".join(lines)
 
 
 def _escape_data(text: str) -> str:
     # https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _shown(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

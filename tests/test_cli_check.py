@@ -287,3 +287,16 @@ def test_deep_indentation_in_code_is_not_nesting(make_repo: Callable[..., Path],
     root = make_repo({NOTE: NOTE_MD + body})
     run = cli("check", "--format", "json", root=root)
     assert run.exit_code == 0 and run.json() == []
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A file name is the one text of a problem nobody validated: it reaches the terminal escaped."""
+    root = make_repo({"clients/acme/meetings/\x1b[2Jevil\x07.md": NOTE_MD})
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "check"], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "\\x1b[2Jevil\\x07" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
