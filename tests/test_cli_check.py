@@ -289,9 +289,7 @@ def test_deep_indentation_in_code_is_not_nesting(make_repo: Callable[..., Path],
     assert run.exit_code == 0 and run.json() == []
 
 
-def test_a_file_name_with_control_characters_is_shown_escaped(
-    make_repo: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_file_name_with_control_characters_is_shown_escaped(make_repo: Callable[..., Path], tmp_path: Path) -> None:
     """A file name is the one text of a problem nobody validated: it reaches the terminal escaped."""
     root = make_repo({"clients/acme/meetings/\x1b[2Jevil\x07.md": NOTE_MD})
     result = subprocess.run(
