@@ -291,7 +291,9 @@ def _action_row(row: ActionRow, root: str, owner_name: str, show_client: bool, s
     if item.due is None:
         due = '<span class="muted">no date</span>'
     else:
-        due = escape(_day(item.due)) + (' <span class="badge state-overdue">overdue</span>' if row.overdue else "")
+        # An f-string, not Markup + str: Markup escapes what is added to it, and the badge showed as text.
+        badge = ' <span class="badge state-overdue">overdue</span>' if row.overdue else ""
+        due = f"{escape(_day(item.due))}{badge}"
     cells = [f'<td data-sort="{item.due or "9999-12-31"}">{due}</td>']
     if show_client:
         cells.append(

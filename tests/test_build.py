@@ -369,3 +369,34 @@ def test_custom_fields_are_shown_and_exported(make_repo: Callable[..., Path], cl
     (entry,) = json.loads((root / "site/data/clients.json").read_text(encoding="utf-8"))
     assert entry["custom"] == {"x-crm-id": "HH-0142", "x-regions": ["EU", "US"], "x-renewed": "2026-01-31"}
     assert "ana-lima" not in json.dumps(entry)
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: every text node outside script and style, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def test_no_page_shows_markup_as_text(demo_site: Path) -> None:
+    """The demo's records hold no markup, so any markup a reader sees is the site's own, escaped twice."""
+    pages = sorted(demo_site.rglob("*.html"))
+    assert len(pages) > 90
+    for page in pages:
+        parser = _VisibleText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = "".join(parser.parts)
+        for markup in ("<span", "<a ", "<td", "&lt;", "&amp;", "&#", "{{", "{%"):
+            assert markup not in text, f"{page.relative_to(demo_site)} shows {markup!r} as text"
