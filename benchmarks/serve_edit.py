@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.serve import SiteState
+from generator.serve.state import SiteState
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -536,7 +536,8 @@ def serve(
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
     from generator.outputlock import OutputBusy
     from generator.pipeline import read_settings
-    from generator.serve import PortInUse, SiteState, open_session, serving
+    from generator.serve.server import PortInUse, open_session, serving
+    from generator.serve.state import SiteState
     from generator.write import OutputRefused, StagingLost
 
     settings = read_settings(ctx.root)

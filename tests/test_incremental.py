@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.pipeline import build_site
-from generator.serve import SiteState
+from generator.serve.state import SiteState
 from tests.conftest import CLIENT_YAML, NOTE_MD, base_files, write_files
 
 TODAY = dt.date(2026, 11, 20)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import SiteState, plan_rebuild
+from generator.serve.plan import plan_rebuild
+from generator.serve.state import SiteState
 from tests.conftest import CLIENT_YAML, NOTE_MD, REPO_ROOT
 
 TODAY = "2026-11-20"
@@ -318,7 +319,7 @@ def test_demo_serves(tmp_path: Path) -> None:
     ],
 )
 def test_watcher_ignores_output_git_and_editor_files(tmp_path: Path, path: str, kept: str | None) -> None:
-    from generator.serve import Watcher
+    from generator.serve.watch import Watcher
 
     watcher = Watcher(tmp_path, [tmp_path / "site"])
     assert watcher.relevant(str(tmp_path / path)) == kept
