@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gitrepo import corpus_repository, git
 
-from generator.timeline import health_timeline
+from generator.git.timeline import health_timeline
 
 TODAY = dt.date(2026, 11, 20)
 

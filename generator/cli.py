@@ -205,7 +205,7 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
         click.echo(summary, err=True)
     elif output_format == "github":
         if problems:
-            from generator.revisions import repository_prefix
+            from generator.git.revisions import repository_prefix
 
             click.echo(format_github(problems, repository_prefix(ctx.root)))
         click.echo(summary)
@@ -588,8 +588,8 @@ def serve(
 def diff(ctx: Context, base: str, head: str | None, output_format: str, fail_on: str | None) -> None:
     """How clients' health and flags change from BASE to HEAD (default: the working tree)."""
     from generator.diff import FORMATTERS, diff_revisions, fails
+    from generator.git.revisions import RevisionError
     from generator.pipeline import read_settings
-    from generator.revisions import RevisionError
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)

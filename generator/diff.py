@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.git.revisions import changed_files, client_folders, git, lines, materialize, resolve
 from generator.health import HealthFlag
 from generator.insights import ClientInsight
 from generator.pipeline import load_knowledge_base
 from generator.problems import Problem, Severity
-from generator.revisions import changed_files, client_folders, git, lines, materialize, resolve
 
 WORKING_TREE = "working tree"
 NONE = "\u2013"  # an en dash in empty table cells

@@ -498,9 +498,9 @@ PLAYBOOKS_PART = "playbooks/"
 def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = True) -> SiteContext:
     """History and health over time come from Git: the same for every page, computed once (the
     health timeline's months taken from the cache unless `cache` is False)."""
-    from generator.history import read_history
+    from generator.git.history import read_history
+    from generator.git.timeline import health_timeline
     from generator.render import SiteContext
-    from generator.timeline import health_timeline
 
     return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, cache))
 

@@ -26,7 +26,7 @@ from generator import charts
 from generator.dates import shift_days
 from generator.exports import health_record, plain
 from generator.feeds import CalendarEvent, calendar_chunks, client_calendar_entries, render_events
-from generator.history import HealthTimeline, History
+from generator.git.history import HealthTimeline, History
 from generator.insights import ClientInsight, action_owner
 from generator.markdown import first_heading, render_markdown
 from generator.metrics import UPCOMING_WINDOW, Effort, Portfolio

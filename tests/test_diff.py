@@ -12,7 +12,7 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 
-from generator.history import read_history
+from generator.git.history import read_history
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run
 
 TODAY = "2026-11-20"

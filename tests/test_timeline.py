@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import timeline as timeline_module
 from generator.cache import CacheStore
-from generator.timeline import health_timeline, month_ends
+from generator.git import timeline as timeline_module
+from generator.git.timeline import health_timeline, month_ends
 from tests.conftest import CLIENT_YAML, KB_YAML, Run
 from tests.test_diff import commit, git
 
