@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from generator.feedback import Answer
-from generator.metrics import QuarterNps
+from generator.compute.feedback import Answer
+from generator.compute.metrics import QuarterNps
 
 WIDTH = 560
 HEIGHT = 180

@@ -286,7 +286,7 @@ def _computed(ctx: Context) -> Computed:
 @click.pass_obj
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
-    from generator.due import due_entries
+    from generator.compute.due import due_entries
     from generator.exports import due_json
     from generator.records import did_you_mean
     from generator.terminal import due_view

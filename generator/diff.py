@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.compute.health import HealthFlag
+from generator.compute.insights import ClientInsight
 from generator.git.revisions import changed_files, client_folders, git, lines, materialize, resolve
-from generator.health import HealthFlag
-from generator.insights import ClientInsight
 from generator.pipeline import load_knowledge_base
 from generator.problems import Problem, Severity
 

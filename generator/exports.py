@@ -9,9 +9,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator.due import DueEntry
-from generator.insights import ClientInsight
-from generator.metrics import Portfolio
+from generator.compute.due import DueEntry
+from generator.compute.insights import ClientInsight
+from generator.compute.metrics import Portfolio
 
 
 def plain(value: Any) -> Any:

@@ -19,8 +19,8 @@ import icalendar
 from icalendar.parser import Contentline
 from icalendar.prop import vDate, vDatetime, vRecur, vText
 
+from generator.compute.insights import ClientInsight, action_owner
 from generator.dates import shift_days
-from generator.insights import ClientInsight, action_owner
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
-from generator.insights import ClientInsight, client_insight, client_insights
+from generator.compute.insights import ClientInsight, client_insight, client_insights
+from generator.compute.metrics import Portfolio, portfolio
 from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.markdown import markdown_engine
-from generator.metrics import Portfolio, portfolio
 from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.outputlock import output_lock
 from generator.problems import Problem, error, sorted_problems

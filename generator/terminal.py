@@ -10,9 +10,9 @@ import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
 
-from generator.due import DueEntry
-from generator.insights import ClientInsight
-from generator.metrics import NpsScore, Portfolio
+from generator.compute.due import DueEntry
+from generator.compute.insights import ClientInsight
+from generator.compute.metrics import NpsScore, Portfolio
 
 Paint = Callable[[str, str], str]
 """paint(text, colour) -> text, where colour is 'red', 'yellow', 'green', 'bright_black' or 'bold'."""

@@ -9,9 +9,9 @@ import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.compute.insights import next_occurrence
 from generator.dates import shift_days
 from generator.feeds import CalendarEntry, calendar_chunks, render_events
-from generator.insights import next_occurrence
 
 TODAY = dt.date(2026, 11, 20)
 

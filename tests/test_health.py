@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.insights import ClientInsight
+from generator.compute.insights import ClientInsight
 from generator.pipeline import compute, load_knowledge_base
 from tests.conftest import KB_YAML, write_files
 
@@ -396,7 +396,7 @@ def test_disabled_flags_do_not_fire(insight: Insight) -> None:
 
 
 def test_every_flag_code_has_a_rule() -> None:
-    from generator.health import HEALTH_RULES
+    from generator.compute.health import HEALTH_RULES
     from generator.vocabulary import FLAG_CODES
 
     assert tuple(code for code, _ in HEALTH_RULES) == FLAG_CODES

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.metrics import Portfolio, nps_score
+from generator.compute.metrics import Portfolio, nps_score
 from generator.pipeline import compute, load_knowledge_base
 from tests.conftest import KB_YAML, write_files
 

@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator.cache import HEALTH_FOLDER, CacheStore, code_digest
+from generator.compute.insights import client_insight
 from generator.dates import add_months, shift_days
 from generator.git.history import HealthTimeline
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
-from generator.insights import client_insight
 from generator.load import KB_FILE, SourceText, classify_client_files, decode_source
 from generator.model import Client, Settings
 from generator.problems import Problem, Severity

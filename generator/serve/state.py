@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.insights import ClientInsight
+from generator.compute.insights import ClientInsight
 from generator.load import client_files, is_editor_junk
 from generator.model import Settings
 from generator.outputlock import output_lock

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.checkins import is_within_ahead
+from generator.compute.checkins import is_within_ahead
+from generator.compute.insights import ClientInsight, action_owner
 from generator.dates import Duration
-from generator.insights import ClientInsight, action_owner
 
 DueKind = Literal["checkin", "action", "renewal", "milestone"]
 DueState = Literal["overdue", "due"]

@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.checkins import CheckIn, checkin, past_notes
-from generator.feedback import Answer, answered_by, csat_history, nps_history
-from generator.health import Facts, Health, HealthFlag, assess
+from generator.compute.checkins import CheckIn, checkin, past_notes
+from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
+from generator.compute.health import Facts, Health, HealthFlag, assess
 from generator.model import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
 from generator.sourcemap import SourceMap
 

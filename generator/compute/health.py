@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
+from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
+from generator.compute.feedback import Answer
 from generator.dates import add_months
-from generator.feedback import Answer
 from generator.model import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
 
 Severity = Literal["warn", "risk"]

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from generator.compute.feedback import Answer
+from generator.compute.insights import ClientInsight, Event
 from generator.dates import Duration, add_months, shift_days
-from generator.feedback import Answer
-from generator.insights import ClientInsight, Event
 from generator.model import ClientRecord
 from generator.vocabulary import STATUSES
 
