@@ -4,7 +4,7 @@
 
 Runs `build --jobs 1` (so the profile sees every stage; workers would hide it) twice on the
 corpus, into a folder on tmpfs: cold (no cache, no previous site) and warm (nothing changed), with
-search indexing (generator/search.py) as in a normal build.
+search indexing (generator/site/search.py) as in a normal build.
 """
 
 from __future__ import annotations

@@ -287,8 +287,8 @@ def _computed(ctx: Context) -> Computed:
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
     from generator.compute.due import due_entries
-    from generator.exports import due_json
     from generator.records import did_you_mean
+    from generator.site.exports import due_json
     from generator.terminal import due_view
 
     computed = _computed(ctx)
@@ -312,8 +312,8 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
 @click.pass_obj
 def health(ctx: Context, client: str | None, output_format: str) -> None:
     """Health (red, amber, green) and its reasons, for every client or one."""
-    from generator.exports import health_json
     from generator.records import did_you_mean
+    from generator.site.exports import health_json
     from generator.terminal import health_view
 
     computed = _computed(ctx)
@@ -334,7 +334,7 @@ def health(ctx: Context, client: str | None, output_format: str) -> None:
 @click.pass_obj
 def stats(ctx: Context, output_format: str) -> None:
     """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
-    from generator.exports import portfolio_record, to_json
+    from generator.site.exports import portfolio_record, to_json
     from generator.terminal import stats_view
 
     computed = _computed(ctx)

@@ -29,8 +29,8 @@ from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
 from generator.outputlock import output_lock
 from generator.problems import Problem, error, sorted_problems
 from generator.records import Reader, load_client, load_playbook, parse_settings
-from generator.search import FOLDER as SEARCH_FOLDER
-from generator.search import SearchIndexWriter, SearchPart, search_part
+from generator.site.search import FOLDER as SEARCH_FOLDER
+from generator.site.search import SearchIndexWriter, SearchPart, search_part
 from generator.sourcemap import SourceMap
 from generator.validate import References, validate_client, validate_knowledge_base
 from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool, stopping
@@ -48,7 +48,7 @@ from generator.write import (
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
 if TYPE_CHECKING:
-    from generator.render import ActionRowCache, ClientFragments, SiteContext
+    from generator.site.render import ActionRowCache, ClientFragments, SiteContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +262,7 @@ def _load_client(job: _ClientJob, files: ClientFiles, read: Reader | None = None
     fragments = None
     search = None
     if insight is not None and job.site is not None and job.staging is not None:
-        from generator.render import client_fragments, client_pages
+        from generator.site.render import client_fragments, client_pages
 
         writer = PageWriter(job.staging, previous=job.previous)
         rendered = client_pages(client, insight, job.site)
@@ -500,7 +500,7 @@ def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = T
     health timeline's months taken from the cache unless `cache` is False)."""
     from generator.git.history import read_history
     from generator.git.timeline import health_timeline
-    from generator.render import SiteContext
+    from generator.site.render import SiteContext
 
     return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, cache))
 
@@ -518,7 +518,7 @@ def write_portfolio(
     Returns the site context completed with the playbooks and client names they were made from, and
     the search index of the searchable ones of these pages (the playbooks).
     """
-    from generator.render import portfolio_pages
+    from generator.site.render import portfolio_pages
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
     searchable: dict[str, bytes] = {}
@@ -550,7 +550,7 @@ def build_site(
     On any error nothing is published and `out` stays exactly as it was. `progress(done, total)`
     reports client folders as they are rendered. Pages whose bytes did not change are hard-linked
     from the previous site rather than written; with `cache`, unchanged clients are not even loaded.
-    With `search`, the pages are indexed as they are rendered (generator/search.py);
+    With `search`, the pages are indexed as they are rendered (generator/site/search.py);
     `keep_search_parts` returns each client's share of the index too (for `serve`). One build per
     output at a time (generator/outputlock.py): OutputBusy when another holds it for too long.
     """

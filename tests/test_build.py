@@ -177,7 +177,7 @@ def test_failed_render_leaves_the_old_site(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("generator.search.SearchIndexWriter.finish", explode)
+    monkeypatch.setattr("generator.site.search.SearchIndexWriter.finish", explode)
     with pytest.raises(RuntimeError):
         build(cli, root)
     assert tree(root / "site") == before

@@ -1,4 +1,4 @@
-"""Calendar events (generator/feeds.py): the same bytes as icalendar's own component objects make."""
+"""Calendar events (generator/site/feeds.py): the same bytes as icalendar's own component objects make."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.compute.insights import next_occurrence
 from generator.dates import shift_days
-from generator.feeds import CalendarEntry, calendar_chunks, render_events
+from generator.site.feeds import CalendarEntry, calendar_chunks, render_events
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -1,4 +1,4 @@
-"""The search index (generator/search.py): terms, pages, parts and the files of `search/`."""
+"""The search index (generator/site/search.py): terms, pages, parts and the files of `search/`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
-from generator.search import (
+from generator.site import search
+from generator.site.search import (
     BUCKETS,
     SearchDoc,
     index_page,

@@ -71,7 +71,7 @@ class ClientInsight:
 def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
     """The next yearly return of `date` on or after today: the date itself first (a yearly date has
     no occurrence before it), and 29 February on the 28th in other years. The calendar feeds' RRULE
-    says the same (generator/feeds.py)."""
+    says the same (generator/site/feeds.py)."""
     if date >= today:
         return date
     for year in (today.year, today.year + 1):

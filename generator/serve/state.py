@@ -24,10 +24,10 @@ from generator.pipeline import (
     write_portfolio,
 )
 from generator.problems import Problem, Severity, sorted_problems
-from generator.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
-from generator.search import FOLDER as SEARCH_FOLDER
-from generator.search import SearchPart, search_part, write_search_index
 from generator.serve.plan import RebuildPlan, plan_rebuild
+from generator.site.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
+from generator.site.search import FOLDER as SEARCH_FOLDER
+from generator.site.search import SearchPart, search_part, write_search_index
 from generator.write import PageWriter
 
 
