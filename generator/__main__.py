@@ -5,7 +5,7 @@ line, never a traceback (generator.cli handles it once a command runs)."""
 
 from __future__ import annotations
 
-from generator.interrupts import handle_interrupts, interrupted
+from generator.build.interrupts import handle_interrupts, interrupted
 
 
 def run() -> None:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from generator import __version__
+from generator.build.interrupts import interrupted, raise_interrupted
 from generator.dates import Duration
-from generator.interrupts import interrupted, raise_interrupted
 from generator.load import find_root
 from generator.problems import Severity, format_text, sorted_problems
 from generator.vocabulary import MEETING_TYPES, STATUSES
@@ -30,8 +30,8 @@ from generator.vocabulary import MEETING_TYPES, STATUSES
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
+    from generator.build.pipeline import Computed, SettingsLoad
     from generator.model import Settings
-    from generator.pipeline import Computed, SettingsLoad
     from generator.scaffold import Created
 
 
@@ -185,7 +185,7 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
 
     Clients whose files did not change since the last check are taken from the cache (in the user's
     cache folder, never in the repository)."""
-    from generator.pipeline import check_knowledge_base, read_settings
+    from generator.build.pipeline import check_knowledge_base, read_settings
     from generator.problems import count, format_github, format_json
 
     settings = read_settings(ctx.root)
@@ -264,7 +264,7 @@ FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scri
 
 def _computed(ctx: Context) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
-    from generator.pipeline import computed_from, load_knowledge_base, read_settings
+    from generator.build.pipeline import computed_from, load_knowledge_base, read_settings
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
@@ -388,9 +388,9 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
 
     Pages whose bytes did not change keep their file (and time stamp); clients whose files did not
     change are taken from the cache (in the user's cache folder, never in the repository)."""
-    from generator.outputlock import OutputBusy
-    from generator.pipeline import build_site, read_settings
-    from generator.write import OutputRefused, StagingLost
+    from generator.build.outputlock import OutputBusy
+    from generator.build.pipeline import build_site, read_settings
+    from generator.build.write import OutputRefused, StagingLost
 
     started = time.monotonic()
     target = out if out is not None else ctx.root / "site"
@@ -446,7 +446,7 @@ def new() -> None:
 
 
 def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
-    from generator.pipeline import read_settings
+    from generator.build.pipeline import read_settings
 
     settings = read_settings(ctx.root)
     if settings.settings is None:
@@ -534,11 +534,11 @@ def serve(
     no_cache: bool,
 ) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
-    from generator.outputlock import OutputBusy
-    from generator.pipeline import read_settings
+    from generator.build.outputlock import OutputBusy
+    from generator.build.pipeline import read_settings
+    from generator.build.write import OutputRefused, StagingLost
     from generator.serve.server import PortInUse, open_session, serving
     from generator.serve.state import SiteState
-    from generator.write import OutputRefused, StagingLost
 
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
@@ -587,9 +587,9 @@ def serve(
 @click.pass_obj
 def diff(ctx: Context, base: str, head: str | None, output_format: str, fail_on: str | None) -> None:
     """How clients' health and flags change from BASE to HEAD (default: the working tree)."""
+    from generator.build.pipeline import read_settings
     from generator.diff import FORMATTERS, diff_revisions, fails
     from generator.git.revisions import RevisionError
-    from generator.pipeline import read_settings
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.build.pipeline import load_knowledge_base
 from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight
 from generator.git.revisions import changed_files, client_folders, git, lines, materialize, resolve
-from generator.pipeline import load_knowledge_base
 from generator.problems import Problem, Severity
 
 WORKING_TREE = "working tree"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cache import CACHE_ENV
+from generator.build.cache import CACHE_ENV
 from generator.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.outputlock import OutputBusy, lock_path, output_lock
-from generator.write import MARKER
+from generator.build.outputlock import OutputBusy, lock_path, output_lock
+from generator.build.write import MARKER
 from tests.conftest import REPO_ROOT
 from tests.test_crash import build, finished, tree
 
@@ -47,7 +47,7 @@ def test_twenty_pairs_of_concurrent_builds_each_publish_a_whole_site(tmp_path: P
 
 def _holder(out: Path) -> subprocess.Popen[str]:
     code = (
-        "import sys, time; from pathlib import Path; from generator.outputlock import output_lock\n"
+        "import sys, time; from pathlib import Path; from generator.build.outputlock import output_lock\n"
         f"with output_lock(Path({str(out)!r})):\n    print('held', flush=True); time.sleep(60)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)

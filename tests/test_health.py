@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.pipeline import compute, load_knowledge_base
 from generator.compute.insights import ClientInsight
-from generator.pipeline import compute, load_knowledge_base
 from tests.conftest import KB_YAML, write_files
 
 TODAY = dt.date(2026, 11, 20)

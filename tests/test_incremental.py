@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.pipeline import build_site
+from generator.build.pipeline import build_site
 from generator.serve.state import SiteState
 from tests.conftest import CLIENT_YAML, NOTE_MD, base_files, write_files
 

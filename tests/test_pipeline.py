@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.pipeline import load_knowledge_base
-from generator.workers import PARALLEL_FROM
+from generator.build.pipeline import load_knowledge_base
+from generator.build.workers import PARALLEL_FROM
 from tests.conftest import CLIENT_YAML, NOTE_MD
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.write import PageWriter
 from generator.site import search
 from generator.site.search import (
     BUCKETS,
@@ -18,7 +19,6 @@ from generator.site.search import (
     terms,
     write_search_index,
 )
-from generator.write import PageWriter
 from tests.conftest import NOTE_MD, Run
 
 

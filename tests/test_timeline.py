@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import CacheStore
+from generator.build.cache import CacheStore
 from generator.git import timeline as timeline_module
 from generator.git.timeline import health_timeline, month_ends
 from tests.conftest import CLIENT_YAML, KB_YAML, Run

@@ -1,4 +1,4 @@
-"""PageWriter (generator/write.py): pages and files written a piece at a time, linked or left alone
+"""PageWriter (generator/build/write.py): pages and files written a piece at a time, linked or left alone
 when their bytes did not change."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import file_digest, page_digest
-from generator.write import PageWriter
+from generator.build.cache import file_digest, page_digest
+from generator.build.write import PageWriter
 
 
 def pieces(*parts: bytes) -> Iterator[bytes]:
@@ -69,7 +69,7 @@ def test_chunks_are_written_where_hard_links_cannot_be_made(tmp_path: Path, monk
     def no_links(source: object, target: object) -> None:
         raise OSError("this file system has no hard links")
 
-    monkeypatch.setattr("generator.write.os.link", no_links)
+    monkeypatch.setattr("generator.build.write.os.link", no_links)
     writer = PageWriter(tmp_path / "new", previous=previous)
     writer.write_chunks("calendar.ics", pieces(b"sa", b"me"))
     assert (tmp_path / "new" / "calendar.ics").read_bytes() == b"same"

@@ -2,7 +2,7 @@
 stood then in Git history, each month end computed with that date as `today`.
 
 A month end's answer depends only on the commit, the date and clientkb's code, so it is cached (in
-the user's cache folder, generator/cache.py) under the three: a rebuild computes only months it has
+the user's cache folder, generator/build/cache.py) under the three: a rebuild computes only months it has
 not seen, and a new clientkb computes them all again.
 """
 
@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from generator.cache import HEALTH_FOLDER, CacheStore, code_digest
+from generator.build.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.compute.insights import client_insight
 from generator.dates import add_months, shift_days
 from generator.git.history import HealthTimeline

@@ -1,5 +1,5 @@
 """The site being served and everything it was made from; applying a rebuild plan to it. It holds the
-output's lock (generator/outputlock.py) only while it builds or writes pages."""
+output's lock (generator/build/outputlock.py) only while it builds or writes pages."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.compute.insights import ClientInsight
-from generator.load import client_files, is_editor_junk
-from generator.model import Settings
-from generator.outputlock import output_lock
-from generator.pipeline import (
+from generator.build.outputlock import output_lock
+from generator.build.pipeline import (
     PLAYBOOKS_PART,
     SEARCH_KEY,
     SettingsLoad,
@@ -23,12 +20,15 @@ from generator.pipeline import (
     read_settings,
     write_portfolio,
 )
+from generator.build.write import PageWriter
+from generator.compute.insights import ClientInsight
+from generator.load import client_files, is_editor_junk
+from generator.model import Settings
 from generator.problems import Problem, Severity, sorted_problems
 from generator.serve.plan import RebuildPlan, plan_rebuild
 from generator.site.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchPart, search_part, write_search_index
-from generator.write import PageWriter
 
 
 @dataclass

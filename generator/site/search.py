@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from generator.write import PageWriter
+from generator.build.write import PageWriter
 
 FOLDER = "search"
 FORMAT_VERSION = 1

@@ -87,7 +87,7 @@ def file_digest(path: Path) -> str:
 @functools.cache
 def code_digest() -> bytes:
     """clientkb's own code, templates and assets: a change to any of them is a new renderer."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the generator package
     digest = new_digest()
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".svg", ".md", ".yaml"}:

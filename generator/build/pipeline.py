@@ -20,21 +20,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
-from generator.compute.insights import ClientInsight, client_insight, client_insights
-from generator.compute.metrics import Portfolio, portfolio
-from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
-from generator.markdown import markdown_engine
-from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
-from generator.outputlock import output_lock
-from generator.problems import Problem, error, sorted_problems
-from generator.records import Reader, load_client, load_playbook, parse_settings
-from generator.site.search import FOLDER as SEARCH_FOLDER
-from generator.site.search import SearchIndexWriter, SearchPart, search_part
-from generator.sourcemap import SourceMap
-from generator.validate import References, validate_client, validate_knowledge_base
-from generator.workers import PARALLEL_FROM, chunks, default_jobs, pool, stopping
-from generator.write import (
+from generator.build.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
+from generator.build.outputlock import output_lock
+from generator.build.workers import PARALLEL_FROM, chunks, default_jobs, pool, stopping
+from generator.build.write import (
     MARKER,
     PageWriter,
     check_output,
@@ -44,6 +33,17 @@ from generator.write import (
     remove_leftovers,
     staging_folder,
 )
+from generator.compute.insights import ClientInsight, client_insight, client_insights
+from generator.compute.metrics import Portfolio, portfolio
+from generator.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
+from generator.markdown import markdown_engine
+from generator.model import Client, KnowledgeBase, Limits, Playbook, Settings
+from generator.problems import Problem, error, sorted_problems
+from generator.records import Reader, load_client, load_playbook, parse_settings
+from generator.site.search import FOLDER as SEARCH_FOLDER
+from generator.site.search import SearchIndexWriter, SearchPart, search_part
+from generator.sourcemap import SourceMap
+from generator.validate import References, validate_client, validate_knowledge_base
 
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
@@ -105,7 +105,7 @@ def read_settings(root: Path) -> SettingsLoad:
 
 
 def static_assets() -> list[Path]:
-    folder = Path(__file__).parent / "static"
+    folder = Path(__file__).parent.parent / "static"
     return [p for p in folder.iterdir() if p.is_file()]
 
 
@@ -349,8 +349,8 @@ def load_knowledge_base(
     into `folder`; `progress(done, total)` is called as client folders are done.
     `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
     some of them (references are checked against it). With `render`, `previous` is the site being
-    replaced (unchanged pages are linked from it) and `cache` keeps each client's results in
-    `.clientkb-cache/build/` (generator/cache.py); `search(client_id, part)` is given each client's
+    replaced (unchanged pages are linked from it) and `cache` keeps each client's results in the
+    build cache (generator/build/cache.py); `search(client_id, part)` is given each client's
     share of the search index as it comes, in folder order. Without `render` and `today` (`check`),
     `cache` takes each unchanged client's problems from `check`'s cache file, and
     `Loaded.checked` holds this run's for `check_knowledge_base` to write back.
@@ -552,7 +552,7 @@ def build_site(
     from the previous site rather than written; with `cache`, unchanged clients are not even loaded.
     With `search`, the pages are indexed as they are rendered (generator/site/search.py);
     `keep_search_parts` returns each client's share of the index too (for `serve`). One build per
-    output at a time (generator/outputlock.py): OutputBusy when another holds it for too long.
+    output at a time (generator/build/outputlock.py): OutputBusy when another holds it for too long.
     """
     with output_lock(out):  # from here on, every staging folder beside `out` is a dead build's
         check_output(out)

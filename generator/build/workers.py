@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.synchronize import Event
 from typing import TypeVar
 
-from generator.interrupts import deferred, ignore_in_this_process
+from generator.build.interrupts import deferred, ignore_in_this_process
 
 T = TypeVar("T")
 
