@@ -11,8 +11,8 @@ import datetime as dt
 import re
 
 from generator.markdown_facts import BodyFacts
-from generator.model import ActionItem
-from generator.problems import Problem, error
+from generator.model.records import ActionItem
+from generator.source.problems import Problem, error
 
 _HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

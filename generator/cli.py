@@ -22,16 +22,16 @@ import click
 
 from generator import __version__
 from generator.build.interrupts import interrupted, raise_interrupted
-from generator.dates import Duration
-from generator.load import find_root
-from generator.problems import Severity, format_text, sorted_problems
-from generator.vocabulary import MEETING_TYPES, STATUSES
+from generator.model.dates import Duration
+from generator.model.vocabulary import MEETING_TYPES, STATUSES
+from generator.source.load import find_root
+from generator.source.problems import Severity, format_text, sorted_problems
 
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
     from generator.build.pipeline import Computed, SettingsLoad
-    from generator.model import Settings
+    from generator.model.records import Settings
     from generator.scaffold import Created
 
 
@@ -186,7 +186,7 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
     Clients whose files did not change since the last check are taken from the cache (in the user's
     cache folder, never in the repository)."""
     from generator.build.pipeline import check_knowledge_base, read_settings
-    from generator.problems import count, format_github, format_json
+    from generator.source.problems import count, format_github, format_json
 
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
@@ -234,7 +234,7 @@ def _colour_text(text: str) -> str:
 @click.pass_obj
 def schema(ctx: Context, out: Path | None) -> None:
     """Write JSON Schemas of every file kind, for editors and other tools."""
-    from generator.schema import json_schemas
+    from generator.model.schema import json_schemas
 
     target = out if out is not None else ctx.root / "schemas"
     try:

@@ -19,7 +19,7 @@ from generator.build.pipeline import load_knowledge_base
 from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight
 from generator.git.revisions import changed_files, client_folders, git, lines, materialize, resolve
-from generator.problems import Problem, Severity
+from generator.source.problems import Problem, Severity
 
 WORKING_TREE = "working tree"
 NONE = "\u2013"  # an en dash in empty table cells

@@ -22,11 +22,9 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.actions import parse_action_items
-from generator.frontmatter import split_front_matter
-from generator.load import ClientFiles, SourceText, read_source
 from generator.markdown import MAX_NESTING
 from generator.markdown_facts import BodyFacts, body_facts
-from generator.model import (
+from generator.model.records import (
     Client,
     ClientRecord,
     Document,
@@ -38,10 +36,12 @@ from generator.model import (
     PlaybookMeta,
     Settings,
 )
-from generator.problems import Problem, error
-from generator.sourcemap import KeyPath, SourceMap
-from generator.vocabulary import SLUG_PATTERN
-from generator.yamlsource import InvalidScalar, YamlDocument, parse_yaml
+from generator.model.vocabulary import SLUG_PATTERN
+from generator.source.frontmatter import split_front_matter
+from generator.source.load import ClientFiles, SourceText, read_source
+from generator.source.problems import Problem, error
+from generator.source.sourcemap import KeyPath, SourceMap
+from generator.source.yamlsource import InvalidScalar, YamlDocument, parse_yaml
 
 R = TypeVar("R")
 T = TypeVar("T")

@@ -16,9 +16,9 @@ from pathlib import Path
 import jinja2
 
 from generator.markdown import slug_words
-from generator.model import Settings
+from generator.model.records import Settings
+from generator.model.vocabulary import CLIENT_ID_PATTERN
 from generator.records import RESERVED_NAMES, did_you_mean
-from generator.vocabulary import CLIENT_ID_PATTERN
 
 MEETING_LABELS = {
     "kickoff": "Kickoff",

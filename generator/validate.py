@@ -13,11 +13,11 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from generator.model import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
-from generator.problems import Problem, error, warning
+from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
+from generator.model.vocabulary import HANDLE_PATTERN
 from generator.records import did_you_mean
-from generator.sourcemap import KeyPath, SourceMap
-from generator.vocabulary import HANDLE_PATTERN
+from generator.source.problems import Problem, error, warning
+from generator.source.sourcemap import KeyPath, SourceMap
 
 _HANDLE = re.compile(HANDLE_PATTERN)
 

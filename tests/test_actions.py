@@ -6,8 +6,8 @@ import pytest
 
 from generator.actions import parse_action_items
 from generator.markdown_facts import body_facts
-from generator.model import ActionItem
-from generator.problems import Problem
+from generator.model.records import ActionItem
+from generator.source.problems import Problem
 
 
 def items_of(body: str, body_line: int) -> tuple[tuple[ActionItem, ...], list[Problem]]:

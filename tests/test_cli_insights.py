@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.vocabulary import FLAG_CODES
+from generator.model.vocabulary import FLAG_CODES
 from tests.conftest import CLIENT_YAML, KB_YAML, REPO_ROOT, Run
 
 NOTE = """\

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from generator.dates import Duration, add_months
+from generator.model.dates import Duration, add_months
 
 
 @pytest.mark.parametrize(

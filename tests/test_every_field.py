@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.schema import json_schemas
+from generator.model.schema import json_schemas
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD, Run
 
 CLIENT = "clients/acme/client.yaml"

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.compute.insights import next_occurrence
-from generator.dates import shift_days
+from generator.model.dates import shift_days
 from generator.site.feeds import CalendarEntry, calendar_chunks, render_events
 
 TODAY = dt.date(2026, 11, 20)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from generator.frontmatter import split_front_matter
+from generator.source.frontmatter import split_front_matter
 
 
 def test_body_keeps_its_line_numbers() -> None:

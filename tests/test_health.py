@@ -397,6 +397,6 @@ def test_disabled_flags_do_not_fire(insight: Insight) -> None:
 
 def test_every_flag_code_has_a_rule() -> None:
     from generator.compute.health import HEALTH_RULES
-    from generator.vocabulary import FLAG_CODES
+    from generator.model.vocabulary import FLAG_CODES
 
     assert tuple(code for code, _ in HEALTH_RULES) == FLAG_CODES

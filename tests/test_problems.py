@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from generator.problems import error, format_github, format_json, format_text, sorted_problems, warning
+from generator.source.problems import error, format_github, format_json, format_text, sorted_problems, warning
 
 
 def test_text_format_with_hint() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from generator.schema import json_schemas
+from generator.model.schema import json_schemas
 from tests.conftest import REPO_ROOT, Run
 
 

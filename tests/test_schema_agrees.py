@@ -16,10 +16,10 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from generator.load import SourceText
-from generator.problems import Severity
+from generator.model.schema import json_schemas
 from generator.records import parse_client, parse_document, parse_note, parse_playbook, parse_settings
-from generator.schema import json_schemas
+from generator.source.load import SourceText
+from generator.source.problems import Severity
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD
 from tests.test_every_field import _kind, _ref
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import yaml
 
-from generator import yamlsource
-from generator.sourcemap import Position
-from generator.yamlsource import MAX_DEPTH, InvalidScalar, parse_yaml
+from generator.source import yamlsource
+from generator.source.sourcemap import Position
+from generator.source.yamlsource import MAX_DEPTH, InvalidScalar, parse_yaml
 
 
 def test_positions_of_values_and_keys_deep_in_lists() -> None:

@@ -49,7 +49,7 @@ from typing import Any
 
 import platformdirs
 
-from generator.problems import Problem, warning
+from generator.source.problems import Problem, warning
 
 CACHE_ENV = "CLIENTKB_CACHE_DIR"
 """Overrides the user's cache folder (tests, CI runners with a cache folder of their own)."""

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.dates import Duration
-from generator.model import Client, Note, Settings
+from generator.model.dates import Duration
+from generator.model.records import Client, Note, Settings
 
 CheckinState = Literal["overdue", "due", "ok"]
 UNTRACKED_STATUSES = frozenset({"prospect", "paused", "former"})

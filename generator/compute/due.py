@@ -10,7 +10,7 @@ from typing import Literal
 
 from generator.compute.checkins import is_within_ahead
 from generator.compute.insights import ClientInsight, action_owner
-from generator.dates import Duration
+from generator.model.dates import Duration
 
 DueKind = Literal["checkin", "action", "renewal", "milestone"]
 DueState = Literal["overdue", "due"]

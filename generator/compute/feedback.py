@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.model import Client
+from generator.model.records import Client
 
 
 @dataclass(frozen=True, slots=True)

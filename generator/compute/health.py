@@ -14,8 +14,8 @@ from typing import Literal
 
 from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.compute.feedback import Answer
-from generator.dates import add_months
-from generator.model import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
+from generator.model.dates import add_months
+from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
 
 Severity = Literal["warn", "risk"]
 Health = Literal["red", "amber", "green"]

@@ -11,8 +11,8 @@ from typing import Any, Literal
 from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
 from generator.compute.health import Facts, Health, HealthFlag, assess
-from generator.model import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
-from generator.sourcemap import SourceMap
+from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
+from generator.source.sourcemap import SourceMap
 
 EventKind = Literal["renewal", "milestone", "date"]
 

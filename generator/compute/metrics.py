@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from generator.compute.feedback import Answer
 from generator.compute.insights import ClientInsight, Event
-from generator.dates import Duration, add_months, shift_days
-from generator.model import ClientRecord
-from generator.vocabulary import STATUSES
+from generator.model.dates import Duration, add_months, shift_days
+from generator.model.records import ClientRecord
+from generator.model.vocabulary import STATUSES
 
 YEAR = Duration(12, "m")
 UPCOMING_WINDOW = Duration(90, "d")

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from generator.build.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.compute.insights import client_insight
-from generator.dates import add_months, shift_days
 from generator.git.history import HealthTimeline
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
-from generator.load import KB_FILE, SourceText, classify_client_files, decode_source
-from generator.model import Client, Settings
-from generator.problems import Problem, Severity
+from generator.model.dates import add_months, shift_days
+from generator.model.records import Client, Settings
 from generator.records import load_client, parse_settings
+from generator.source.load import KB_FILE, SourceText, classify_client_files, decode_source
+from generator.source.problems import Problem, Severity
 from generator.validate import References, validate_client
 
 MONTHS = 12

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator.load import KB_FILE
+from generator.source.load import KB_FILE
 
 
 @dataclass(frozen=True, slots=True)

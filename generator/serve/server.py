@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.problems import Problem
 from generator.serve.state import RebuildOutcome, SiteState
 from generator.serve.watch import Watcher
+from generator.source.problems import Problem
 
 LIVE_PREFIX = "/__clientkb/"
 

@@ -22,13 +22,13 @@ from generator.build.pipeline import (
 )
 from generator.build.write import PageWriter
 from generator.compute.insights import ClientInsight
-from generator.load import client_files, is_editor_junk
-from generator.model import Settings
-from generator.problems import Problem, Severity, sorted_problems
+from generator.model.records import Settings
 from generator.serve.plan import RebuildPlan, plan_rebuild
 from generator.site.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchPart, search_part, write_search_index
+from generator.source.load import client_files, is_editor_junk
+from generator.source.problems import Problem, Severity, sorted_problems
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.load import is_editor_junk
+from generator.source.load import is_editor_junk
 
 DEBOUNCE_SECONDS = 0.05
 """Quiet time after the last file event before rebuilding (editors save in several steps)."""

@@ -20,7 +20,7 @@ from icalendar.parser import Contentline
 from icalendar.prop import vDate, vDatetime, vRecur, vText
 
 from generator.compute.insights import ClientInsight, action_owner
-from generator.dates import shift_days
+from generator.model.dates import shift_days
 
 
 @dataclass(frozen=True, slots=True)

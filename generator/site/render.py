@@ -25,14 +25,14 @@ from markupsafe import Markup, escape
 from generator.compute.insights import ClientInsight, action_owner
 from generator.compute.metrics import UPCOMING_WINDOW, Effort, Portfolio
 from generator.compute.metrics import effort as effort_of
-from generator.dates import shift_days
 from generator.git.history import HealthTimeline, History
 from generator.markdown import first_heading, render_markdown
-from generator.model import ActionItem, Client, Document, Note, Playbook, Settings
+from generator.model.dates import shift_days
+from generator.model.records import ActionItem, Client, Document, Note, Playbook, Settings
+from generator.model.vocabulary import STATUSES
 from generator.site import charts
 from generator.site.exports import health_record, plain
 from generator.site.feeds import CalendarEvent, calendar_chunks, client_calendar_entries, render_events
-from generator.vocabulary import STATUSES
 
 Pages = dict[str, bytes]
 

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from generator.dates import Duration
-from generator.model import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, Settings
+from generator.model.dates import Duration
+from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, Settings
 
 SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
     "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),

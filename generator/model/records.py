@@ -22,9 +22,8 @@ from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, Strict, 
 from pydantic.dataclasses import dataclass as record
 from pydantic_core import PydanticCustomError
 
-from generator.dates import DURATION_PATTERN, Duration
-from generator.sourcemap import SourceMap
-from generator.vocabulary import (
+from generator.model.dates import DURATION_PATTERN, Duration
+from generator.model.vocabulary import (
     CLIENT_ID_PATTERN,
     HANDLE_PATTERN,
     SLUG_PATTERN,
@@ -34,6 +33,7 @@ from generator.vocabulary import (
     Stage,
     Status,
 )
+from generator.source.sourcemap import SourceMap
 
 PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 """Statuses in which a client is expected to have a primary contact."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from generator.vocabulary import CONTROL_CHARACTERS
+from generator.model.vocabulary import CONTROL_CHARACTERS
 
 
 class Severity(StrEnum):

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.problems import Problem, error
-from generator.vocabulary import CLIENT_ID_PATTERN, CONTROL_CHARACTERS
+from generator.model.vocabulary import CLIENT_ID_PATTERN, CONTROL_CHARACTERS
+from generator.source.problems import Problem, error
 
 _CONTROL = re.compile(CONTROL_CHARACTERS)
 
