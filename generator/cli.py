@@ -287,7 +287,7 @@ def _computed(ctx: Context) -> Computed:
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
     from generator.compute.due import due_entries
-    from generator.records import did_you_mean
+    from generator.parse.documents import did_you_mean
     from generator.site.exports import due_json
     from generator.terminal import due_view
 
@@ -312,7 +312,7 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
 @click.pass_obj
 def health(ctx: Context, client: str | None, output_format: str) -> None:
     """Health (red, amber, green) and its reasons, for every client or one."""
-    from generator.records import did_you_mean
+    from generator.parse.documents import did_you_mean
     from generator.site.exports import health_json
     from generator.terminal import health_view
 
@@ -484,7 +484,7 @@ def new_client_command(ctx: Context, name: str, owner: str | None, segment: str 
 @click.pass_obj
 def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
     """Create clients/CLIENT/meetings/<date>-<slug>.md."""
-    from generator.records import client_owner
+    from generator.parse.documents import client_owner
     from generator.scaffold import ScaffoldError, new_meeting
 
     settings, today = _scaffold_settings(ctx)

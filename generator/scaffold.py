@@ -15,10 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from generator.markdown import slug_words
+from generator.markdown.engine import slug_words
 from generator.model.records import Settings
 from generator.model.vocabulary import CLIENT_ID_PATTERN
-from generator.records import RESERVED_NAMES, did_you_mean
+from generator.parse.documents import RESERVED_NAMES, did_you_mean
 
 MEETING_LABELS = {
     "kickoff": "Kickoff",

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from generator.actions import parse_action_items
-from generator.markdown_facts import body_facts
+from generator.markdown.facts import body_facts
 from generator.model.records import ActionItem
+from generator.parse.actions import parse_action_items
 from generator.source.problems import Problem
 
 

@@ -243,8 +243,8 @@ def test_ordinary_nesting_is_fine(make_repo: Callable[..., Path], cli: Callable[
 
 def test_nesting_limit_matches_what_markdown_it_renders() -> None:
     # The reference engine is the stricter one (markdown-it-pyrs nests deeper), so it sets the limit.
-    from generator.markdown import MAX_NESTING, nesting_depth
-    from generator.markdown import render_markdown_reference as render_markdown
+    from generator.markdown.engine import MAX_NESTING, nesting_depth
+    from generator.markdown.engine import render_markdown_reference as render_markdown
 
     for levels in range(1, 14):
         source = "".join("  " * n + f"- level{n}\n" for n in range(levels))

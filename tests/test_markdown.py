@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import markdown as markdown_module
-from generator import markdown_facts
-from generator.markdown import first_heading, markdown_engine, render_markdown, render_markdown_reference
+from generator.markdown import engine as markdown_module
+from generator.markdown import facts as markdown_facts
+from generator.markdown.engine import first_heading, markdown_engine, render_markdown, render_markdown_reference
 
 REPO = Path(__file__).resolve().parent.parent
 Renderer = Callable[..., str]

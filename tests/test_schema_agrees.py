@@ -17,7 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.model.schema import json_schemas
-from generator.records import parse_client, parse_document, parse_note, parse_playbook, parse_settings
+from generator.parse.documents import parse_client, parse_document, parse_note, parse_playbook, parse_settings
 from generator.source.load import SourceText
 from generator.source.problems import Severity
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD

@@ -35,15 +35,15 @@ from generator.build.write import (
 )
 from generator.compute.insights import ClientInsight, client_insight, client_insights
 from generator.compute.metrics import Portfolio, portfolio
-from generator.markdown import markdown_engine
+from generator.markdown.engine import markdown_engine
 from generator.model.records import Client, KnowledgeBase, Limits, Playbook, Settings
-from generator.records import Reader, load_client, load_playbook, parse_settings
+from generator.parse.documents import Reader, load_client, load_playbook, parse_settings
+from generator.parse.validate import References, validate_client, validate_knowledge_base
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexWriter, SearchPart, search_part
 from generator.source.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.source.problems import Problem, error, sorted_problems
 from generator.source.sourcemap import SourceMap
-from generator.validate import References, validate_client, validate_knowledge_base
 
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.

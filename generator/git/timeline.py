@@ -20,10 +20,10 @@ from generator.git.history import HealthTimeline
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
 from generator.model.dates import add_months, shift_days
 from generator.model.records import Client, Settings
-from generator.records import load_client, parse_settings
+from generator.parse.documents import load_client, parse_settings
+from generator.parse.validate import References, validate_client
 from generator.source.load import KB_FILE, SourceText, classify_client_files, decode_source
 from generator.source.problems import Problem, Severity
-from generator.validate import References, validate_client
 
 MONTHS = 12
 

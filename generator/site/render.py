@@ -26,7 +26,7 @@ from generator.compute.insights import ClientInsight, action_owner
 from generator.compute.metrics import UPCOMING_WINDOW, Effort, Portfolio
 from generator.compute.metrics import effort as effort_of
 from generator.git.history import HealthTimeline, History
-from generator.markdown import first_heading, render_markdown
+from generator.markdown.engine import first_heading, render_markdown
 from generator.model.dates import shift_days
 from generator.model.records import ActionItem, Client, Document, Note, Playbook, Settings
 from generator.model.vocabulary import STATUSES

@@ -1,6 +1,6 @@
 """Action items: the task-list items of a meeting note's body, with their line numbers.
 
-Which lines are task items comes from the Markdown parse (generator/markdown_facts.py); this module
+Which lines are task items comes from the Markdown parse (generator/markdown/facts.py); this module
 reads each item's text: its assignee (`@handle`, `@client`) and due date (`due:YYYY-MM-DD`, as a word
 of its own: `overdue:` is not one).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.markdown_facts import BodyFacts
+from generator.markdown.facts import BodyFacts
 from generator.model.records import ActionItem
 from generator.source.problems import Problem, error
 

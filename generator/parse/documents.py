@@ -21,9 +21,8 @@ from typing import Any, Generic, TypeVar, cast
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.actions import parse_action_items
-from generator.markdown import MAX_NESTING
-from generator.markdown_facts import BodyFacts, body_facts
+from generator.markdown.engine import MAX_NESTING
+from generator.markdown.facts import BodyFacts, body_facts
 from generator.model.records import (
     Client,
     ClientRecord,
@@ -37,6 +36,7 @@ from generator.model.records import (
     Settings,
 )
 from generator.model.vocabulary import SLUG_PATTERN
+from generator.parse.actions import parse_action_items
 from generator.source.frontmatter import split_front_matter
 from generator.source.load import ClientFiles, SourceText, read_source
 from generator.source.problems import Problem, error

@@ -247,7 +247,7 @@ _ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|[0-9]{1,9}[.)])(?:[ ]+|$)")
 def nesting_depth(line: str) -> int:
     """At most the block nesting a line can reach: quotes count 1, list items 2, and indentation
     counts as lists (over-counting code and continuation lines). Only decides whether a body needs
-    parsing for its facts (generator/markdown_facts.py)."""
+    parsing for its facts (generator/markdown/facts.py)."""
     expanded = line.expandtabs(4)
     rest = expanded.lstrip(" ")
     depth = (len(expanded) - len(rest)) // 2 * 2

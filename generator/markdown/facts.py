@@ -1,7 +1,7 @@
 """Facts about a Markdown body, from the block parse of the engine that renders it: its task-list
 items (line, box ticked or not, text) and where quotes and lists nest too deeply to render.
 
-The same engine and block rules as generator/markdown.py, without the inline rules (a fact here is
+The same engine and block rules as generator/markdown/engine.py, without the inline rules (a fact here is
 about blocks: which line is a list item, inside what), so an action item indented under a numbered
 list or inside a quote is an action item, and a line in a fenced or indented code block never is.
 markdown-it-pyrs gives a tree with byte offsets, markdown-it-py tokens with line maps; both apply
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from generator.markdown import MAX_NESTING, fast_engine, nesting_depth
+from generator.markdown.engine import MAX_NESTING, fast_engine, nesting_depth
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
 from generator.model.vocabulary import HANDLE_PATTERN
-from generator.records import did_you_mean
+from generator.parse.documents import did_you_mean
 from generator.source.problems import Problem, error, warning
 from generator.source.sourcemap import KeyPath, SourceMap
 
