@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.build.cache import FOLDER
 from generator.build.pipeline import build_site
+from generator.source.cache import FOLDER
 
 TODAY = dt.date(2026, 11, 20)
 

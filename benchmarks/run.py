@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import SIZES, generate
 
-from generator.build.cache import BUILD_FOLDER, CHECK_FILE, CacheStore
+from generator.source.cache import BUILD_FOLDER, CHECK_FILE, CacheStore
 
 
 def _forget_cache(corpus: Path, which: str) -> None:

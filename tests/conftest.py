@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build.cache import CACHE_ENV
 from generator.cli import main
+from generator.source.cache import CACHE_ENV
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import pipeline
-from generator.build.cache import BUILD_FOLDER, CHECK_FILE, CacheStore, read_checked
 from generator.build.pipeline import build_site, check_knowledge_base
+from generator.source.cache import BUILD_FOLDER, CHECK_FILE, CacheStore, read_checked
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
 

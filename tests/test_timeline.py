@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.cache import CacheStore
 from generator.git import timeline as timeline_module
 from generator.git.timeline import health_timeline, month_ends
+from generator.source.cache import CacheStore
 from tests.conftest import CLIENT_YAML, KB_YAML, Run
 from tests.test_diff import commit, git
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.cache import CACHE_ENV, CacheStore, cache_home
+from generator.source.cache import CACHE_ENV, CacheStore, cache_home
 from tests.conftest import KB_YAML, NOTE_MD, base_files, write_files
 from tests.test_diff import commit, git
 from tests.test_serve import start, stop

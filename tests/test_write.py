@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.cache import file_digest, page_digest
 from generator.build.write import PageWriter
+from generator.source.cache import file_digest, page_digest
 
 
 def pieces(*parts: bytes) -> Iterator[bytes]:

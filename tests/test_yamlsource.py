@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 import yaml
 
+from generator.model.sourcemap import Position
 from generator.source import yamlsource
-from generator.source.sourcemap import Position
 from generator.source.yamlsource import MAX_DEPTH, InvalidScalar, parse_yaml
 
 

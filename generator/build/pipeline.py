@@ -20,7 +20,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
 from generator.build.outputlock import output_lock
 from generator.build.workers import PARALLEL_FROM, chunks, default_jobs, pool, stopping
 from generator.build.write import (
@@ -37,13 +36,14 @@ from generator.compute.insights import ClientInsight, client_insight, client_ins
 from generator.compute.metrics import Portfolio, portfolio
 from generator.markdown.engine import markdown_engine
 from generator.model.records import Client, KnowledgeBase, Limits, Playbook, Settings
+from generator.model.sourcemap import SourceMap
 from generator.parse.documents import Reader, load_client, load_playbook, parse_settings
 from generator.parse.validate import References, validate_client, validate_knowledge_base
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexWriter, SearchPart, search_part
+from generator.source.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
 from generator.source.load import KB_FILE, ClientFiles, SourceText, decode_source, read_source, walk_repository
 from generator.source.problems import Problem, error, sorted_problems
-from generator.source.sourcemap import SourceMap
 
 # Rendering (Jinja, icalendar, Markdown, Git) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
@@ -350,7 +350,7 @@ def load_knowledge_base(
     `only` loads just those clients; `client_ids` says which clients exist, when the folder holds only
     some of them (references are checked against it). With `render`, `previous` is the site being
     replaced (unchanged pages are linked from it) and `cache` keeps each client's results in the
-    build cache (generator/build/cache.py); `search(client_id, part)` is given each client's
+    build cache (generator/source/cache.py); `search(client_id, part)` is given each client's
     share of the search index as it comes, in folder order. Without `render` and `today` (`check`),
     `cache` takes each unchanged client's problems from `check`'s cache file, and
     `Loaded.checked` holds this run's for `check_knowledge_base` to write back.

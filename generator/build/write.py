@@ -17,8 +17,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from generator.build.cache import file_digest, new_digest, page_digest
 from generator.build.interrupts import deferred
+from generator.source.cache import file_digest, new_digest, page_digest
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"

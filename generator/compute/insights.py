@@ -12,7 +12,7 @@ from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
 from generator.compute.health import Facts, Health, HealthFlag, assess
 from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
-from generator.source.sourcemap import SourceMap
+from generator.model.sourcemap import SourceMap
 
 EventKind = Literal["renewal", "milestone", "date"]
 

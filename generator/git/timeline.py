@@ -2,7 +2,7 @@
 stood then in Git history, each month end computed with that date as `today`.
 
 A month end's answer depends only on the commit, the date and clientkb's code, so it is cached (in
-the user's cache folder, generator/build/cache.py) under the three: a rebuild computes only months it has
+the user's cache folder, generator/source/cache.py) under the three: a rebuild computes only months it has
 not seen, and a new clientkb computes them all again.
 """
 
@@ -14,7 +14,6 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from generator.build.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.compute.insights import client_insight
 from generator.git.history import HealthTimeline
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
@@ -22,6 +21,7 @@ from generator.model.dates import add_months, shift_days
 from generator.model.records import Client, Settings
 from generator.parse.documents import load_client, parse_settings
 from generator.parse.validate import References, validate_client
+from generator.source.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.source.load import KB_FILE, SourceText, classify_client_files, decode_source
 from generator.source.problems import Problem, Severity
 

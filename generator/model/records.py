@@ -23,6 +23,7 @@ from pydantic.dataclasses import dataclass as record
 from pydantic_core import PydanticCustomError
 
 from generator.model.dates import DURATION_PATTERN, Duration
+from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import (
     CLIENT_ID_PATTERN,
     HANDLE_PATTERN,
@@ -33,7 +34,6 @@ from generator.model.vocabulary import (
     Stage,
     Status,
 )
-from generator.source.sourcemap import SourceMap
 
 PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 """Statuses in which a client is expected to have a primary contact."""

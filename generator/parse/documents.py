@@ -35,12 +35,12 @@ from generator.model.records import (
     PlaybookMeta,
     Settings,
 )
+from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import SLUG_PATTERN
 from generator.parse.actions import parse_action_items
 from generator.source.frontmatter import split_front_matter
 from generator.source.load import ClientFiles, SourceText, read_source
 from generator.source.problems import Problem, error
-from generator.source.sourcemap import KeyPath, SourceMap
 from generator.source.yamlsource import InvalidScalar, YamlDocument, parse_yaml
 
 R = TypeVar("R")

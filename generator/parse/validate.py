@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
+from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import HANDLE_PATTERN
 from generator.parse.documents import did_you_mean
 from generator.source.problems import Problem, error, warning
-from generator.source.sourcemap import KeyPath, SourceMap
 
 _HANDLE = re.compile(HANDLE_PATTERN)
 

@@ -38,12 +38,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
-
-from generator.build.write import PageWriter
+from typing import BinaryIO, Protocol
 
 FOLDER = "search"
 FORMAT_VERSION = 1
+
+
+class Writer(Protocol):
+    """Where the index's files go: the build's PageWriter (generator/build/write.py), which the
+    site stage does not import."""
+
+    def write(self, path: str, data: bytes) -> None: ...
+
+
 BUCKETS = 64
 """Spool files the terms are spread over before their shards are made, one bucket at a time."""
 SHARD_CHARACTERS = 3
@@ -227,7 +234,7 @@ class SearchIndexWriter:
     time however large the site; documents are written a chunk at a time.
     """
 
-    def __init__(self, writer: PageWriter, spool: Path) -> None:
+    def __init__(self, writer: Writer, spool: Path) -> None:
         self.writer = writer
         self.spool = spool
         self.files: list[BinaryIO] = []
@@ -306,7 +313,7 @@ class SearchIndexWriter:
         return self.docs
 
 
-def write_search_index(writer: PageWriter, parts: Iterable[SearchPart], spool: Path) -> int:
+def write_search_index(writer: Writer, parts: Iterable[SearchPart], spool: Path) -> int:
     """Index `parts` in order into `writer`'s folder; returns how many documents it holds."""
     index = SearchIndexWriter(writer, spool)
     for part in parts:

@@ -23,9 +23,9 @@ import yaml
 from yaml.events import CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import CONTROL_CHARACTERS
 from generator.source.problems import Problem, error
-from generator.source.sourcemap import KeyPath, SourceMap
 
 try:  # the C loader is 5-9x faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
