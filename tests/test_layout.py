@@ -4,7 +4,10 @@ pyproject.toml, checked by import-linter), and every subpackage says what it own
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +34,40 @@ def test_no_module_is_left_beside_the_subpackages_but_the_edges() -> None:
     """Until the command line becomes cli/ (issue 15 goes on), only these stay at the top."""
     top = sorted(p.stem for p in Path(generator.__file__).parent.glob("*.py"))
     assert top == ["__init__", "__main__", "cli", "diff", "scaffold", "terminal"]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_wheel_builds_the_demo_as_the_source_tree_does(tmp_path: Path) -> None:
+    """The GitHub Action installs clientkb as a wheel, not editable: every subpackage, template,
+    asset and script must be in it. (Its dependencies come from this environment.)"""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO_ROOT), "-w", str(tmp_path / "dist")],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    target = tmp_path / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    found = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert found.stdout.startswith(str(target)), found.stdout  # the wheel's, not the source tree's
+    args = ["-m", "generator", "--root", str(REPO_ROOT), "--today", "2026-11-20", "build", "--no-cache"]
+    subprocess.run([sys.executable, *args, "--out", str(tmp_path / "wheel-site")], check=True, capture_output=True,
+                   cwd=tmp_path, env=env)  # fmt: skip
+    subprocess.run([sys.executable, *args, "--out", str(tmp_path / "tree-site")], check=True, capture_output=True,
+                   cwd=REPO_ROOT)  # fmt: skip
+    assert tree(tmp_path / "wheel-site") == tree(tmp_path / "tree-site")
+    assert (target / "generator" / "serve" / "live.js").is_file()
