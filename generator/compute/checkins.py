@@ -1,4 +1,4 @@
-"""Check-ins (SPEC 6): cadence, last contact, next due date and state. Pure functions of `today`."""
+"""Check-ins (docs/health.md): cadence, last contact, next due date and state. Pure functions of `today`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The due list (SPEC 6): check-ins, action items, renewals and milestones that are overdue or due
+"""The due list: check-ins, action items, renewals and milestones that are overdue or due
 within a window, each with the person who must act. Pure."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ class Answer:
 
 
 def nps_history(client: Client) -> tuple[Answer, ...]:
-    """Every NPS answer, record and notes together, by date, then file, then position (SPEC 6)."""
+    """Every NPS answer, record and notes together, by date, then file, then position (docs/health.md)."""
     answers = [
         Answer(a.date, a.score, a.comment, client.file, client.source.line("nps", i, "score"))
         for i, a in enumerate(client.record.nps)

@@ -1,4 +1,4 @@
-"""Health flags (SPEC 6): one small function per flag, listed in `HEALTH_RULES`.
+"""Health flags (docs/health.md): one small function per flag, listed in `HEALTH_RULES`.
 
 Each rule looks at the `Facts` of one client and returns a `HealthFlag` (code, severity, a reason in
 plain words, and the file and line of its evidence) or None. `assess` runs the rules that apply to
@@ -260,7 +260,7 @@ HEALTH_RULES: tuple[tuple[str, HealthRule], ...] = (
 
 
 def assess(facts: Facts) -> tuple[tuple[HealthFlag, ...], Health | None]:
-    """The client's flags (in rule order) and colour; former clients get neither (SPEC 6)."""
+    """The client's flags (in rule order) and colour; former clients get neither (docs/health.md)."""
     status = facts.client.record.status
     if status == "former":
         return (), None

@@ -1,4 +1,4 @@
-"""Portfolio metrics (SPEC 6): pure functions of the client insights and `today`."""
+"""Portfolio metrics (defined in docs/health.md): pure functions of the client insights and `today`."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ class Duration:
         return shift_days(end, -self.count * (7 if self.unit == "w" else 1))
 
     def days_from(self, start: dt.date) -> int:
-        """Length in days, counted from the date it is added to (SPEC 6: months vary)."""
+        """Length in days, counted from the date it is added to (months vary in length)."""
         return (self.after(start) - start).days
 
 

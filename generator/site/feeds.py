@@ -148,7 +148,7 @@ def _line(name: str, value: bytes) -> bytes:
 def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[CalendarEvent, ...]:
     """Each entry as a VEVENT, byte for byte what `icalendar.Event.to_ical()` makes of it (tested):
     icalendar's value types escape and format every value and its content lines fold; the lines are
-    put together here, in icalendar's property order, without its component objects (3x faster)."""
+    put together here, in icalendar's property order, without its component objects (faster: docs/performance.md)."""
     stamp = _ical(vDatetime(_stamp(today)))
     transparent = _ical(vText("TRANSPARENT"))
     yearly = _ical(vRecur({"freq": "yearly"}))

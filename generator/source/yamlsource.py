@@ -27,7 +27,7 @@ from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import CONTROL_CHARACTERS
 from generator.source.problems import Problem, error
 
-try:  # the C loader is 5-9x faster; fall back when libyaml is missing
+try:  # the C loader is several times faster (docs/performance.md); fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
