@@ -1,4 +1,4 @@
-"""Every rule of SPEC 6 at its boundaries, on small repositories written inline."""
+"""Every health rule (docs/health.md) at its boundaries, on small repositories written inline."""
 
 from __future__ import annotations
 
