@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from generator import cli
+from generator.cli import build as cli
 
 
 class _Terminal(io.StringIO):

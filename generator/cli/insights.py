@@ -1,0 +1,121 @@
+"""`due`, `health` and `stats`: the computed model in the terminal or as JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.model.dates import Duration
+from generator.source.problems import Severity, format_text, sorted_problems
+
+# Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
+# knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
+if TYPE_CHECKING:
+    from generator.build.pipeline import Computed
+from generator.cli.app import (
+    Context,
+    _echo,
+    _format_option,
+    _paint,
+    _width,
+    announce_today,
+    main,
+)
+
+
+class _DurationParam(click.ParamType):  # type: ignore[type-arg]
+    name = "DURATION"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        try:
+            return Duration.parse(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a duration: write e.g. 7d, 2w or 1m", param, ctx)
+
+
+FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scripts.")
+
+
+def _computed(ctx: Context) -> Computed:
+    """Load, refuse on errors (a record with an error would silently be missing), compute."""
+    from generator.build.pipeline import computed_from, load_knowledge_base, read_settings
+
+    settings = read_settings(ctx.root)
+    today = announce_today(settings, ctx)
+    loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, today=today, settings=settings)
+    errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
+    if errors or loaded.kb is None:
+        click.echo(format_text(sorted_problems(errors)), err=True)
+        raise click.ClickException(
+            f"the knowledge base has {len(errors)} error{'s' * (len(errors) != 1)}; "
+            "fix them first (clientkb check lists them)"
+        )
+    return computed_from(loaded, today)
+
+
+@main.command()
+@click.option("--owner", metavar="HANDLE", help="Only what this team member must act on.")
+@click.option("--within", type=_DurationParam(), help="Window ahead, e.g. 7d, 2w (default: kb.yaml due_soon).")
+@FORMAT_OPTION
+@click.pass_obj
+def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
+    """Check-ins, action items, renewals and milestones overdue or due soon."""
+    from generator.compute.due import due_entries
+    from generator.parse.documents import did_you_mean
+    from generator.site.exports import due_json
+    from generator.terminal import due_view
+
+    computed = _computed(ctx)
+    settings = computed.kb.settings
+    handles = frozenset(m.handle for m in settings.team)
+    if owner is not None and owner not in handles:
+        raise click.BadParameter(
+            f"{owner!r} is not a team handle{did_you_mean(owner, sorted(handles))}", param_hint="--owner"
+        )
+    window = within or settings.health.due_soon
+    entries = due_entries(computed.insights, handles, computed.today, window, owner)
+    if output_format == "json":
+        click.echo(due_json(entries))
+    else:
+        _echo(due_view(entries, computed.today, window.describe(), owner, _width(), _paint))
+
+
+@main.command()
+@click.argument("client", required=False)
+@FORMAT_OPTION
+@click.pass_obj
+def health(ctx: Context, client: str | None, output_format: str) -> None:
+    """Health (red, amber, green) and its reasons, for every client or one."""
+    from generator.parse.documents import did_you_mean
+    from generator.site.exports import health_json
+    from generator.terminal import health_view
+
+    computed = _computed(ctx)
+    insights = computed.insights
+    if client is not None:
+        ids = [i.id for i in insights]
+        insights = tuple(i for i in insights if i.id == client)
+        if not insights:
+            raise click.BadParameter(f"there is no client {client!r}{did_you_mean(client, ids)}", param_hint="CLIENT")
+    if output_format == "json":
+        click.echo(health_json(insights))
+    else:
+        _echo(health_view(insights, computed.today, _width(), _paint))
+
+
+@main.command()
+@FORMAT_OPTION
+@click.pass_obj
+def stats(ctx: Context, output_format: str) -> None:
+    """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
+    from generator.site.exports import portfolio_record, to_json
+    from generator.terminal import stats_view
+
+    computed = _computed(ctx)
+    if output_format == "json":
+        click.echo(to_json(portfolio_record(computed.portfolio)))
+    else:
+        _echo(stats_view(computed.portfolio, len(computed.insights), _width(), _paint))

@@ -1,0 +1,92 @@
+"""`new client`, `new meeting`, `new playbook`: files from templates, never overwriting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.model.vocabulary import MEETING_TYPES, STATUSES
+from generator.source.problems import format_text, sorted_problems
+
+# Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
+# knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
+if TYPE_CHECKING:
+    from generator.model.records import Settings
+    from generator.scaffold import Created
+from generator.cli.app import (
+    Context,
+    _DateParam,
+    announce_today,
+    main,
+)
+
+
+@main.group()
+def new() -> None:
+    """Create a client, a meeting note or a playbook from a template (never overwrites)."""
+
+
+def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
+    from generator.build.pipeline import read_settings
+
+    settings = read_settings(ctx.root)
+    if settings.settings is None:
+        click.echo(format_text(sorted_problems(settings.problems)), err=True)
+        raise click.ClickException("kb.yaml has errors; fix them first (clientkb check lists them)")
+    return settings.settings, announce_today(settings, ctx)
+
+
+def _created(created: Created) -> None:
+    click.echo(created.rel)
+
+
+@new.command("client")
+@click.argument("name")
+@click.option("--owner", metavar="HANDLE", help="Account owner (default: the first team member).")
+@click.option("--segment", help="Segment key (default: the first segment of kb.yaml).")
+@click.option("--status", type=click.Choice(STATUSES), default="prospect", show_default=True)
+@click.pass_obj
+def new_client_command(ctx: Context, name: str, owner: str | None, segment: str | None, status: str) -> None:
+    """Create clients/<id>/client.yaml, the id made from NAME."""
+    from generator.scaffold import ScaffoldError, new_client
+
+    settings, today = _scaffold_settings(ctx)
+    try:
+        _created(new_client(ctx.root, settings, name, today, owner, segment, status))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@new.command("meeting")
+@click.argument("client")
+@click.option("--type", "meeting_type", type=click.Choice(MEETING_TYPES), default="check-in", show_default=True)
+@click.option("--date", "date", type=_DateParam(), help="Meeting date (default: today).")
+@click.option("--title", help="Title (default: the type and the month).")
+@click.pass_obj
+def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
+    """Create clients/CLIENT/meetings/<date>-<slug>.md."""
+    from generator.parse.documents import client_owner
+    from generator.scaffold import ScaffoldError, new_meeting
+
+    settings, today = _scaffold_settings(ctx)
+    owner = client_owner(ctx.root, client) or settings.team[0].handle
+    try:
+        _created(new_meeting(ctx.root, settings, client, date or today, meeting_type, title, owner))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@new.command("playbook")
+@click.argument("title")
+@click.pass_obj
+def new_playbook_command(ctx: Context, title: str) -> None:
+    """Create playbooks/<slug>.md from TITLE."""
+    from generator.scaffold import ScaffoldError, new_playbook
+
+    settings, today = _scaffold_settings(ctx)
+    try:
+        _created(new_playbook(ctx.root, settings, title, today))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
