@@ -185,6 +185,17 @@ class CacheStore:
         expected = hashlib.blake2b(payload, key=self.key, digest_size=_MAC_SIZE).digest()
         return payload if hmac.compare_digest(data[len(SEAL) : head], expected) else None
 
+    def read_pickled(self, rel: str) -> Any:
+        """The object a file holds, or None (missing, damaged, forged, or from another clientkb or
+        Python: a miss, never a failure). Only a payload under this user's seal is unpickled."""
+        payload = self.read(rel)
+        if payload is None:
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:
+            return None
+
     def write(self, rel: str, payload: bytes) -> None:
         """Replace the file at once (concurrent writers: each file appears whole)."""
         path = self.folder / rel
@@ -289,13 +300,7 @@ class BuildCache:
 
     def get(self, key: str) -> Any:
         """The stored value, or None (missing, damaged, forged or from another Python: a miss)."""
-        payload = self.store.read(self._rel(key))
-        if payload is None:
-            return None
-        try:
-            return pickle.loads(payload)  # sealed with this user's key: written by this user's clientkb
-        except Exception:  # written by another clientkb or Python: a miss, never a failed build
-            return None
+        return self.store.read_pickled(self._rel(key))
 
     def put(self, key: str, value: object) -> None:
         self.store.write(self._rel(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -317,13 +322,7 @@ class BuildCache:
 
 def read_checked(store: CacheStore) -> dict[str, Any]:
     """`check`'s entries from its last run (empty when missing, damaged or forged: every client is a miss)."""
-    payload = store.read(CHECK_FILE)
-    if payload is None:
-        return {}
-    try:
-        entries = pickle.loads(payload)  # sealed with this user's key: written by this user's clientkb
-    except Exception:  # another clientkb's or Python's: a miss, never a failed check
-        return {}
+    entries = store.read_pickled(CHECK_FILE)
     return entries if isinstance(entries, dict) else {}
 
 

@@ -295,12 +295,12 @@ def _same_in_yaml_12(value: object, text: str) -> bool:
     """Whether YAML 1.1 (PyYAML: `value`) and YAML 1.2 read the plain scalar `text` alike, and, for
     a whole number, whether it is written in decimal (hex, octal, binary, `1_000` and `1:30` are
     read differently by different tools, or differently from what a person means)."""
-    if isinstance(value, bool) or value is None:
-        return _yaml_12(text) == value and type(_yaml_12(text)) is type(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return bool(_DECIMAL_INT.fullmatch(text))
+    other = _yaml_12(text)
+    if isinstance(value, bool) or value is None:
+        return other == value and type(other) is type(value)
     if isinstance(value, float):
-        other = _yaml_12(text)
         return isinstance(other, float) and (other == value or (other != other and value != value))
     return True
 
