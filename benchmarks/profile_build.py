@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.build.pipeline import build_site
+from generator.build.config import BuildConfig, Mode
+from generator.build.site import build_site
 from generator.source.cache import FOLDER
 
 TODAY = dt.date(2026, 11, 20)
@@ -32,7 +33,7 @@ def profile(label: str, root: Path, out: Path, top: int) -> None:
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    result = build_site(root, out, TODAY, jobs=1)
+    result = build_site(BuildConfig(root=root, mode=Mode.SITE, today=TODAY, output=out, jobs=1))
     profiler.disable()
     seconds = time.perf_counter() - started
     assert result.published, result.problems[:3]

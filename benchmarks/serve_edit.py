@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.build.config import BuildConfig, Mode
 from generator.serve.state import SiteState
 
 TODAY = dt.date(2026, 11, 20)
@@ -31,7 +32,9 @@ def main() -> None:
     args = parser.parse_args()
     notes = sorted(args.corpus.glob("clients/*/meetings/*.md"))[:: max(1, 20_000 // args.edits)][: args.edits]
     with tempfile.TemporaryDirectory(dir="/dev/shm") as folder:
-        state = SiteState(args.corpus, Path(folder) / "site", lambda settings: TODAY)
+        state = SiteState(
+            BuildConfig(root=args.corpus, mode=Mode.SITE, output=Path(folder) / "site"), lambda settings: TODAY
+        )
         started = time.perf_counter()
         outcome = state.full()
         assert outcome.ok, outcome.problems[:3]

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.build import pipeline
-from generator.build.pipeline import build_site, check_knowledge_base
+from generator.build import clients
+from generator.build.config import BuildConfig, Mode
+from generator.build.load import check_knowledge_base
+from generator.build.site import build_site
 from generator.source.cache import BUILD_FOLDER, CHECK_FILE, CacheStore, read_checked
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
@@ -32,6 +34,10 @@ def _store(root: Path) -> CacheStore:
     store = CacheStore.open(root)
     assert store is not None
     return store
+
+
+def _config(root: Path, out: Path, today: dt.date, cache: bool = True) -> BuildConfig:
+    return BuildConfig(root=root, mode=Mode.SITE, today=today, output=out, jobs=1, search=False, cache=cache)
 
 
 def _site(folder: Path) -> dict[str, bytes]:
@@ -58,15 +64,15 @@ def test_cached_build_after_any_edits_equals_a_clean_build(edits: list[tuple[str
         root = write_files(Path(folder) / "kb", dict(base_files()))
         out = Path(folder) / "site"
         today = TODAY
-        assert build_site(root, out, today, jobs=1, search=False).published
+        assert build_site(_config(root, out, today)).published
         for action, rel, text in edits:
             if action == "today":
                 today = dt.date.fromisoformat(text)
             else:
                 _apply(root, action, rel, text)
-            warm = build_site(root, out, today, jobs=1, search=False)
+            warm = build_site(_config(root, out, today))
             clean_out = Path(folder) / "clean"
-            clean = build_site(root, clean_out, today, jobs=1, search=False, cache=False)
+            clean = build_site(_config(root, clean_out, today, cache=False))
             assert warm.published == clean.published
             assert warm.problems == clean.problems
             if clean.published:
@@ -190,12 +196,12 @@ CHECK_EDITS = st.one_of(EDITS, st.sampled_from([NO_DANA, KB_CHANGE, ("write", "k
 def test_cached_check_after_any_edits_equals_a_check_without_cache(edits: list[tuple[str, str, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_files(Path(folder) / "kb", dict(base_files()))
-        check_knowledge_base(root, jobs=1)
+        check_knowledge_base(BuildConfig(root=root, jobs=1))
         for action, rel, text in edits:
             if action != "today":
                 _apply(root, action, rel, text)
-            cached = check_knowledge_base(root, jobs=1)
-            assert cached.problems == check_knowledge_base(root, jobs=1, cache=False).problems
+            cached = check_knowledge_base(BuildConfig(root=root, jobs=1))
+            assert cached.problems == check_knowledge_base(BuildConfig(root=root, jobs=1, cache=False)).problems
 
 
 def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_entries(
@@ -205,9 +211,9 @@ def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_ent
     assert cli("check", root=root).exit_code == 0
     assert len(read_checked(_store(root))) == 2
     loads: list[str] = []
-    real = pipeline._load_client
+    real = clients._load_client
     monkeypatch.setattr(
-        pipeline, "_load_client", lambda job, files, read=None: loads.append(files.id) or real(job, files, read)
+        clients, "_load_client", lambda job, files, read=None: loads.append(files.id) or real(job, files, read)
     )
     (root / "clients/beta/client.yaml").write_text(CLIENT_YAML.replace("owner: dana", "owner: nobody"))
     run = cli("check", root=root)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import compute, load_knowledge_base
+from generator.build.config import BuildConfig
+from generator.build.load import compute, load_knowledge_base
 from generator.compute.insights import ClientInsight
 from tests.conftest import KB_YAML, write_files
 
@@ -55,7 +56,7 @@ def insight(tmp_path: Path) -> Insight:
         }
         files.update(dict(notes or []))
         write_files(root, files)
-        loaded = load_knowledge_base(root, jobs=1)
+        loaded = load_knowledge_base(BuildConfig(root=root, jobs=1))
         errors = [p for p in loaded.problems if p.severity == "error"]
         assert not errors, errors
         assert loaded.kb is not None
@@ -371,7 +372,7 @@ def test_no_primary_contact(tmp_path: Path, status: str, fires: bool) -> None:
         f"name: A\nstatus: {status}\nsegment: growth\nowner: dana\nsince: 2026-11-01\ncontacts:\n  - {{name: Ana}}\n"
     )
     write_files(tmp_path, {"kb.yaml": KB_YAML, "clients/acme/client.yaml": record})
-    loaded = load_knowledge_base(tmp_path, jobs=1)
+    loaded = load_knowledge_base(BuildConfig(root=tmp_path, jobs=1))
     assert loaded.kb is not None
     result = compute(loaded.kb, TODAY).insights[0]
     expected = [("no-primary-contact", 7)] if fires else []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.build.pipeline import build_site
+from generator.build.config import BuildConfig, Mode
+from generator.build.site import build_site
 from generator.serve.state import SiteState
 from tests.conftest import CLIENT_YAML, NOTE_MD, base_files, write_files
 
@@ -35,6 +37,11 @@ EDITS = st.sampled_from(
 )  # fmt: skip
 
 
+def _config(root: Path, out: Path) -> BuildConfig:
+    """`serve`'s configuration: its `today` is set for each full build."""
+    return BuildConfig(root=root, mode=Mode.SITE, output=out, jobs=1, search=False)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -44,7 +51,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_incremental_rebuild_equals_full_build(edits: list[tuple[str, str, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_files(Path(folder) / "kb", dict(base_files()))
-        state = SiteState(root, Path(folder) / "served", lambda settings: TODAY, jobs=1, search=False)
+        state = SiteState(_config(root, Path(folder) / "served"), lambda settings: TODAY)
         assert state.full().ok
         for action, rel, text in edits:
             path = root / rel
@@ -57,7 +64,7 @@ def test_incremental_rebuild_equals_full_build(edits: list[tuple[str, str, str]]
                     path.parent.rmdir()
             state.apply({rel})
         clean = Path(folder) / "clean"
-        result = build_site(root, clean, TODAY, jobs=1, search=False)
+        result = build_site(replace(_config(root, clean), today=TODAY))
         if result.published:
             assert state.problems == []
             assert tree(state.out) == tree(clean)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import compute, load_knowledge_base
+from generator.build.config import BuildConfig
+from generator.build.load import compute, load_knowledge_base
 from generator.compute.metrics import Portfolio, nps_score
 from tests.conftest import KB_YAML, write_files
 
@@ -65,7 +66,7 @@ def portfolio(tmp_path: Path) -> Portfolio:
         "clients/f/client.yaml": record("onboarding", "standard", "dana", "2026-11-01"),
     }
     write_files(tmp_path, files)
-    loaded = load_knowledge_base(tmp_path, jobs=1)
+    loaded = load_knowledge_base(BuildConfig(root=tmp_path, jobs=1))
     assert loaded.kb is not None, loaded.problems
     return compute(loaded.kb, TODAY).portfolio
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.build.pipeline import load_knowledge_base
+from generator.build.config import BuildConfig, Mode
+from generator.build.load import load_knowledge_base
 from generator.build.workers import PARALLEL_FROM
 from tests.conftest import CLIENT_YAML, NOTE_MD
 
@@ -22,14 +23,14 @@ def _many_clients(count: int) -> dict[str, str | bytes | None]:
 
 def test_parallel_load_equals_serial_load(make_repo: Callable[..., Path]) -> None:
     root = make_repo(_many_clients(PARALLEL_FROM + 20))
-    serial = load_knowledge_base(root, jobs=1)
-    parallel = load_knowledge_base(root, jobs=2)
+    serial = load_knowledge_base(BuildConfig(root=root, jobs=1))
+    parallel = load_knowledge_base(BuildConfig(root=root, jobs=2))
     assert serial.problems == parallel.problems
     assert len(serial.problems) > 50
     assert serial.kb is not None and parallel.kb is not None
     assert [c.id for c in serial.kb.clients] == [c.id for c in parallel.kb.clients]
     assert serial.kb.clients == parallel.kb.clients
-    checked = load_knowledge_base(root, jobs=2, keep_records=False)
+    checked = load_knowledge_base(BuildConfig(root=root, jobs=2, mode=Mode.CHECK, cache=False))
     assert checked.problems == serial.problems
     assert checked.kb is not None and checked.kb.clients == ()
     assert (checked.clients, checked.notes) == (PARALLEL_FROM + 21, PARALLEL_FROM + 21)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.scaffold import slugify
+from generator.scaffold.new import slugify
 from tests.conftest import KB_YAML, Run
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.config import BuildConfig, Mode
 from generator.serve.plan import plan_rebuild
 from generator.serve.state import SiteState
 from tests.conftest import CLIENT_YAML, NOTE_MD, REPO_ROOT
@@ -365,7 +366,10 @@ def test_concurrent_requests_while_rebuilding_never_see_half_a_page(served: Serv
 def test_a_text_edit_rewrites_the_note_page_only(make_repo: Callable[..., Path], tmp_path: Path) -> None:
     """Editing a note's text changes no insight: the whole-site pages are neither remade nor rewritten."""
     root = make_repo()
-    state = SiteState(root, tmp_path / "served", lambda settings: dt.date(2026, 11, 20), jobs=1, search=False)
+    state = SiteState(
+        BuildConfig(root=root, mode=Mode.SITE, output=tmp_path / "served", jobs=1, search=False),
+        lambda settings: dt.date(2026, 11, 20),
+    )
     assert state.full().ok
     dashboard = (state.out / "index.html").stat()
     (root / NOTE).write_text(NOTE_MD.replace("All good.", "All good, said twice."), encoding="utf-8")

@@ -5,6 +5,7 @@ date changes) is the clock read."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 from collections.abc import Callable
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from generator import __version__
+from generator.build.config import BuildConfig, Mode
 from generator.build.interrupts import interrupted
 from generator.source.load import find_root
 
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
-    from generator.build.pipeline import SettingsLoad
+    from generator.build.settings import SettingsLoad
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,21 @@ class Context:
     root: Path
     today_option: dt.date | None
     jobs: int | None
+
+    def config(self, mode: Mode, today: dt.date | None = None, choices: SiteChoices | None = None) -> BuildConfig:
+        """The run's configuration: this context's root and jobs, and the command's own choices."""
+        choices = choices or SiteChoices()
+        return BuildConfig(
+            root=self.root, mode=mode, today=today, jobs=self.jobs, cache=choices.cache, search=choices.search
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SiteChoices:
+    """--no-cache and --no-search, as `build` and `serve` take them (`check` takes --no-cache)."""
+
+    cache: bool = True
+    search: bool = True
 
 
 def _color() -> bool | None:
@@ -85,6 +102,20 @@ FC = TypeVar("FC", bound=Callable[..., Any])
 
 def _out_option(help_text: str) -> Callable[[FC], FC]:
     return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text)
+
+
+def site_options(cache_help: str, search_help: str) -> Callable[[FC], FC]:
+    """--no-cache and --no-search, given to the command as one `choices: SiteChoices`."""
+
+    def decorate(command: FC) -> FC:
+        @functools.wraps(command)
+        def with_choices(*args: Any, no_cache: bool, no_search: bool, **kwargs: Any) -> Any:
+            return command(*args, choices=SiteChoices(cache=not no_cache, search=not no_search), **kwargs)
+
+        with_search = click.option("--no-search", is_flag=True, help=search_help)(with_choices)
+        return click.option("--no-cache", is_flag=True, help=cache_help)(with_search)  # type: ignore[return-value]
+
+    return decorate
 
 
 def _format_option(choices: list[str], help_text: str) -> Callable[[FC], FC]:

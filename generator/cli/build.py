@@ -5,23 +5,18 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from generator.build.config import Mode
+from generator.cli.app import Context, SiteChoices, _out_option, announce_today, main, site_options
 from generator.source.problems import Severity, format_text, sorted_problems
 
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
-if TYPE_CHECKING:
-    pass
-from generator.cli.app import (
-    Context,
-    _out_option,
-    announce_today,
-    main,
-)
 
 
 class _Progress:
@@ -51,25 +46,19 @@ class _Progress:
 
 @main.command()
 @_out_option("Output folder (default: site/ in the knowledge base).")
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Load and render every client and month of the health timeline again, ignoring the cache "
-    "(the output is the same).",
-)
-@click.option(
-    "--no-search",
-    is_flag=True,
-    help="Do not index the site for search (a little faster; the search page then finds nothing).",
+@site_options(
+    "Load and render every client and month of the health timeline again, ignoring the cache (the output is the same).",
+    "Do not index the site for search (a little faster; the search page then finds nothing).",
 )
 @click.pass_obj
-def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> None:
+def build(ctx: Context, out: Path | None, choices: SiteChoices) -> None:
     """Check, compute and render the site; on errors build nothing and keep the previous site.
 
     Pages whose bytes did not change keep their file (and time stamp); clients whose files did not
     change are taken from the cache (in the user's cache folder, never in the repository)."""
     from generator.build.outputlock import OutputBusy
-    from generator.build.pipeline import build_site, read_settings
+    from generator.build.settings import read_settings
+    from generator.build.site import build_site
     from generator.build.write import OutputRefused, StagingLost
 
     started = time.monotonic()
@@ -78,16 +67,8 @@ def build(ctx: Context, out: Path | None, no_cache: bool, no_search: bool) -> No
     today = announce_today(settings, ctx)
     progress = _Progress()
     try:
-        result = build_site(
-            ctx.root,
-            target.absolute(),
-            today,
-            settings=settings,
-            jobs=ctx.jobs,
-            progress=progress,
-            search=not no_search,
-            cache=not no_cache,
-        )
+        config = replace(ctx.config(Mode.SITE, today, choices), output=target.absolute())
+        result = build_site(config, settings, progress)
     except (OutputRefused, OutputBusy, StagingLost) as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from generator.source.problems import Severity, format_text
-
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
-if TYPE_CHECKING:
-    pass
+from generator.build.config import Mode
 from generator.cli.app import (
     Context,
+    SiteChoices,
     _color,
     _format_option,
     _out_option,
     announce_today,
     main,
 )
+from generator.source.problems import Severity, format_text
 
 
 @main.command()
@@ -34,12 +32,13 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
 
     Clients whose files did not change since the last check are taken from the cache (in the user's
     cache folder, never in the repository)."""
-    from generator.build.pipeline import check_knowledge_base, read_settings
+    from generator.build.load import check_knowledge_base
+    from generator.build.settings import read_settings
     from generator.source.problems import count, format_github, format_json
 
     settings = read_settings(ctx.root)
     announce_today(settings, ctx)
-    loaded = check_knowledge_base(ctx.root, jobs=ctx.jobs, settings=settings, cache=not no_cache)
+    loaded = check_knowledge_base(ctx.config(Mode.CHECK, choices=SiteChoices(cache=not no_cache)), settings)
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
-if TYPE_CHECKING:
-    pass
+from generator.build.config import Mode
 from generator.cli.app import (
     Context,
     _format_option,
@@ -31,14 +29,15 @@ from generator.cli.app import (
 @click.pass_obj
 def diff(ctx: Context, base: str, head: str | None, output_format: str, fail_on: str | None) -> None:
     """How clients' health and flags change from BASE to HEAD (default: the working tree)."""
-    from generator.build.pipeline import read_settings
-    from generator.diff import FORMATTERS, diff_revisions, fails
+    from generator.build.settings import read_settings
+    from generator.diff.compare import diff_revisions, fails
+    from generator.diff.report import FORMATTERS
     from generator.git.revisions import RevisionError
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
     try:
-        result = diff_revisions(ctx.root, base, head, today, ctx.jobs)
+        result = diff_revisions(ctx.config(Mode.INSIGHTS, today), base, head)
     except RevisionError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(FORMATTERS[output_format](result), nl=output_format != "markdown")

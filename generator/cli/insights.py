@@ -12,7 +12,8 @@ from generator.source.problems import Severity, format_text, sorted_problems
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
-    from generator.build.pipeline import Computed
+    from generator.build.load import Computed
+from generator.build.config import Mode
 from generator.cli.app import (
     Context,
     _echo,
@@ -41,11 +42,12 @@ FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scri
 
 def _computed(ctx: Context) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
-    from generator.build.pipeline import computed_from, load_knowledge_base, read_settings
+    from generator.build.load import computed_from, load_knowledge_base
+    from generator.build.settings import read_settings
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
-    loaded = load_knowledge_base(ctx.root, jobs=ctx.jobs, keep_records=False, today=today, settings=settings)
+    loaded = load_knowledge_base(ctx.config(Mode.INSIGHTS, today), settings)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if errors or loaded.kb is None:
         click.echo(format_text(sorted_problems(errors)), err=True)
@@ -63,10 +65,10 @@ def _computed(ctx: Context) -> Computed:
 @click.pass_obj
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
+    from generator.cli.terminal import due_view
     from generator.compute.due import due_entries
-    from generator.parse.documents import did_you_mean
+    from generator.parse.errors import did_you_mean
     from generator.site.exports import due_json
-    from generator.terminal import due_view
 
     computed = _computed(ctx)
     settings = computed.kb.settings
@@ -89,9 +91,9 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
 @click.pass_obj
 def health(ctx: Context, client: str | None, output_format: str) -> None:
     """Health (red, amber, green) and its reasons, for every client or one."""
-    from generator.parse.documents import did_you_mean
+    from generator.cli.terminal import health_view
+    from generator.parse.errors import did_you_mean
     from generator.site.exports import health_json
-    from generator.terminal import health_view
 
     computed = _computed(ctx)
     insights = computed.insights
@@ -111,8 +113,8 @@ def health(ctx: Context, client: str | None, output_format: str) -> None:
 @click.pass_obj
 def stats(ctx: Context, output_format: str) -> None:
     """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
+    from generator.cli.terminal import stats_view
     from generator.site.exports import portfolio_record, to_json
-    from generator.terminal import stats_view
 
     computed = _computed(ctx)
     if output_format == "json":

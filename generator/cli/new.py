@@ -14,7 +14,7 @@ from generator.source.problems import format_text, sorted_problems
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
     from generator.model.records import Settings
-    from generator.scaffold import Created
+    from generator.scaffold.new import Created
 from generator.cli.app import (
     Context,
     _DateParam,
@@ -29,7 +29,7 @@ def new() -> None:
 
 
 def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
-    from generator.build.pipeline import read_settings
+    from generator.build.settings import read_settings
 
     settings = read_settings(ctx.root)
     if settings.settings is None:
@@ -50,11 +50,12 @@ def _created(created: Created) -> None:
 @click.pass_obj
 def new_client_command(ctx: Context, name: str, owner: str | None, segment: str | None, status: str) -> None:
     """Create clients/<id>/client.yaml, the id made from NAME."""
-    from generator.scaffold import ScaffoldError, new_client
+    from generator.scaffold.new import ClientDraft, ScaffoldError, new_client
 
     settings, today = _scaffold_settings(ctx)
     try:
-        _created(new_client(ctx.root, settings, name, today, owner, segment, status))
+        draft = ClientDraft(name=name, status=status, owner=owner, segment=segment)
+        _created(new_client(ctx.root, settings, draft, today))
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -68,12 +69,13 @@ def new_client_command(ctx: Context, name: str, owner: str | None, segment: str 
 def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
     """Create clients/CLIENT/meetings/<date>-<slug>.md."""
     from generator.parse.documents import client_owner
-    from generator.scaffold import ScaffoldError, new_meeting
+    from generator.scaffold.new import MeetingDraft, ScaffoldError, new_meeting
 
     settings, today = _scaffold_settings(ctx)
     owner = client_owner(ctx.root, client) or settings.team[0].handle
     try:
-        _created(new_meeting(ctx.root, settings, client, date or today, meeting_type, title, owner))
+        draft = MeetingDraft(client_id=client, date=date or today, meeting_type=meeting_type, owner=owner, title=title)
+        _created(new_meeting(ctx.root, draft))
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -83,7 +85,7 @@ def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.d
 @click.pass_obj
 def new_playbook_command(ctx: Context, title: str) -> None:
     """Create playbooks/<slug>.md from TITLE."""
-    from generator.scaffold import ScaffoldError, new_playbook
+    from generator.scaffold.new import ScaffoldError, new_playbook
 
     settings, today = _scaffold_settings(ctx)
     try:

@@ -7,6 +7,7 @@ import datetime as dt
 import signal
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,12 +19,15 @@ from generator.build.interrupts import raise_interrupted
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
     from generator.model.records import Settings
+from generator.build.config import Mode
 from generator.cli.app import (
     Context,
+    SiteChoices,
     _out_option,
     announce_today,
     main,
     resolve_today,
+    site_options,
 )
 
 
@@ -39,8 +43,9 @@ from generator.cli.app import (
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
 @_out_option("Folder for the served site (default: a temporary folder, removed at exit).")
-@click.option("--no-search", is_flag=True, help="Do not index search (the search page then finds nothing).")
-@click.option("--no-cache", is_flag=True, help="Build without the cache (the site is the same).")
+@site_options(
+    "Build without the cache (the site is the same).", "Do not index search (the search page then finds nothing)."
+)
 @click.pass_obj
 def serve(
     ctx: Context,
@@ -48,12 +53,11 @@ def serve(
     allow_hosts: tuple[str, ...],
     port: int,
     out: Path | None,
-    no_search: bool,
-    no_cache: bool,
+    choices: SiteChoices,
 ) -> None:
     """Build, serve, watch the files and rebuild what changed; the browser reloads by itself."""
     from generator.build.outputlock import OutputBusy
-    from generator.build.pipeline import read_settings
+    from generator.build.settings import read_settings
     from generator.build.write import OutputRefused, StagingLost
     from generator.serve.server import PortInUse, open_session, serving
     from generator.serve.state import SiteState
@@ -70,7 +74,8 @@ def serve(
     with contextlib.ExitStack() as stack:
         if out is None:
             out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clientkb-serve-"))) / "site"
-        state = SiteState(ctx.root, out.absolute(), today_of, jobs=ctx.jobs, search=not no_search, cache=not no_cache)
+        config = replace(ctx.config(Mode.SITE, choices=choices), output=out.absolute())
+        state = SiteState(config, today_of)
         try:
             session, outcome = open_session(state, host, port, report, allow_hosts)
         except (PortInUse, OutputRefused, OutputBusy, StagingLost) as exc:

@@ -16,7 +16,7 @@ DueKind = Literal["checkin", "action", "renewal", "milestone"]
 DueState = Literal["overdue", "due"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DueEntry:
     kind: DueKind
     client: str
@@ -45,7 +45,19 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
     def add(kind: DueKind, owner: str, date: dt.date, text: str, file: str, line: int) -> None:
         state = _state(date, today, within)
         if state is not None:
-            entries.append(DueEntry(kind, insight.id, record.name, owner, date, state, text, file, line))
+            entries.append(
+                DueEntry(
+                    kind=kind,
+                    client=insight.id,
+                    client_name=record.name,
+                    owner=owner,
+                    date=date,
+                    state=state,
+                    text=text,
+                    file=file,
+                    line=line,
+                )
+            )
 
     checkin = insight.checkin
     if checkin.state is not None:

@@ -36,7 +36,7 @@ class HealthFlag:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Facts:
     """Everything the rules read about one client, computed once."""
 

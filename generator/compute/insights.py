@@ -39,7 +39,7 @@ class Meetings:
     """Notes dated after today."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClientInsight:
     """The computed model of one client. It holds the record, not the notes: it is what worker
     processes send to the main process, which needs no Markdown."""
@@ -129,27 +129,29 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
     nps = answered_by(nps_history(client), today)
     csat = answered_by(csat_history(client), today)
     actions = tuple(item for note in client.notes for item in note.actions)
-    flags, health = assess(Facts(client, settings, today, state, nps, csat, actions))
+    flags, health = assess(
+        Facts(client=client, settings=settings, today=today, checkin=state, nps=nps, csat=csat, actions=actions)
+    )
     past = past_notes(client, today)
     held = sum(1 for note in past if note.meta.held)
     meetings = Meetings(held, len(past) - held, len(client.notes) - len(past))
     events = upcoming_events(client, today)
     open_actions = tuple(item for item in actions if not item.done)
     return ClientInsight(
-        client.id,
-        client.file,
-        client.record,
-        client.source,
-        meetings,
-        state,
-        flags,
-        health,
-        nps,
-        csat,
-        open_actions,
-        len(actions),
-        events,
-        tuple(client.custom.items()),
+        id=client.id,
+        file=client.file,
+        record=client.record,
+        source=client.source,
+        meetings=meetings,
+        checkin=state,
+        flags=flags,
+        health=health,
+        nps=nps,
+        csat=csat,
+        open_actions=open_actions,
+        actions_total=len(actions),
+        events=events,
+        custom=tuple(client.custom.items()),
     )
 
 

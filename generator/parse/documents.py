@@ -1,25 +1,20 @@
 """Parse one file's text into its typed record: YAML -> plain data -> pydantic -> frozen dataclass.
 
-Every pydantic error is turned into a `Problem` at the line of the offending value (found through the
-document's `SourceMap`), in plain words with a hint. Nothing here looks at other files: references
-between records are checked in `validate`.
+Every pydantic error becomes a `Problem` at the line of the offending value (generator/parse/errors.py).
+Nothing here looks at other files: references between records are checked in `validate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import types
-import typing
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 from generator.markdown.engine import MAX_NESTING
 from generator.markdown.facts import BodyFacts, body_facts
@@ -35,13 +30,14 @@ from generator.model.records import (
     PlaybookMeta,
     Settings,
 )
-from generator.model.sourcemap import KeyPath, SourceMap
+from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import SLUG_PATTERN
 from generator.parse.actions import parse_action_items
+from generator.parse.errors import kind_word, problems_of
 from generator.source.frontmatter import split_front_matter
 from generator.source.load import ClientFiles, SourceText, read_source
 from generator.source.problems import Problem, error
-from generator.source.yamlsource import InvalidScalar, YamlDocument, parse_yaml
+from generator.source.yamlsource import YamlDocument, parse_yaml
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -147,7 +143,16 @@ def parse_note(client_id: str, source: SourceText, limits: Limits | None = None)
     actions, found = parse_action_items(client_id, source.file, body, body_line, facts)
     problems.extend(found)
     problems.extend(_nesting_problems(source.file, facts, body_line))
-    note = Note(client_id, source.file, name[:-3], meta, body, body_line, parsed.source, actions)
+    note = Note(
+        client_id=client_id,
+        file=source.file,
+        slug=name[:-3],
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        source=parsed.source,
+        actions=actions,
+    )
     return note, problems
 
 
@@ -161,7 +166,15 @@ def parse_document(
     parsed, body, body_line = _front_matter(DocumentMeta, source, False, limits)
     if parsed.value is None:
         return None, parsed.problems
-    document = Document(client_id, source.file, name, parsed.value, body, body_line, parsed.source)
+    document = Document(
+        client_id=client_id,
+        file=source.file,
+        name=name,
+        meta=parsed.value,
+        body=body,
+        body_line=body_line,
+        source=parsed.source,
+    )
     return document, parsed.problems + _nesting_problems(source.file, body_facts(body), body_line)
 
 
@@ -208,7 +221,15 @@ def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | N
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
-    client = Client(files.id, files.record, record.value, record.source, tuple(notes), tuple(documents), record.custom)
+    client = Client(
+        id=files.id,
+        file=files.record,
+        record=record.value,
+        source=record.source,
+        notes=tuple(notes),
+        documents=tuple(documents),
+        custom=record.custom,
+    )
     return ClientLoad(client, problems)
 
 
@@ -327,7 +348,7 @@ def _validated(
                 pos.line,
                 pos.column,
                 "not-a-mapping",
-                f"{what} must be a mapping of fields (key: value lines), not a {_kind_word(data)}",
+                f"{what} must be a mapping of fields (key: value lines), not a {kind_word(data)}",
             )
         )
         return Parsed(None, source, problems, {})
@@ -336,7 +357,7 @@ def _validated(
     try:
         value = _adapter(cast(Hashable, kind)).validate_python(plain)
     except ValidationError as exc:
-        problems.extend(_problems_of(exc.errors(), kind, data, source))
+        problems.extend(problems_of(exc.errors(), kind, data, source))
         return Parsed(None, source, problems, custom)
     return Parsed(value, source, problems, custom)
 
@@ -348,250 +369,6 @@ def _without_custom(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_custom(v) for v in value]
     return value
-
-
-def _kind_word(value: object) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dt.date):
-        return "date"
-    return type(value).__name__
-
-
-def _data_path(loc: Sequence[int | str], data: Any) -> tuple[KeyPath, list[int | str]]:
-    """Split pydantic's `loc` into the part that exists in the data and the rest (union tags...)."""
-    path: list[int | str] = []
-    current = data
-    for index, part in enumerate(loc):
-        in_mapping = isinstance(current, dict) and isinstance(part, str) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if not (in_mapping or in_list):
-            return tuple(path), list(loc[index:])
-        current = current[part]
-        path.append(part)
-    return tuple(path), []
-
-
-def dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _type_at(kind: Any, path: KeyPath) -> Any:
-    """The declared type at `path` of record class `kind` (for the list of valid field names)."""
-    current = kind
-    for part in path:
-        current = _unwrap(current, part)
-        if current is None:
-            return None
-    return _unwrap(current, None)
-
-
-def _unwrap(kind: Any, part: int | str | None) -> Any:
-    origin = typing.get_origin(kind)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(kind)[0], part)
-    if origin in (typing.Union, types.UnionType):
-        members = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _unwrap(members[0], part) if len(members) == 1 else None
-    if part is None:
-        return kind
-    if isinstance(part, int) and origin in (tuple, list):
-        return typing.get_args(kind)[0]
-    if isinstance(part, str) and origin is dict:
-        return typing.get_args(kind)[1]
-    if isinstance(part, str) and is_dataclass(kind):
-        return typing.get_type_hints(kind, include_extras=True).get(part)
-    return None
-
-
-def _field_names(kind: Any, path: KeyPath) -> list[str]:
-    target = _type_at(kind, path)
-    if isinstance(target, type) and is_dataclass(target):
-        return [f.name for f in fields(target)]
-    return []
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-_BOUNDS = {
-    "greater_than_equal": "at least",
-    "less_than_equal": "at most",
-    "greater_than": "more than",
-    "less_than": "less than",
-}
-
-_TYPE_MESSAGES: dict[str, str] = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "date_type": "a date written YYYY-MM-DD",
-    "date_parsing": "a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "a date written YYYY-MM-DD, without a time",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "dataclass_type": "a mapping of fields (key: value lines)",
-    "dict_type": "a mapping of keys to values",
-}
-
-
-def _problems_of(errors: list[ErrorDetails], kind: type[Any], data: dict[str, Any], source: SourceMap) -> list[Problem]:
-    problems: list[Problem] = []
-    for err in errors:
-        if isinstance(err.get("input"), InvalidScalar):
-            continue  # already reported when the YAML was read
-        path, rest = _data_path(err["loc"], data)
-        problems.append(_problem_of(err, kind, path, rest, source))
-    return problems
-
-
-def _problem_of(err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[int | str], source: SourceMap) -> Problem:
-    kind_name = err["type"]
-    value = err.get("input")
-    file = source.file
-    name = dotted(path)
-    if kind_name == "missing":
-        field_name = str(rest[0]) if rest else name
-        pos = source.position(path)
-        where = f" in {name}" if path else ""
-        return error(file, pos.line, pos.column, "missing-field", f"{field_name!r} is required{where}")
-    if kind_name in ("unexpected_keyword_argument", "extra_forbidden"):
-        key = str(rest[0] if rest else path[-1])
-        parent = path if rest else path[:-1]
-        key_path = (*parent, key)
-        pos = source.key_position(key_path)
-        choices = _field_names(kind, parent)
-        owner = dotted(parent) or _describe_root(kind)
-        hint = "custom fields are allowed when their name starts with 'x-'"
-        if choices:
-            hint = f"fields here: {', '.join(choices)}; {hint}"
-        return error(
-            file,
-            pos.line,
-            pos.column,
-            "unknown-field",
-            f"{key!r} is not a field of {owner}{did_you_mean(key, choices)}",
-            hint,
-        )
-    pos = source.position(path)
-    if kind_name == "string_type":
-        if value is None:
-            return error(
-                file, pos.line, pos.column, "empty-value", f"{name!r} is empty", "write a value, or remove the line"
-            )
-        raw = source.raw.get(path, str(value))
-        if isinstance(value, dict):
-            return error(
-                file,
-                pos.line,
-                pos.column,
-                "wrong-type",
-                f"{name!r} must be text, but YAML reads a mapping",
-                "text containing ': ' must be put in quotes",
-            )
-        if isinstance(value, list):
-            return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be text, not a list")
-        return error(
-            file,
-            pos.line,
-            pos.column,
-            "wrong-type",
-            f"{name!r} must be text, but YAML reads {raw} as a {_kind_word(value)}",
-            f'put it in quotes: {path[-1] if path else name}: "{raw}"',
-        )
-    if kind_name == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        choices = re.findall(r"'([^']*)'", expected)
-        shown = value if not isinstance(value, str) else repr(value)
-        suggestion = did_you_mean(value, choices) if isinstance(value, str) else ""
-        return error(
-            file,
-            pos.line,
-            pos.column,
-            "invalid-value",
-            f"{shown} is not a valid {name}{suggestion}",
-            f"choose one of: {', '.join(choices)}",
-        )
-    if kind_name in _BOUNDS:
-        limit = next(iter(err.get("ctx", {}).values()), "?")
-        return error(
-            file,
-            pos.line,
-            pos.column,
-            "out-of-range",
-            f"{name} must be {_BOUNDS[kind_name]} {limit}, not {source.raw.get(path, value)}",
-        )
-    if kind_name == "too_short":
-        if isinstance(value, str):
-            return error(
-                file, pos.line, pos.column, "empty-value", f"{name!r} is empty", "write a value, or remove the line"
-            )
-        return error(file, pos.line, pos.column, "empty-value", f"{name!r} needs at least one entry")
-    if kind_name == "finite_number":
-        return error(file, pos.line, pos.column, "wrong-type", f"{name!r} must be a finite number, not {value!r}")
-    if kind_name == "date_value":
-        return error(file, pos.line, pos.column, "invalid-date", f"{name!r}: {_lower(err['msg'])}")
-    if kind_name in _TYPE_MESSAGES:
-        expected_word = _TYPE_MESSAGES[kind_name]
-        got = _as_written(value, source.raw.get(path))
-        code = "invalid-date" if "date" in kind_name else "wrong-type"
-        hint = ""
-        if "date" in kind_name and isinstance(value, str):
-            hint = "dates are written YYYY-MM-DD, e.g. 2026-11-02"
-        return error(file, pos.line, pos.column, code, f"{name!r} must be {expected_word}, got {got}", hint)
-    return error(file, pos.line, pos.column, "invalid-value", f"{name}: {_lower(err['msg'])}")
-
-
-def _describe_root(kind: type[Any]) -> str:
-    names = {
-        Settings: "kb.yaml",
-        ClientRecord: "a client record",
-        NoteMeta: "a meeting note",
-        PlaybookMeta: "a playbook",
-        DocumentMeta: "a document",
-    }
-    return names.get(kind, kind.__name__)
-
-
-def _as_written(value: object, raw: str | None) -> str:
-    """A value as the user wrote it, and what YAML made of it: `"1000" (text in quotes)`, `lots (text)`."""
-    if value is None:
-        return "empty"
-    if isinstance(value, str):
-        if raw is not None:
-            return f"{_short(raw)} (text in quotes)"
-        return f"{_short(value)} (text)"
-    if raw is not None:
-        return raw
-    return _short(value)
-
-
-def _short(value: object) -> str:
-    if isinstance(value, list | dict):
-        return f"a {_kind_word(value)}"
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _lower(message: str) -> str:
-    return message[:1].lower() + message[1:]
 
 
 def client_owner(root: Path, client_id: str) -> str | None:

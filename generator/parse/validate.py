@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
 from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import HANDLE_PATTERN
-from generator.parse.documents import did_you_mean
+from generator.parse.errors import did_you_mean
 from generator.source.problems import Problem, error, warning
 
 _HANDLE = re.compile(HANDLE_PATTERN)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.serve.state import RebuildOutcome, SiteState
 from generator.serve.watch import Watcher
@@ -20,7 +21,7 @@ from generator.source.problems import Problem
 
 LIVE_PREFIX = "/__clientkb/"
 
-LIVE_SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
+LIVE_SCRIPT = (Path(__file__).parent / "static" / "live.js").read_text(encoding="utf-8")
 """The script injected into served pages (never into the files on disk): reload, and show problems."""
 
 
@@ -69,92 +70,6 @@ def problems_json(problems: list[Problem]) -> str:
     return json.dumps([{"location": p.location, "message": p.message, "hint": p.hint} for p in problems])
 
 
-def make_handler(
-    out: Path, broadcaster: Broadcaster, stop: threading.Event
-) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(out), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-        def do_HEAD(self) -> None:
-            if self._host_allowed():
-                super().do_HEAD()
-
-        def do_GET(self) -> None:
-            if not self._host_allowed():
-                return
-            path = self.path.split("?", 1)[0]
-            if path == LIVE_PREFIX + "live.js":
-                self._send(LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8")
-            elif path == LIVE_PREFIX + "events":
-                self._events()
-            elif path.endswith(".html") or path.endswith("/"):
-                self._html(path)
-            else:
-                super().do_GET()
-
-        def _host_allowed(self) -> bool:
-            """Only requests addressed to this server by a name it serves under: a page elsewhere
-            that rebinds its own domain name to 127.0.0.1 (DNS rebinding) sends its own name."""
-            assert isinstance(self.server, LiveServer)
-            if (self.headers.get("Host") or "").strip().lower() in self.server.allowed_hosts:
-                return True
-            self._send(b"421 Misdirected Request: this server answers only to its own address\n", "text/plain", 421)
-            return False
-
-        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _html(self, path: str) -> None:
-            local = Path(self.translate_path(path))
-            if local.is_dir():
-                local = local / "index.html"
-            try:
-                body = local.read_bytes()
-                status = 200
-            except OSError:
-                try:
-                    body, status = (out / "404.html").read_bytes(), 404
-                except OSError:
-                    # No good build yet: a bare page that shows the problems and reloads when fixed.
-                    body, status = NO_SITE_YET, 503
-            # Live reload only in served pages: the files on disk stay exactly what `build` writes.
-            tag = f'<script src="{LIVE_PREFIX}live.js"></script>'.encode()
-            body = body.replace(b"</body>", tag + b"</body>", 1)
-            self._send(body, "text/html; charset=utf-8", status)
-
-        def _events(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            listener = broadcaster.subscribe()
-            try:
-                while not stop.is_set():
-                    try:
-                        event, data = listener.get(timeout=1.0)
-                        self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
-                    except queue.Empty:
-                        self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            finally:
-                broadcaster.unsubscribe(listener)
-
-    return Handler
-
-
 class PortInUse(Exception):
     pass
 
@@ -164,6 +79,98 @@ class LiveServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     allowed_hosts: frozenset[str] = frozenset()
     """The Host headers answered (lower case, with the port)."""
+
+    def __init__(self, address: tuple[str, int], out: Path, broadcaster: Broadcaster, stop: threading.Event) -> None:
+        self.out = out
+        self.broadcaster = broadcaster
+        self.stop = stop
+        super().__init__(address, LiveHandler)
+
+
+class LiveHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder as it is on disk, with the live-reload script added to each page, and
+    the events stream the script listens to; answers only requests addressed to its own names."""
+
+    server: LiveServer
+
+    def __init__(self, request: Any, client_address: Any, server: LiveServer) -> None:
+        super().__init__(request, client_address, server, directory=str(server.out))
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_HEAD(self) -> None:
+        if self._host_allowed():
+            super().do_HEAD()
+
+    def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
+        path = self.path.split("?", 1)[0]
+        if path == LIVE_PREFIX + "live.js":
+            self._send(LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8")
+        elif path == LIVE_PREFIX + "events":
+            self._events()
+        elif path.endswith(".html") or path.endswith("/"):
+            self._html(path)
+        else:
+            super().do_GET()
+
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to this server by a name it serves under: a page elsewhere
+        that rebinds its own domain name to 127.0.0.1 (DNS rebinding) sends its own name."""
+        if (self.headers.get("Host") or "").strip().lower() in self.server.allowed_hosts:
+            return True
+        self._send(b"421 Misdirected Request: this server answers only to its own address\n", "text/plain", 421)
+        return False
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _html(self, path: str) -> None:
+        local = Path(self.translate_path(path))
+        if local.is_dir():
+            local = local / "index.html"
+        try:
+            body = local.read_bytes()
+            status = 200
+        except OSError:
+            try:
+                body, status = (self.server.out / "404.html").read_bytes(), 404
+            except OSError:
+                # No good build yet: a bare page that shows the problems and reloads when fixed.
+                body, status = NO_SITE_YET, 503
+        # Live reload only in served pages: the files on disk stay exactly what `build` writes.
+        tag = f'<script src="{LIVE_PREFIX}live.js"></script>'.encode()
+        body = body.replace(b"</body>", tag + b"</body>", 1)
+        self._send(body, "text/html; charset=utf-8", status)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        broadcaster = self.server.broadcaster
+        listener = broadcaster.subscribe()
+        try:
+            while not self.server.stop.is_set():
+                try:
+                    event, data = listener.get(timeout=1.0)
+                    self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            broadcaster.unsubscribe(listener)
 
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
@@ -186,7 +193,7 @@ def start_server(
     host: str, port: int, out: Path, broadcaster: Broadcaster, stop: threading.Event, extra_hosts: Iterable[str] = ()
 ) -> LiveServer:
     try:
-        server = LiveServer((host, port), make_handler(out, broadcaster, stop))
+        server = LiveServer((host, port), out, broadcaster, stop)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise PortInUse(f"port {port} on {host} is in use; choose another with --port, or --port 0") from None

@@ -7,24 +7,21 @@ import datetime as dt
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.build.clients import process_one_client
+from generator.build.config import BuildConfig
 from generator.build.outputlock import output_lock
-from generator.build.pipeline import (
-    PLAYBOOKS_PART,
-    SEARCH_KEY,
-    SettingsLoad,
-    build_site,
-    process_one_client,
-    read_settings,
-    write_portfolio,
-)
+from generator.build.settings import SettingsLoad, read_settings
+from generator.build.site import PLAYBOOKS_PART, SEARCH_KEY, build_site, write_portfolio
 from generator.build.write import PageWriter
 from generator.compute.insights import ClientInsight
 from generator.model.records import Settings
 from generator.serve.plan import RebuildPlan, plan_rebuild
-from generator.site.render import ActionRowCache, ClientFragments, SiteContext, client_fragments, client_pages
+from generator.site.actions import ActionRowCache
+from generator.site.client_pages import ClientFragments, client_fragments, client_pages
+from generator.site.context import SiteContext
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchPart, search_part, write_search_index
 from generator.source.load import client_files, is_editor_junk
@@ -45,12 +42,9 @@ class RebuildOutcome:
 class SiteState:
     """A site being served: the output folder and everything it was built from."""
 
-    root: Path
-    out: Path
+    config: BuildConfig
+    """A SITE configuration with its output; `today` is set for each full build."""
     today_of: Callable[[Settings | None], dt.date]
-    jobs: int | None = None
-    search: bool = True
-    cache: bool = True
     settings: SettingsLoad | None = None
     today: dt.date | None = None
     site: SiteContext | None = None
@@ -68,6 +62,19 @@ class SiteState:
     needs_full: bool = False
     problems: list[Problem] = field(default_factory=list)
     """The current errors: non-empty means the served site is the last good one."""
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def out(self) -> Path:
+        assert self.config.output is not None
+        return self.config.output
+
+    @property
+    def search(self) -> bool:
+        return self.config.search
 
     def write_search_index(self) -> int:
         """Index the served pages again from every client's share (after a rebuild of some clients).
@@ -104,16 +111,7 @@ class SiteState:
         # is then a change to the next batch (taken after the build, the build would miss it and
         # the next batch would not see it either).
         self.clients = self.current_clients()
-        result = build_site(
-            self.root,
-            self.out,
-            today,
-            settings=settings,
-            jobs=self.jobs,
-            search=self.search,
-            cache=self.cache,
-            keep_search_parts=True,
-        )
+        result = build_site(replace(self.config, today=today), settings, keep_search_parts=True)
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if not result.published or result.loaded is None or result.site is None:
             self.needs_full = True

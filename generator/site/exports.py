@@ -3,10 +3,13 @@ exports, so that scripts and the site read the same shapes."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import json
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.compute.due import DueEntry
@@ -76,3 +79,68 @@ def health_json(insights: Sequence[ClientInsight]) -> str:
 
 def due_json(entries: Sequence[DueEntry]) -> str:
     return to_json([due_record(e) for e in entries])
+
+
+def health_csv(insights: Sequence[ClientInsight]) -> bytes:
+    """One row per client; cells that a spreadsheet would run as a formula are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        ["client", "name", "status", "segment", "owner", "health", "flags", "last_contact", "next_checkin",
+         "checkin_state", "renewal"]
+    )  # fmt: skip
+    for insight in insights:
+        record = insight.record
+        row = [
+            insight.id,
+            record.name,
+            record.status,
+            record.segment,
+            record.owner,
+            insight.health or "",
+            " ".join(f.code for f in insight.flags),
+            plain(insight.checkin.last_contact) or "",
+            insight.checkin.next_due.isoformat() if insight.checkin.state else "",
+            insight.checkin.state or "",
+            plain(record.contract.renewal) or "",
+        ]
+        writer.writerow([_safe_cell(str(cell)) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _safe_cell(text: str) -> str:
+    # OWASP CSV injection: a leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def client_export(insight: ClientInsight) -> str:
+    """The client's entry of data/clients.json, as JSON text (indented as in the file)."""
+    entry = health_record(insight)
+    entry.update(
+        {
+            "status": insight.record.status,
+            "segment": insight.record.segment,
+            "owner": insight.record.owner,
+            "record": plain(insight.record),
+            "meetings": plain(insight.meetings),
+            "nps": plain(insight.nps),
+            "csat": plain(insight.csat),
+            "open_actions": plain(insight.open_actions),
+            "upcoming": plain(insight.events),
+        }
+    )
+    entry["checkin"]["cadence"] = str(insight.checkin.cadence)
+    entry["custom"] = {key: plain(value) for key, value in insight.custom}
+    text = json.dumps(entry, indent=2, ensure_ascii=False, default=str)
+    return "  " + text.replace("\n", "\n  ")
+
+
+def clients_json_chunks(exports: Sequence[bytes]) -> Iterator[bytes]:
+    """`data/clients.json` a client at a time (a large base's export is never whole in memory)."""
+    if not exports:
+        yield b"[]\n"
+        return
+    yield b"[\n"
+    for number, export in enumerate(exports):
+        yield (b",\n" if number else b"") + zlib.decompress(export)
+    yield b"\n]\n"

@@ -20,7 +20,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """One fault in the input, located as precisely as the input allows."""
 
@@ -46,11 +46,13 @@ class Problem:
 
 
 def error(file: str, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
-    return Problem(file, line, column, Severity.ERROR, code, message, hint)
+    return Problem(file=file, line=line, column=column, severity=Severity.ERROR, code=code, message=message, hint=hint)
 
 
 def warning(file: str, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
-    return Problem(file, line, column, Severity.WARNING, code, message, hint)
+    return Problem(
+        file=file, line=line, column=column, severity=Severity.WARNING, code=code, message=message, hint=hint
+    )
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

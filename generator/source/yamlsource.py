@@ -36,6 +36,7 @@ MAX_NODES = 200_000
 """Default values built per document, counting every alias expansion: a 1 MiB file has far fewer."""
 MAX_DEPTH = 64
 """Default nesting depth of collections; real records use under 5 levels."""
+TOO_DEEP_HINT = "records need only a few levels; check for a recursive alias or runaway brackets"
 
 _CONTROL = re.compile(CONTROL_CHARACTERS)
 
@@ -133,7 +134,7 @@ class _Builder:
                 node,
                 "yaml-too-deep",
                 f"values are nested more than {self.max_depth} levels deep",
-                "records need only a few levels; check for a recursive alias or runaway brackets",
+                TOO_DEEP_HINT,
             )
         self.values[path] = self.position(node)
         if isinstance(node, ScalarNode):
@@ -408,6 +409,4 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str, line_offset
 
 
 def _too_deep(file: str, line: int, column: int, message: str) -> Problem:
-    return error(
-        file, line, column, "yaml-too-deep", message, "records need only a few levels; check for runaway brackets"
-    )
+    return error(file, line, column, "yaml-too-deep", message, TOO_DEEP_HINT)

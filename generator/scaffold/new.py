@@ -1,9 +1,4 @@
-"""`clientkb new`: create a client, a meeting note or a playbook from a template. Never overwrites.
-
-Templates are Jinja files shipped in the package (`generator/templates/new/`); a repository's own
-`templates/<kind>` (e.g. `templates/meeting.md`) takes their place. What is created passes
-`clientkb check` as created.
-"""
+"""Create a client, a meeting note or a playbook from a template. Never overwrites."""
 
 from __future__ import annotations
 
@@ -18,7 +13,8 @@ import jinja2
 from generator.markdown.engine import slug_words
 from generator.model.records import Settings
 from generator.model.vocabulary import CLIENT_ID_PATTERN
-from generator.parse.documents import RESERVED_NAMES, did_you_mean
+from generator.parse.documents import RESERVED_NAMES
+from generator.parse.errors import did_you_mean
 
 MEETING_LABELS = {
     "kickoff": "Kickoff",
@@ -52,7 +48,7 @@ def slugify(name: str, max_length: int = 63) -> str:
 def _environment(root: Path) -> jinja2.Environment:
     # The repository's templates/ first, then the package's. Plain text out: no HTML escaping.
     loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(root / "templates")), jinja2.PackageLoader("generator", "templates/new")]
+        [jinja2.FileSystemLoader(str(root / "templates")), jinja2.PackageLoader("generator.scaffold", "templates")]
     )
     env = jinja2.Environment(
         loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
@@ -72,9 +68,18 @@ def _write_new(root: Path, rel: str, text: str) -> Created:
     return Created(path, rel)
 
 
-def new_client(
-    root: Path, settings: Settings, name: str, today: dt.date, owner: str | None, segment: str | None, status: str
-) -> Created:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientDraft:
+    """A new client as `new client` is asked for it: owner and segment default to kb.yaml's first."""
+
+    name: str
+    status: str
+    owner: str | None = None
+    segment: str | None = None
+
+
+def new_client(root: Path, settings: Settings, draft: ClientDraft, today: dt.date) -> Created:
+    name, owner, segment, status = draft.name, draft.owner, draft.segment, draft.status
     client_id = slugify(name)
     if not client_id or not _ID.match(client_id):
         raise ScaffoldError(f"cannot make a client id from {name!r}; use letters or digits in the name")
@@ -96,15 +101,25 @@ def new_client(
     return _write_new(root, f"clients/{client_id}/client.yaml", text)
 
 
-def new_meeting(
-    root: Path,
-    settings: Settings,
-    client_id: str,
-    date: dt.date,
-    meeting_type: str,
-    title: str | None,
-    owner: str,
-) -> Created:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingDraft:
+    """A new meeting note as `new meeting` is asked for it; the title defaults to the type and month."""
+
+    client_id: str
+    date: dt.date
+    meeting_type: str
+    owner: str
+    title: str | None = None
+
+
+def new_meeting(root: Path, draft: MeetingDraft) -> Created:
+    client_id, date, meeting_type, title, owner = (
+        draft.client_id,
+        draft.date,
+        draft.meeting_type,
+        draft.title,
+        draft.owner,
+    )
     if not (root / "clients" / client_id / "client.yaml").is_file():
         known = sorted(p.parent.name for p in (root / "clients").glob("*/client.yaml"))
         raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")

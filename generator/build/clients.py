@@ -1,0 +1,243 @@
+"""One client folder, the unit of parallel work: a worker reads, parses, checks and computes one
+client at a time (and renders its pages in a build), and sends back only what the main process
+needs: problems, the insight, the paths and digests of its pages, its parts of the whole-site files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
+from generator.build.write import PageWriter, count_pages
+from generator.compute.insights import ClientInsight, client_insight
+from generator.model.records import Client, Limits, Settings
+from generator.parse.documents import Reader, load_client
+from generator.parse.validate import References, validate_client
+from generator.site.search import SearchPart, search_part
+from generator.source.cache import BuildCache
+from generator.source.load import ClientFiles, SourceText, decode_source
+from generator.source.problems import Problem
+
+# Rendering (Jinja, icalendar, Markdown) is imported where it is used, so that `check`, `due`,
+# `health` and `stats` start without it.
+if TYPE_CHECKING:
+    from generator.site.client_pages import ClientFragments
+    from generator.site.context import SiteContext
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientJob:
+    """What every worker needs to load, check and compute one client folder."""
+
+    root: Path
+    limits: Limits
+    refs: References | None
+    """None when kb.yaml is unusable: references cannot be checked then."""
+    keep_records: bool
+    """False unless the caller needs the records (with their Markdown) in this process."""
+    today: dt.date | None
+    """Compute each client's insight for this date (needs valid settings)."""
+    site: SiteContext | None = None
+    staging: Path | None = None
+    """With `site`, render each client's pages into this folder (the build's staging folder)."""
+    previous: Path | None = None
+    """The site being replaced: unchanged pages are hard-linked from it instead of written."""
+    cache: BuildCache | None = None
+    search: bool = False
+    """With `site`, index each client's pages for search too."""
+    checked: Mapping[str, list[Problem]] | None = None
+    """`check`'s entries from its last run (key -> problems), with `cache` for the keys."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientResult:
+    id: str
+    client: Client | None = None
+    insight: ClientInsight | None = None
+    problems: list[Problem]
+    pages: tuple[str, ...] = ()
+    """Paths of the pages rendered for this client."""
+    fragments: ClientFragments | None = None
+    """Its parts of the whole-site files (calendars, export), made with its pages."""
+    digests: tuple[str, ...] = ()
+    """The digest of each of `pages`."""
+    changed: int = 0
+    """How many of its HTML pages were written (the others were linked from the previous site)."""
+    cache_key: str | None = None
+    search: SearchPart | None = None
+    """Its pages' share of the search index (when the job indexes)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _CachedClient:
+    problems: list[Problem]
+    insight: ClientInsight
+    fragments: ClientFragments
+    pages: tuple[str, ...]
+    digests: tuple[str, ...]
+    search: SearchPart | None
+
+
+def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
+    if job.cache is None:
+        return None
+    rels = (files.record, *files.notes, *files.documents)
+    if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
+        return job.cache.key(job.root, rels, (), job.limits.max_file_size)
+    history = job.site.history
+    own = (
+        history.clients.get(files.id, ()),
+        tuple(history.last_changes.get(rel) for rel in rels),
+        job.site.timeline.clients.get(files.id),
+    )
+    return job.cache.key(job.root, rels, own, job.limits.max_file_size)
+
+
+def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
+    """The client's results as cached, with its pages linked from the previous site; None on a miss."""
+    assert job.cache is not None and job.staging is not None
+    cached = job.cache.get(key)
+    if not isinstance(cached, _CachedClient) or (job.search and cached.search is None):
+        return None
+    writer = PageWriter(job.staging, previous=job.previous)
+    for path, digest in zip(cached.pages, cached.digests, strict=True):
+        if not writer.link_previous(path, digest):
+            writer.unlink_all()
+            return None
+    return ClientResult(
+        id=files.id,
+        insight=cached.insight,
+        problems=cached.problems,
+        pages=cached.pages,
+        fragments=cached.fragments,
+        digests=cached.digests,
+        cache_key=key,
+        search=cached.search if job.search else None,
+    )
+
+
+def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
+    keyed = _cache_key(job, files)
+    key = None
+    read = None
+    if keyed is not None:
+        key, contents = keyed
+        assert job.cache is not None
+        if job.site is None:
+            if job.checked is not None and key in job.checked:
+                return ClientResult(id=files.id, problems=job.checked[key], cache_key=key)
+        else:
+            cached = _from_cache(job, files, key)
+            if cached is not None:
+                return cached
+
+        def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
+            return decode_source(rel, contents[rel], job.limits.max_file_size)
+
+    result = _load_client(job, files, read)
+    if key is not None and job.site is None:
+        return replace(result, cache_key=key)  # the main process keeps its problems under `key`
+    if key is not None and result.insight is not None and result.fragments is not None:
+        assert job.cache is not None
+        entry = _CachedClient(
+            problems=result.problems,
+            insight=result.insight,
+            fragments=result.fragments,
+            pages=result.pages,
+            digests=result.digests,
+            search=result.search,
+        )
+        job.cache.put(key, entry)
+        result = replace(result, cache_key=key)
+    return result
+
+
+def _load_client(job: ClientJob, files: ClientFiles, read: Reader | None = None) -> ClientResult:
+    load = load_client(job.root, files, job.limits, read)
+    client = load.client
+    problems = load.problems
+    if client is None:
+        return ClientResult(id=files.id, problems=problems)
+    insight = None
+    if job.refs is not None:
+        problems = problems + validate_client(client, job.refs)
+        # Insights need resolved references (segment, owner): only for a client without errors.
+        if job.today is not None and not any(p.severity == "error" for p in problems):
+            insight = client_insight(client, job.refs.settings, job.today)
+    result = ClientResult(id=files.id, client=client if job.keep_records else None, insight=insight, problems=problems)
+    if insight is not None and job.site is not None and job.staging is not None:
+        result = _render_client(job, client, insight, result)
+    return result
+
+
+def _render_client(job: ClientJob, client: Client, insight: ClientInsight, result: ClientResult) -> ClientResult:
+    """`result` with the client's pages written into the staging folder, and its fragments."""
+    from generator.site.client_pages import client_fragments, client_pages
+
+    assert job.site is not None and job.staging is not None
+    writer = PageWriter(job.staging, previous=job.previous)
+    rendered = client_pages(client, insight, job.site)
+    for path, data in rendered.items():
+        writer.write(path, data)
+    pages = tuple(sorted(writer.written))
+    return replace(
+        result,
+        pages=pages,
+        digests=tuple(writer.digests.get(path, "") for path in pages),
+        changed=count_pages(writer.changed),
+        fragments=client_fragments(insight, job.site),
+        search=search_part(rendered) if job.search else None,
+    )
+
+
+def process_one_client(
+    root: Path, files: ClientFiles, settings: Settings, client_ids: frozenset[str], today: dt.date
+) -> ClientResult:
+    """Load, check and compute one client in this process, keeping its record and notes (for `serve`)."""
+    refs = References(settings, client_ids)
+    job = ClientJob(root=root, limits=settings.limits, refs=refs, keep_records=True, today=today)
+    return process_client(job, files)
+
+
+def _process_chunk(job: ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientResult]:
+    results = []
+    for files in chunk:
+        if stopping():  # Ctrl-C: the main process discards the results; end the chunk now
+            break
+        results.append(process_client(job, files))
+    return results
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records pile up.
+
+    Loading makes millions of small acyclic objects; each of them counts towards the collector's
+    thresholds, so it would rescan everything loaded so far again and again (about 15% of a load).
+    Reference counting still frees memory as usual; forked workers inherit the pause.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def process_clients(job: ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Generator[list[ClientResult]]:
+    """Results chunk by chunk, in folder order (so a caller can show progress)."""
+    if jobs <= 1 or len(folders) < PARALLEL_FROM:
+        for chunk in chunks(folders, 50):
+            yield _process_chunk(job, chunk)
+        return
+    size = max(1, min(50, len(folders) // (jobs * 8)))
+    with pool(jobs) as workers:
+        yield from workers.map(partial(_process_chunk, job), chunks(folders, size))

@@ -1,0 +1,266 @@
+"""The knowledge base read, checked and (from INSIGHTS on) computed: the one place that chains
+source -> parse -> validate -> compute, a client folder per job (generator/build/clients.py).
+
+The main process reads kb.yaml first, because every worker needs the settings, and runs the few
+checks that need the whole knowledge base once the clients are in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.build.clients import ClientJob, ClientResult, no_cyclic_gc, process_clients
+from generator.build.config import BuildConfig, Mode
+from generator.build.settings import SettingsLoad, read_settings
+from generator.build.workers import default_jobs
+from generator.compute.insights import ClientInsight, client_insights
+from generator.compute.metrics import Portfolio, portfolio
+from generator.markdown.engine import markdown_engine
+from generator.model.records import Client, KnowledgeBase, Limits, Playbook, Settings
+from generator.parse.documents import load_playbook
+from generator.parse.validate import References, validate_knowledge_base
+from generator.site.search import SearchPart
+from generator.source.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
+from generator.source.load import KB_FILE, RepositoryFiles, walk_repository
+from generator.source.problems import Problem, sorted_problems
+
+if TYPE_CHECKING:
+    from generator.site.client_pages import ClientFragments
+    from generator.site.context import SiteContext
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Some of the clients (`diff` compares only those a change touched)."""
+
+    only: frozenset[str]
+    """The clients to load."""
+    client_ids: frozenset[str]
+    """Every client that exists, when the folder holds only some of them (references are checked
+    against it)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderTarget:
+    """Where a SITE run renders each client's pages, as it loads it."""
+
+    site: SiteContext
+    staging: Path
+    """The build's staging folder."""
+    previous: Path | None = None
+    """The site being replaced: unchanged pages are linked from it."""
+    progress: Callable[[int, int], None] | None = None
+    """Called with (done, total) as client folders are done."""
+    search: Callable[[str, SearchPart], None] | None = None
+    """Given each client's share of the search index as it comes, in folder order."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loaded:
+    """A knowledge base as read and checked: `kb` is None when kb.yaml itself is unusable."""
+
+    kb: KnowledgeBase | None
+    settings: Settings | None
+    problems: list[Problem]
+    clients: int
+    notes: int
+    playbooks: int
+    insights: tuple[ClientInsight, ...] = ()
+    """Computed in the workers (INSIGHTS and SITE), in client order."""
+    client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Client id -> the pages the workers rendered for it (SITE)."""
+    fragments: dict[str, ClientFragments] = field(default_factory=dict)
+    """Client id -> its parts of the whole-site files (SITE)."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Client id -> one digest of its pages' paths and bytes (SITE)."""
+    cache_keys: set[str] = field(default_factory=set)
+    """The build cache entries this load used or made (with `cache`)."""
+    cache: BuildCache | None = None
+    pages_changed: int = 0
+    """Client HTML pages written, not linked from the previous site (SITE)."""
+    checked: dict[str, list[Problem]] | None = None
+    """Each client's problems by cache key, for `check`'s next run (CHECK with `cache`)."""
+
+
+def load_playbooks(root: Path, files: Sequence[str], limits: Limits) -> tuple[list[Playbook], list[Problem]]:
+    playbooks: list[Playbook] = []
+    problems: list[Problem] = []
+    for rel in files:
+        playbook, found = load_playbook(root, rel, limits)
+        problems.extend(found)
+        if playbook is not None:
+            playbooks.append(playbook)
+    return playbooks, problems
+
+
+def pages_digest(pages: Iterable[tuple[str, str]]) -> str:
+    """One digest for pages given as (path, digest of their bytes)."""
+    return page_digest("".join(f"{path}\0{digest}\n" for path, digest in sorted(pages)).encode())
+
+
+def load_knowledge_base(
+    config: BuildConfig,
+    settings: SettingsLoad | None = None,
+    selection: Selection | None = None,
+    target: RenderTarget | None = None,
+) -> Loaded:
+    """Read, parse and check everything under `config.root`, and go as far as `config.mode` says.
+
+    RECORDS keeps the records (with their Markdown) in `kb`; the other modes send back problems,
+    counts and insights only (`kb` then holds no clients), without moving every record between
+    processes. SITE needs `target`: each client's pages are rendered where it was loaded. With
+    `config.cache`, CHECK takes each unchanged client's problems from `check`'s cache file (and
+    `Loaded.checked` holds this run's for `check_knowledge_base` to write back), and SITE keeps each
+    client's results in the build cache (generator/source/cache.py).
+    """
+    if (config.mode is Mode.SITE) != (target is not None):
+        raise ValueError("a render target is for SITE, and SITE needs one")
+    if config.mode is Mode.INSIGHTS and config.today is None:
+        raise ValueError("INSIGHTS needs `today`")
+    settings = settings or read_settings(config.root)
+    limits = settings.settings.limits if settings.settings else Limits()
+    files = walk_repository(config.root)
+    playbooks, found = load_playbooks(config.root, files.playbooks, limits)
+    problems = [*settings.problems, *committed_cache_problems(config.root), *files.problems, *found]
+    client_ids = selection.client_ids if selection else frozenset(c.id for c in files.clients)
+    if target is not None:
+        target = replace(target, site=replace(target.site, playbooks=tuple(playbooks)))
+    job = _client_job(config, settings, files, client_ids, target)
+    folders = [c for c in files.clients if selection is None or c.id in selection.only]
+    collected = _Collected(keep_checked=job.checked is not None)
+    results = process_clients(job, folders, default_jobs() if config.jobs is None else config.jobs)
+    with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
+        for chunk in results:
+            collected.add(chunk, target.search if target else None)
+            if target is not None and target.progress is not None:
+                target.progress(collected.done, len(folders))
+    problems.extend(collected.problems)
+    kb = None
+    if settings.settings is not None:
+        kb = KnowledgeBase(settings.settings, settings.source, tuple(collected.clients), tuple(playbooks), client_ids)
+        problems.extend(validate_knowledge_base(kb))
+    return Loaded(
+        kb=kb,
+        settings=settings.settings,
+        problems=sorted_problems(problems),
+        clients=len(files.clients),
+        notes=sum(len(c.notes) for c in files.clients),
+        playbooks=len(files.playbooks),
+        insights=tuple(collected.insights),
+        client_pages=collected.pages,
+        fragments=collected.fragments,
+        digests=collected.digests,
+        cache_keys=collected.cache_keys,
+        cache=job.cache,
+        pages_changed=collected.changed,
+        checked=collected.checked if job.checked is not None else None,
+    )
+
+
+def _client_job(
+    config: BuildConfig,
+    settings: SettingsLoad,
+    files: RepositoryFiles,
+    client_ids: frozenset[str],
+    target: RenderTarget | None,
+) -> ClientJob:
+    """What each worker is given; with the cache it is opened here, keyed by what every client shares."""
+    limits = settings.settings.limits if settings.settings else Limits()
+    usable = settings.settings is not None
+    build_cache = None
+    checked = None
+    if target is not None and config.cache and usable:
+        shared = (target.site.today, sorted(client_ids), target.site.timeline.months)
+        build_cache = BuildCache.open(
+            config.root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
+        )
+    if config.mode is Mode.CHECK and config.cache and usable:
+        # "check" in place of a Markdown engine: a check's keys never match a build's.
+        build_cache = BuildCache.open(config.root, "check", (sorted(client_ids),), (KB_FILE,), limits.max_file_size)
+        checked = read_checked(build_cache.store) if build_cache is not None else None
+    return ClientJob(
+        root=config.root,
+        limits=limits,
+        refs=References(settings.settings, client_ids) if settings.settings is not None else None,
+        keep_records=config.mode is Mode.RECORDS,
+        today=config.today if config.mode in (Mode.INSIGHTS, Mode.SITE) else None,
+        site=target.site if target else None,
+        staging=target.staging if target else None,
+        previous=target.previous if target else None,
+        cache=build_cache,
+        search=target is not None and target.search is not None,
+        checked=checked,
+    )
+
+
+class _Collected:
+    """The workers' results, gathered in the main process as they come."""
+
+    def __init__(self, keep_checked: bool) -> None:
+        self.keep_checked = keep_checked
+        self.problems: list[Problem] = []
+        self.clients: list[Client] = []
+        self.insights: list[ClientInsight] = []
+        self.pages: dict[str, tuple[str, ...]] = {}
+        self.digests: dict[str, str] = {}
+        self.fragments: dict[str, ClientFragments] = {}
+        self.cache_keys: set[str] = set()
+        self.checked: dict[str, list[Problem]] = {}
+        self.changed = 0
+        self.done = 0
+
+    def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart], None] | None) -> None:
+        for result in chunk:
+            self.problems.extend(result.problems)
+            if result.pages:
+                self.pages[result.id] = result.pages
+                self.digests[result.id] = pages_digest(zip(result.pages, result.digests, strict=True))
+            if result.cache_key is not None:
+                self.cache_keys.add(result.cache_key)
+                if self.keep_checked:
+                    self.checked[result.cache_key] = result.problems
+            self.changed += result.changed
+            if result.fragments is not None:
+                self.fragments[result.id] = result.fragments
+            if result.search is not None and search is not None:
+                search(result.id, result.search)
+            if result.client is not None:
+                self.clients.append(result.client)
+            if result.insight is not None:
+                self.insights.append(result.insight)
+        self.done += len(chunk)
+
+
+def check_knowledge_base(config: BuildConfig, settings: SettingsLoad | None = None) -> Loaded:
+    """What `check` reports: every problem, taken from `check`'s cache file for the clients
+    whose files, kb.yaml, set of clients and clientkb itself are as they were; this run's entries
+    replace the file's (so it holds no entry no longer used)."""
+    loaded = load_knowledge_base(replace(config, mode=Mode.CHECK), settings)
+    if loaded.checked is not None and loaded.cache is not None:
+        write_checked(loaded.cache.store, loaded.checked)
+    return loaded
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    kb: KnowledgeBase
+    today: dt.date
+    insights: tuple[ClientInsight, ...]
+    portfolio: Portfolio
+
+
+def compute(kb: KnowledgeBase, today: dt.date) -> Computed:
+    """Compute every client's insight and the portfolio in this process."""
+    insights = client_insights(kb, today)
+    return Computed(kb, today, insights, portfolio(insights, today))
+
+
+def computed_from(loaded: Loaded, today: dt.date) -> Computed:
+    """The computed model from insights the workers made (the knowledge base must have no errors)."""
+    assert loaded.kb is not None
+    return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today))

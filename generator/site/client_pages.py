@@ -1,0 +1,201 @@
+"""The pages of one client (its page, its notes, its documents) and its parts of the whole-site
+pages and files: rendered in the worker process that loaded the client, since they need only it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from generator.compute.insights import ClientInsight
+from generator.compute.metrics import Effort
+from generator.compute.metrics import effort as effort_of
+from generator.markdown.engine import first_heading
+from generator.model.records import Client, Document, Note
+from generator.site import charts
+from generator.site.actions import ActionRow, action_rows
+from generator.site.context import (
+    HISTORY_SHOWN,
+    Pages,
+    SiteContext,
+    body_html,
+    edit_url,
+    evidence_link,
+    note_title,
+    people,
+    render_page,
+    render_row,
+)
+from generator.site.exports import client_export
+from generator.site.feeds import CalendarEvent, client_calendar_entries, render_events
+from generator.site.playbooks import playbooks_for, stale_since
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    note: Note
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    document: Document
+    name: str
+    title: str
+    summary: str | None
+
+
+def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> Pages:
+    """The client's page, a page per note and a page per document."""
+    notes = [NoteRow(note, note_title(note.body, note.meta.title, note.slug)) for note in client.notes]
+    documents = [
+        DocumentRow(d, d.name, d.meta.title or first_heading(d.body) or d.name, d.meta.summary)
+        for d in client.documents
+    ]
+    pages = {f"clients/{client.id}/index.html": _client_page(client, insight, site, notes, documents)}
+    pages.update(_note_pages(client, insight, site, notes))
+    pages.update(_document_pages(client, site, documents))
+    return pages
+
+
+def _client_page(
+    client: Client, insight: ClientInsight, site: SiteContext, notes: list[NoteRow], documents: list[DocumentRow]
+) -> bytes:
+    settings = site.settings
+    root = "../../"
+    record = client.record
+    commits = site.history.clients.get(client.id, ())
+    return render_page(
+        "client.html",
+        root,
+        "clients/index.html",
+        record.name,
+        site,
+        searchable=True,
+        insight=insight,
+        segment=settings.segments[record.segment],
+        people=people(settings),
+        names=site.names,
+        change=site.history.last_changes.get(client.file),
+        commits=commits[:HISTORY_SHOWN],
+        commits_more=max(0, len(commits) - HISTORY_SHOWN),
+        edit_url=edit_url(settings, client.file),
+        evidence=evidence_link(site, root),
+        notes=notes,
+        actions=action_rows([insight], settings, site.today),
+        documents=documents,
+        playbooks=playbooks_for(insight, site.playbooks),
+        stale={p.slug for p in site.playbooks if stale_since(p, site.today)},
+        nps_chart=charts.score_history(insight.nps, 0, 10, f"NPS answers of {record.name}", "nps"),
+        csat_chart=charts.score_history(insight.csat, 1, 5, f"Satisfaction (CSAT) of {record.name}", "csat"),
+        timeline_chart=charts.health_strip(
+            site.timeline.months, site.timeline.clients.get(client.id, ("",) * len(site.timeline.months))
+        ),
+    )
+
+
+def _note_pages(client: Client, insight: ClientInsight, site: SiteContext, notes: list[NoteRow]) -> Pages:
+    settings = site.settings
+    folks = people(settings)
+    record = client.record
+    pages: Pages = {}
+    for row in notes:
+        note = row.note
+        path = f"clients/{client.id}/meetings/{note.slug}.html"
+        pages[path] = render_page(
+            "note.html",
+            "../../../",
+            "clients/index.html",
+            row.title,
+            site,
+            searchable=True,
+            note=note,
+            client_name=record.name,
+            record=record,
+            segment_label=settings.segments[record.segment].label,
+            health=insight.health,
+            people=folks,
+            attendees=", ".join(folks.get(a, a) for a in note.meta.attendees),
+            body=body_html(note.body, row.title, path),
+            change=site.history.last_changes.get(note.file),
+            edit_url=edit_url(settings, note.file),
+        )
+    return pages
+
+
+def _document_pages(client: Client, site: SiteContext, documents: list[DocumentRow]) -> Pages:
+    pages: Pages = {}
+    for info in documents:
+        document = info.document
+        path = f"clients/{client.id}/{document.name}.html"
+        pages[path] = render_page(
+            "document.html",
+            "../../",
+            "clients/index.html",
+            info.title,
+            site,
+            searchable=True,
+            client_name=client.record.name,
+            body=body_html(document.body, info.title, path),
+            change=site.history.last_changes.get(document.file),
+            edit_url=edit_url(site.settings, document.file),
+        )
+    return pages
+
+
+def _tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
+    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
+    years, rest = divmod(max(months, 0), 12)
+    text = (f"{years} y " if years else "") + f"{rest} m"
+    return text, (until - since).days
+
+
+def _audit_row(insight: ClientInsight, effort: Effort | None, today: dt.date) -> dict[str, Any]:
+    record = insight.record
+    tenure, days = _tenure(record.since, record.until or today)
+    answers = insight.nps
+    trend = ""
+    if len(answers) >= 2:
+        change = answers[-1].score - answers[-2].score
+        trend = "steady" if change == 0 else f"{change:+d}"
+    return {
+        "insight": insight,
+        "tenure": tenure,
+        "tenure_days": days,
+        "nps_last": answers[-1].score if answers else None,
+        "nps_trend": trend,
+        "escalations": len(record.escalations),
+        "escalations_open": sum(1 for e in record.escalations if e.closed is None),
+        "effort": effort,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFragments:
+    """What the whole-site pages and files need from one client, made where the client is computed
+    (in parallel, and again only when that client changes): its calendar events, its export entry
+    and its rows of the client list, the audit and its owner's page."""
+
+    calendar: tuple[CalendarEvent, ...]
+    export: bytes
+    """Its entry of data/clients.json, zlib-compressed: held for every client until the file is
+    written, it is the largest fragment (10 KB of JSON, 1-2 KB compressed)."""
+    client_row: str
+    audit_row: str
+    owned_row: str
+    actions: tuple[ActionRow, ...]
+
+
+def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragments:
+    handles = frozenset(people(site.settings))
+    events = render_events(client_calendar_entries(insight, handles), site.today)
+    effort = next(iter(effort_of([insight], site.today)), None)
+    return ClientFragments(
+        events,
+        zlib.compress(client_export(insight).encode("utf-8")),
+        render_row("row_client.html", "../", site, insight=insight),
+        render_row("row_audit.html", "", site, row=_audit_row(insight, effort, site.today)),
+        render_row("row_owned.html", "../", site, insight=insight),
+        tuple(action_rows([insight], site.settings, site.today)),
+    )

@@ -1,0 +1,152 @@
+"""What every page is rendered with: the site context, the Jinja environment (package templates,
+autoescaped, strict) and the helpers pages share (people, edit links, Markdown bodies).
+
+Pages are `{path: bytes}` with paths relative to the site root. Every link is relative (each page
+knows its `root`, the way back to the site root), so the site works from `file://`, from any web
+server and under any sub-path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.git.history import HealthTimeline, History
+from generator.markdown.engine import first_heading, render_markdown
+from generator.model.records import Playbook, Settings
+from generator.model.vocabulary import STATUSES
+from generator.site import formatting
+from generator.site.actions import action_table, note_page_path
+
+Pages = dict[str, bytes]
+
+HISTORY_SHOWN = 20
+"""Commits listed on a client's page (the newest)."""
+DASHBOARD_LIMIT = 30
+"""Rows per dashboard list; the rest is one click away (a dashboard is read at a glance)."""
+NAV = (
+    ("index.html", "Dashboard"),
+    ("clients/index.html", "Clients"),
+    ("actions.html", "Actions"),
+    ("audit.html", "Audit"),
+    ("journey.html", "Journey"),
+    ("playbooks/index.html", "Playbooks"),
+)
+HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
+STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """What every page needs beyond its own data."""
+
+    settings: Settings
+    today: dt.date
+    playbooks: tuple[Playbook, ...]
+    history: History
+    names: Mapping[str, str]
+    """Client id -> display name, for links between clients."""
+    timeline: HealthTimeline = field(default_factory=HealthTimeline)
+    """Health at past month ends, from Git history."""
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        day=formatting.day,
+        percent=formatting.percent,
+        signed=formatting.signed,
+        number=formatting.number,
+        contract=formatting.contract,
+        custom_value=formatting.custom_value,
+    )
+    env.globals["action_table"] = action_table
+    return env
+
+
+def render_page(template: str, root: str, section: str, title: str, site: SiteContext, **data: Any) -> bytes:
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            root=root,
+            section=section,
+            title=title,
+            kb_name=site.settings.name,
+            today=site.today,
+            shallow_since=site.history.shallow_since,
+            nav=NAV,
+            searchable=data.pop("searchable", False),
+            **data,
+        )
+    )
+    return html.encode("utf-8")
+
+
+def render_row(template: str, root: str, site: SiteContext, **data: Any) -> str:
+    """A row of a whole-site table, rendered with the client it shows (see ClientFragments)."""
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            root=root,
+            people=people(site.settings),
+            segments=site.settings.segments,
+            health_order=HEALTH_ORDER,
+            status_order=STATUS_ORDER,
+            **data,
+        )
+    )
+
+
+def people(settings: Settings) -> dict[str, str]:
+    return {member.handle: member.name for member in settings.team}
+
+
+def edit_url(settings: Settings, file: str, line: int | None = None) -> str | None:
+    """Where to edit `file` on the Git host: `edit_url` from kb.yaml, else `{repo_url}/edit/main/{path}`."""
+    if settings.edit_url:
+        url = settings.edit_url.replace("{path}", file)
+    elif settings.repo_url:
+        url = f"{settings.repo_url.rstrip('/')}/edit/main/{file}"
+    else:
+        return None
+    return f"{url}#L{line}" if line else url
+
+
+def evidence_link(site: SiteContext, root: str) -> Callable[[str, int], str | None]:
+    """A flag's evidence as a link: a note's page, else the record on the Git host (with its line)."""
+
+    def link(file: str, line: int) -> str | None:
+        if file.endswith(".md"):
+            return f"{root}{note_page_path(file)}"
+        return edit_url(site.settings, file, line)
+
+    return link
+
+
+def note_title(body: str, title: str | None, fallback: str) -> str:
+    return title or first_heading(body) or fallback
+
+
+def body_html(body: str, title: str, page: str) -> Markup:
+    """The body as HTML for `page` (its path in the site), without a leading `# Title` that repeats
+    the page's own heading."""
+    lines = body.lstrip("\n").split("\n", 1)
+    if lines and lines[0].strip().lstrip("#").strip() == title and lines[0].startswith("# "):
+        body = lines[1] if len(lines) > 1 else ""
+    return Markup(render_markdown(body, depth=page.count("/")))
