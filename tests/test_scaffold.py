@@ -76,3 +76,29 @@ def test_repository_templates_override_the_package(make_repo: Callable[..., Path
     created = (root / run.stdout.strip()).read_text(encoding="utf-8")
     assert created.endswith("## Our own agenda\n")
     assert cli("check", root=root).exit_code == 0
+
+
+def test_a_repository_template_runs_no_code(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """A pull request can change templates/: Jinja's sandbox refuses the attribute walk that reaches
+    Python's classes, and `new` says which template it could not use instead of failing obscurely."""
+    canary = tmp_path / "canary"
+    attack = (
+        "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'Popen' %}"
+        f"{{{{ c(['touch', '{canary}']) }}}}{{% endif %}}{{% endfor %}}"
+    )
+    root = make_repo({"templates/meeting.md": "---\ndate: {{ date }}\n---\n" + attack})
+    run = cli("--today", "2026-11-20", "new", "meeting", "acme", root=root)
+    assert run.exit_code == 1
+    assert "templates/meeting.md cannot be used" in run.stderr
+    assert not canary.exists()
+    assert not list((root / "clients/acme/meetings").glob("2026-11-20-*"))
+
+
+def test_a_broken_repository_template_is_named_with_its_line(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_repo({"templates/playbook.md": "---\ntitle: {{ title | yaml }}\n---\n{% if %}\n"})
+    run = cli("new", "playbook", "Renewal", root=root)
+    assert run.exit_code == 1 and "templates/playbook.md, line 4" in run.stderr

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from generator.markdown.engine import slug_words
 from generator.model.records import Settings
@@ -47,14 +48,27 @@ def slugify(name: str, max_length: int = 63) -> str:
 
 def _environment(root: Path) -> jinja2.Environment:
     # The repository's templates/ first, then the package's. Plain text out: no HTML escaping.
+    # Sandboxed: a template comes from the repository (a pull request can change it), and nothing read
+    # from the repository may run code; Jinja's sandbox refuses attribute tricks such as __class__.
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(root / "templates")), jinja2.PackageLoader("generator.scaffold", "templates")]
     )
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
     env.filters["yaml"] = lambda text: json.dumps(str(text), ensure_ascii=False)
     return env
+
+
+def _render(root: Path, kind: str, **values: object) -> str:
+    """The template of `kind` filled in; a template that cannot be used is a ScaffoldError naming it."""
+    name = TEMPLATE_NAMES[kind]
+    try:
+        return _environment(root).get_template(name).render(**values)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ScaffoldError(f"templates/{name}, line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise ScaffoldError(f"templates/{name} cannot be used: {exc}") from None
 
 
 def _write_new(root: Path, rel: str, text: str) -> Created:
@@ -93,11 +107,7 @@ def new_client(root: Path, settings: Settings, draft: ClientDraft, today: dt.dat
     segment = segment or next(iter(settings.segments))
     if segment not in settings.segments:
         raise ScaffoldError(f"{segment!r} is not a segment in kb.yaml ({', '.join(settings.segments)})")
-    text = (
-        _environment(root)
-        .get_template(TEMPLATE_NAMES["client"])
-        .render(name=name, status=status, segment=segment, owner=owner, today=today)
-    )
+    text = _render(root, "client", name=name, status=status, segment=segment, owner=owner, today=today)
     return _write_new(root, f"clients/{client_id}/client.yaml", text)
 
 
@@ -125,11 +135,7 @@ def new_meeting(root: Path, draft: MeetingDraft) -> Created:
         raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")
     title = title or f"{MEETING_LABELS[meeting_type]}, {date.strftime('%B %Y')}"
     slug = slugify(title, 50) or meeting_type
-    text = (
-        _environment(root)
-        .get_template(TEMPLATE_NAMES["meeting"])
-        .render(date=date, type=meeting_type, title=title, owner=owner)
-    )
+    text = _render(root, "meeting", date=date, type=meeting_type, title=title, owner=owner)
     return _write_new(root, f"clients/{client_id}/meetings/{date}-{slug}.md", text)
 
 
@@ -139,9 +145,5 @@ def new_playbook(root: Path, settings: Settings, title: str, today: dt.date) -> 
         raise ScaffoldError(f"cannot make a file name from {title!r}")
     if slug in RESERVED_NAMES:
         raise ScaffoldError(f"{slug!r} is the name of a generated page; choose another title")
-    text = (
-        _environment(root)
-        .get_template(TEMPLATE_NAMES["playbook"])
-        .render(title=title, owner=settings.team[0].handle, today=today)
-    )
+    text = _render(root, "playbook", title=title, owner=settings.team[0].handle, today=today)
     return _write_new(root, f"playbooks/{slug}.md", text)
