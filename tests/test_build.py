@@ -98,9 +98,11 @@ def test_links_are_relative_and_resolve(demo_site: Path) -> None:
             if target.startswith(("https://", "http://", "mailto:")):
                 assert "<a" in html  # links out are links, never a resource the page loads
                 continue
-            assert not target.startswith("/"), (page, target)
             if page.name == "404.html":
-                continue  # served at any path by web servers
+                # Served at any path by web servers: its links start at the server's root (no base_url).
+                assert target.startswith("/") and (demo_site / target.lstrip("/")).exists(), target
+                continue
+            assert not target.startswith("/"), (page, target)
             assert (page.parent / target).resolve().exists(), (page.relative_to(demo_site), target)
         # Resources the page loads (not links a person may follow) stay on this host.
         assert not re.search(r'<(?:img|script|link|iframe|source)[^>]+(?:src|href)="(?:https?:)?//', html), page
@@ -400,3 +402,17 @@ def test_no_page_shows_markup_as_text(demo_site: Path) -> None:
         text = "".join(parser.parts)
         for markup in ("<span", "<a ", "<td", "&lt;", "&amp;", "&#", "{{", "{%"):
             assert markup not in text, f"{page.relative_to(demo_site)} shows {markup!r} as text"
+
+
+def test_the_404_page_links_from_the_path_of_base_url(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    """A site under a sub-path (a GitHub Pages project site, say) gives its address in kb.yaml."""
+    root = make_repo({"kb.yaml": KB_YAML + "base_url: https://kb.example.com/agency\n"})
+    assert cli("--today", "2026-11-20", "build", root=root).exit_code == 0
+    html = (root / "site/404.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'(?:href|src)="([^"#]+)', html))
+    assert "/agency/assets/style.css" in targets and "/agency/clients/index.html" in targets
+    assert all(t.startswith("/agency/") for t in targets), targets
+    assert "kb.example.com" not in html  # only the path: no request to another host
+    refused = make_repo({"kb.yaml": KB_YAML + "base_url: https://kb.example.com/agency?x=1\n"})
+    run = cli("check", root=refused)
+    assert run.exit_code == 1 and "base_url" in run.stdout

@@ -418,3 +418,16 @@ def test_a_wildcard_address_answers_the_names_allowed(make_repo: Callable[..., P
         assert _status_with_host(url, f"0.0.0.0:{port}") == 421
     finally:
         assert "Traceback" not in stop(server)
+
+
+def test_a_missing_page_at_any_depth_gets_a_404_whose_links_work(served: Server) -> None:
+    served.wait_for("index.html", lambda s, b: s == 200)
+    for path in ("clients/acme/meetings/gone.html", "clients/nobody/", "gone.html"):
+        status, body = served.get(path)
+        assert status == 404 and "Page not found" in body
+        base = urllib.parse.urljoin(served.url, path)
+        for target in re.findall(r'(?:href|src)="([^"#]+)', body):
+            if target.startswith("/__clientkb/"):
+                continue
+            resolved = urllib.parse.urlparse(urllib.parse.urljoin(base, target)).path.lstrip("/")
+            assert (served.out / resolved).is_file(), (path, target)

@@ -116,7 +116,19 @@ def markdown() -> MarkdownIt:
 def render_markdown_reference(text: str, depth: int = 0) -> str:
     """markdown-it-py's HTML for a page `depth` folders below the site root."""
     env: dict[str, Any] = {"depth": depth}
-    return str(markdown().render(text, env))
+    return _label_task_boxes(str(markdown().render(text, env)))
+
+
+_OPEN_BOX = '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">'
+_DONE_BOX = '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox">'
+
+
+def _label_task_boxes(rendered: str) -> str:
+    """A task's box says what it is to a screen reader (WCAG 4.1.2: a form field has a name); the
+    item's text follows it."""
+    return rendered.replace(_OPEN_BOX, _OPEN_BOX[:-1] + ' aria-label="open">').replace(
+        _DONE_BOX, _DONE_BOX[:-1] + ' aria-label="done">'
+    )
 
 
 # markdown-it's CommonMark rules without raw HTML, plus our extensions (no heading_anchors: its ids and
@@ -200,11 +212,9 @@ def _rewrite_fast(rendered: str, depth: int) -> str:
 
     rewritten = _HEADING.sub(heading, rendered)
     rewritten = _LINK_OR_IMAGE.sub(link_or_image, rewritten)
-    return (
-        rewritten.replace(_TASK_BOX, '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">')
-        .replace(
-            _TASK_DONE, '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox">'
-        )
+    return _label_task_boxes(
+        rewritten.replace(_TASK_BOX, _OPEN_BOX)
+        .replace(_TASK_DONE, _DONE_BOX)
         .replace('class="footnote-item">\n<p>', 'class="footnote-item"><p>')
     )
 

@@ -146,6 +146,7 @@ _ATOM = r"""[^\s@"(),:;<>\[\]\\.]+"""
 EMAIL_PATTERN = rf"^{_ATOM}(\.{_ATOM})*@{_ATOM}(\.{_ATOM})+$"
 """For editors: RFC 5322's dot-atom on both sides of the @ (check also asks email-validator)."""
 URL_PATTERN = r"^(https?://|mailto:)[^\s]+$"
+WEB_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
@@ -194,6 +195,12 @@ Url = Annotated[
     Strict(),
     _format_check(URL_PATTERN, "web address", "https://example.com"),
     _text_schema(URL_PATTERN, "an http(s) or mailto address"),
+]
+WebUrl = Annotated[
+    str,
+    Strict(),
+    _format_check(WEB_URL_PATTERN, "web address of the site", "https://kb.example.com/agency/"),
+    _text_schema(WEB_URL_PATTERN, "an http(s) address without query or fragment"),
 ]
 Month = Annotated[
     str,

@@ -37,6 +37,7 @@ from generator.model.fields import (
     Text,
     TimeZone,
     Url,
+    WebUrl,
 )
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import (
@@ -105,6 +106,10 @@ class Settings:
         default=None, description="'edit this file' link with {path}, e.g. https://host/org/repo/edit/main/{path}"
     )
     today: Date | None = Field(default=None, description="pin the date (demos, audits)")
+    base_url: WebUrl | None = Field(
+        default=None,
+        description="where the site is published, e.g. https://kb.example.com/agency/ (the 404 page links from it)",
+    )
     health: HealthSettings = Field(default_factory=HealthSettings)
     limits: Limits = Field(default_factory=Limits)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.serve.state import RebuildOutcome, SiteState
 from generator.serve.watch import Watcher
+from generator.site.context import SiteContext
 from generator.source.problems import Problem
 
 LIVE_PREFIX = "/__clientkb/"
@@ -82,9 +83,25 @@ class LiveServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], out: Path, broadcaster: Broadcaster, stop: threading.Event) -> None:
         self.out = out
+        self.site: Callable[[], SiteContext | None] = lambda: None
+        """The site context of the last good build, for a 404 page whose links work from any depth."""
         self.broadcaster = broadcaster
         self.stop = stop
         super().__init__(address, LiveHandler)
+
+    def not_found(self, path: str) -> bytes:
+        """The 404 page for a request of `path`, its links relative to that path's folder (404.html
+        itself links from the site's root path, which is not where `serve` has it when kb.yaml
+        gives a `base_url` with a path)."""
+        site = self.site()
+        if site is None:
+            return (self.out / "404.html").read_bytes()
+        from generator.site.portfolio_pages import not_found_page
+
+        rel = path.lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        return not_found_page(site, "../" * rel.count("/"))
 
 
 class LiveHandler(http.server.SimpleHTTPRequestHandler):
@@ -144,7 +161,7 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
             status = 200
         except OSError:
             try:
-                body, status = (self.server.out / "404.html").read_bytes(), 404
+                body, status = self.server.not_found(path), 404
             except OSError:
                 # No good build yet: a bare page that shows the problems and reloads when fixed.
                 body, status = NO_SITE_YET, 503
@@ -278,6 +295,7 @@ def open_session(
     if not outcome.ok:
         broadcaster.problems = outcome.problems
     watcher = Watcher(state.root, [state.out])
+    server.site = lambda: state.site
     session = Session(state, server, watcher, broadcaster, stop, report)
     return session, outcome
 

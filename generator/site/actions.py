@@ -114,6 +114,7 @@ def action_table(
     keys = ((row, root, people.get(row.owner, row.owner), show_client, show_owner) for row in rows)
     body = "".join(cache.row(key) if cache is not None else _action_row(*key) for key in keys)
     return Markup(
-        f'<table class="sortable">\n<thead><tr>{head}<th>action</th><th>from</th></tr></thead>\n'
-        f"<tbody>\n{body}</tbody>\n</table>"
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="Action items">\n'
+        f'<table class="sortable actions">\n<thead><tr>{head}<th>action</th><th>from</th></tr></thead>\n'
+        f"<tbody>\n{body}</tbody>\n</table>\n</div>"
     )

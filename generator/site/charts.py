@@ -1,7 +1,9 @@
 """Small inline SVG charts, made at build time: no script, accessible (title and desc), escaped.
 
 Each function returns markup for a `<figure>` holding the SVG and, for readers of screen readers
-and of printouts, the same numbers as a plain table.
+and of printouts, the same numbers as a plain table beside it. An SVG is drawn at its own size, one
+unit a pixel, never scaled down (its text would shrink below 11 px on a phone): where the page is
+narrower, the chart scrolls inside its own box.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from markupsafe import Markup, escape
 from generator.compute.feedback import Answer
 from generator.compute.metrics import QuarterNps
 
-WIDTH = 560
+WIDTH = 520
 HEIGHT = 180
 PAD_LEFT = 34
 PAD_RIGHT = 12
@@ -23,10 +25,24 @@ PAD_BOTTOM = 28
 
 
 def _figure(svg: str, caption: str, table: str) -> Markup:
+    # The scroll box takes the keyboard focus (tabindex) so that it can be scrolled without a mouse.
     return Markup(
-        f'<figure class="chart">{svg}<figcaption>{escape(caption)}</figcaption>'
-        f'<details class="chart-data"><summary>Data</summary>{table}</details></figure>'
+        f'<div class="chart"><figure><div class="chart-scroll" tabindex="0" role="group" '
+        f'aria-label="{escape(caption)}">{svg}</div><figcaption>{escape(caption)}</figcaption></figure>'
+        f'<details class="chart-data"><summary>{escape(caption)}: the numbers</summary>{table}</details></div>'
     )
+
+
+def _svg_open(width: float, height: float, chart_id: str) -> str:
+    return (
+        f'<svg width="{width:g}" height="{height:g}" viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">'
+    )
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 answer', '3 answers', '0 answers'."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -70,8 +86,7 @@ def score_history(answers: Sequence[Answer], low: int, high: int, title: str, ch
     )
     description = ", ".join(f"{a.date}: {a.score}" for a in answers)
     svg = (
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">{escape(title)}</title>'
+        _svg_open(WIDTH, HEIGHT, chart_id) + f'<title id="{chart_id}-t">{escape(title)}</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(grid)}'
         f'<polyline class="line" points="{points}"/>{dots}{labels}</svg>'
     )
@@ -80,9 +95,12 @@ def score_history(answers: Sequence[Answer], low: int, high: int, title: str, ch
 
 
 def nps_trend(trend: Sequence[QuarterNps], chart_id: str = "nps-trend") -> Markup:
-    """NPS by quarter as bars around zero (-100..+100); quarters without answers are left empty."""
+    """NPS by quarter as bars around zero (-100..+100), each with its number of answers under it (a
+    quarter of one answer reads -100 or +100: n says how much that means). A quarter at exactly 0
+    is drawn as a mark on the zero line, so that it does not read as a quarter without answers."""
+    bottom = PAD_BOTTOM + 14  # two lines under the bars: the quarter, and n
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
-    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    plot_h = HEIGHT - PAD_TOP - bottom
     zero = PAD_TOP + plot_h / 2
     step = plot_w / max(len(trend), 1)
     parts = [
@@ -94,24 +112,29 @@ def nps_trend(trend: Sequence[QuarterNps], chart_id: str = "nps-trend") -> Marku
     for index, quarter in enumerate(trend):
         left = PAD_LEFT + index * step + step * 0.2
         centre = PAD_LEFT + index * step + step / 2
+        answers = quarter.nps.responses
         label = escape(quarter.quarter)
-        parts.append(f'<text class="axis" x="{centre:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{label}</text>')
+        parts.append(
+            f'<text class="axis" x="{centre:.1f}" y="{HEIGHT - 22}" text-anchor="middle">{label}</text>'
+            f'<text class="axis" x="{centre:.1f}" y="{HEIGHT - 8}" text-anchor="middle">n={answers}</text>'
+        )
         score = quarter.nps.score
         if score is None:
             continue
-        height = abs(score) / 100 * plot_h / 2
-        top = zero - height if score >= 0 else zero
-        kind = "positive" if score >= 0 else "negative"
+        height = max(abs(score) / 100 * plot_h / 2, 2.0)
+        top = zero - height if score > 0 else zero - 1 if score == 0 else zero
+        kind = "positive" if score > 0 else "zero" if score == 0 else "negative"
         parts.append(
             f'<rect class="bar {kind}" x="{left:.1f}" y="{top:.1f}" width="{step * 0.6:.1f}" height="{height:.1f}">'
-            f"<title>{escape(quarter.quarter)}: {score:+.0f} ({quarter.nps.responses} answers)</title></rect>"
+            f"<title>{escape(quarter.quarter)}: {score:+.0f} ({plural(answers, 'answer')})</title></rect>"
         )
     description = ", ".join(
-        f"{q.quarter}: {'no answers' if q.nps.score is None else f'{q.nps.score:+.0f}'}" for q in trend
+        f"{q.quarter}: "
+        + ("no answers" if q.nps.score is None else f"{q.nps.score:+.0f} ({plural(q.nps.responses, 'answer')})")
+        for q in trend
     )
     svg = (
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">NPS by quarter</title>'
+        _svg_open(WIDTH, HEIGHT, chart_id) + f'<title id="{chart_id}-t">NPS by quarter</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(parts)}</svg>'
     )
     rows = [(q.quarter, "" if q.nps.score is None else f"{q.nps.score:+.0f}", q.nps.responses) for q in trend]
@@ -144,8 +167,7 @@ def health_bar(counts: dict[str, int], chart_id: str = "health") -> Markup:
         )
     description = ", ".join(f"{name}: {count}" for name, count in counts.items())
     svg = (
-        f'<svg viewBox="0 0 {WIDTH} 64" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">Clients by health</title>'
+        _svg_open(WIDTH, 64, chart_id) + f'<title id="{chart_id}-t">Clients by health</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(parts)}{"".join(legend)}</svg>'
     )
     return _figure(svg, "Clients by health", _table(["health", "clients"], list(counts.items())))
@@ -174,8 +196,7 @@ def health_strip(months: Sequence[dt.date], healths: Sequence[str | None], chart
         )
     description = ", ".join(f"{m.strftime('%b %Y')}: {_month_label(h)}" for m, h in zip(months, healths, strict=True))
     svg = (
-        f'<svg viewBox="0 0 {width} {size + 22}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">Health at each month end</title>'
+        _svg_open(width, size + 22, chart_id) + f'<title id="{chart_id}-t">Health at each month end</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(cells)}</svg>'
     )
     rows = [(m.strftime("%b %Y"), _month_label(h)) for m, h in zip(months, healths, strict=True)]
@@ -217,8 +238,7 @@ def health_over_time(
         for m, c in zip(months, counts, strict=True)
     )
     svg = (
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">Clients by health, month by month</title>'
+        _svg_open(WIDTH, HEIGHT, chart_id) + f'<title id="{chart_id}-t">Clients by health, month by month</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(parts)}</svg>'
     )
     rows = [(m.strftime("%b %Y"), c["red"], c["amber"], c["green"]) for m, c in zip(months, counts, strict=True)]

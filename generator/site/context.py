@@ -9,6 +9,7 @@ server and under any sub-path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -145,8 +146,20 @@ def note_title(body: str, title: str | None, fallback: str) -> str:
 
 def body_html(body: str, title: str, page: str) -> Markup:
     """The body as HTML for `page` (its path in the site), without a leading `# Title` that repeats
-    the page's own heading."""
+    the page's own heading; the page has one h1, so a body with headings of its own level goes one
+    level down, and its tables scroll in their own box on a narrow screen."""
     lines = body.lstrip("\n").split("\n", 1)
     if lines and lines[0].strip().lstrip("#").strip() == title and lines[0].startswith("# "):
         body = lines[1] if len(lines) > 1 else ""
-    return Markup(render_markdown(body, depth=page.count("/")))
+    rendered = render_markdown(body, depth=page.count("/"))
+    # Safe on the renderer's HTML: raw HTML is off, so every tag in it is the renderer's own.
+    if "<h1" in rendered:
+        rendered = _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", rendered)
+    rendered = rendered.replace("<table>", _SCROLL_BOX.format(label="Table") + "<table>").replace(
+        "</table>", "</table></div>"
+    )
+    return Markup(rendered)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+_SCROLL_BOX = '<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'

@@ -8,12 +8,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import UPCOMING_WINDOW, Portfolio
 from generator.model.dates import shift_days
+from generator.model.records import Settings
 from generator.model.vocabulary import STATUSES
 from generator.site import charts
 from generator.site.actions import ActionRow, ActionRowCache, action_order
@@ -60,6 +62,21 @@ def static_assets() -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file()]
 
 
+def not_found_root(settings: Settings) -> str:
+    """Web servers send 404.html for a missing page at any depth, so its links cannot be relative:
+    they start at the path of kb.yaml's `base_url`, else at the server's root."""
+    if settings.base_url is None:
+        return "/"
+    path = urlsplit(settings.base_url).path
+    return path if path.endswith("/") else path + "/"
+
+
+def not_found_page(site: SiteContext, root: str) -> bytes:
+    """The "page not found" page, its links starting at `root` (`serve` gives the way back to the
+    site root from the missing page's folder)."""
+    return render_page("404.html", root, "", "Page not found", site)
+
+
 @dataclass(frozen=True, slots=True)
 class _Everyone:
     """What the whole-site pages are made from, computed once."""
@@ -104,7 +121,7 @@ def portfolio_pages(
     yield "journey.html", _journey_page(everyone)
     yield from _playbook_pages(everyone)
     yield "search.html", render_page("search.html", "", "", "Search", site)
-    yield "404.html", render_page("404.html", "", "", "Page not found", site)
+    yield "404.html", not_found_page(site, not_found_root(site.settings))
     yield from _feeds_and_exports(everyone)
     if row_cache is not None:
         row_cache.next_round()

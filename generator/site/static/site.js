@@ -8,10 +8,19 @@
     return cell.getAttribute("data-sort") !== null ? cell.getAttribute("data-sort") : cell.textContent.trim().toLowerCase();
   }
 
+  /* A cell's place in the order: numbers by value, ISO dates (which order as text), then other text,
+     then empty cells. */
+  var NUMBER = /^-?\d+(\.\d+)?$/, DATE = /^\d{4}-\d{2}-\d{2}$/;
+  function sortKey(value) {
+    if (value === "") return [3, ""];
+    if (NUMBER.test(value)) return [0, parseFloat(value)];
+    return [DATE.test(value) ? 1 : 2, value];
+  }
+
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a.replace(/^0+(?=\d)/, "") && String(y) === b.replace(/^0+(?=\d)/, "")) return x - y;
-    return a < b ? -1 : a > b ? 1 : 0;
+    var x = sortKey(a), y = sortKey(b);
+    if (x[0] !== y[0]) return x[0] - y[0];
+    return x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
   }
 
   function makeSortable(table) {
@@ -52,7 +61,7 @@
     });
   }
 
-  /* ---- search, over the index in search/ (generator/search.py writes it) ---- */
+  /* ---- search, over the index in search/ (generator/site/search.py writes it) ---- */
 
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   var PAGE = 50;
