@@ -111,7 +111,7 @@ def test_links_are_relative_and_resolve(demo_site: Path) -> None:
 def test_client_page_content(demo_site: Path) -> None:
     html = (demo_site / "clients/bluefin-logistics/index.html").read_text(encoding="utf-8")
     assert "<h1 data-search-title>Bluefin Logistics</h1>" in html
-    assert "nps-detractor" in html and "latest NPS answer is 4 on 2026-11-05" in html
+    assert "nps-detractor" in html and "latest NPS answer is 4 on 5 Nov 2026" in html
     assert 'href="meetings/2026-11-05-check-in.html"' in html
     assert "<svg" in html and '<title id="nps-t">NPS answers of Bluefin Logistics</title>' in html
     assert "Edit this file" in html

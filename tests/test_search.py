@@ -85,6 +85,26 @@ def test_index_page_takes_title_filters_and_text_and_leaves_out_what_is_ignored(
         assert absent not in counts, absent
 
 
+def test_the_chrome_of_a_page_is_not_indexed() -> None:
+    """Breadcrumbs, the last change and edit link, and evidence paths are on every page: a search for
+    "edit", "changed" or a colleague who commits would otherwise find every page."""
+    html = page(
+        '<nav class="crumbs" data-search-ignore><a href="x">Clients</a> / Acme</nav>'
+        '<h1 data-search-title data-search-context="Acme · 5 Nov 2026">Check-in</h1>'
+        "<p>We agreed the pilot.</p>"
+        '<p class="meta" data-search-ignore>Last changed on 3 Nov 2026 by Robin Committer. '
+        '<a href="e">Edit this file</a></p>'
+        '<span class="evidence" data-search-ignore>Evidence: <a href="n">client.yaml, line 12</a></span>'
+    )
+    indexed = index_page("clients/acme/meetings/n.html", html)
+    assert indexed is not None
+    doc, counts = indexed
+    assert doc.context == "Acme · 5 Nov 2026"
+    assert counts[b"pilot"] == 1 and counts[b"acme"] == 1  # the client is found through the context
+    for absent in (b"clients", b"changed", b"robin", b"committer", b"edit", b"evidence", b"yaml"):
+        assert absent not in counts, absent
+
+
 def test_search_part_numbers_pages_in_path_order_and_weighs_terms() -> None:
     part = search_part(
         {
@@ -115,7 +135,8 @@ def test_the_index_merges_parts_with_document_numbers_filters_and_shards(tmp_pat
                 '<span hidden data-search-filter="status">active</span><p>roadmap review</p>'
             ),
             "clients/a/meetings/n.html": page(
-                '<h1 data-search-title>Kick-off</h1><span hidden data-search-filter="kind">meeting note</span>'
+                '<h1 data-search-title data-search-context="Alpha &amp; Co · 5 Nov 2026">Kick-off</h1>'
+                '<span hidden data-search-filter="kind">meeting note</span>'
                 '<span hidden data-search-filter="status">active</span><p>roadmap</p>'
             ),
         }
@@ -132,16 +153,16 @@ def test_the_index_merges_parts_with_document_numbers_filters_and_shards(tmp_pat
     assert write_search_index(writer, [first, second], tmp_path / "spool") == 3
     files = index_files(tmp_path / "site" / "search")
     assert files["index.json"] == {
-        "version": 1,
+        "version": 2,
         "docs": 3,
         "chunk": search.DOCS_PER_CHUNK,
-        "shards": sorted({"alp", "bet", "kic", "off", "rev", "roa", "tri"}),
+        "shards": sorted({"5", "alp", "bet", "co", "kic", "nov", "off", "rev", "roa", "tri", "202"}),
         "filters": {"kind": {"client": 2, "meeting note": 1}, "status": {"active": 2, "paused": 1}},
     }
     assert files["docs/0.json"] == [
-        ["clients/a/index.html", "Alpha", "client"],
-        ["clients/a/meetings/n.html", "Kick-off", "meeting note"],
-        ["clients/b/index.html", "Beta", "client"],
+        ["clients/a/index.html", "Alpha", "client", ""],
+        ["clients/a/meetings/n.html", "Kick-off", "meeting note", "Alpha & Co · 5 Nov 2026"],
+        ["clients/b/index.html", "Beta", "client", ""],
     ]
     assert files["filters.json"] == {
         "kind": {"client": [0, 1, 2, 3], "meeting note": [1, 2]},
@@ -162,14 +183,14 @@ def test_documents_are_written_in_chunks(tmp_path: Path, monkeypatch: pytest.Mon
     assert write_search_index(writer, [search_part(pages)], tmp_path / "spool") == 5
     files = index_files(tmp_path / "site" / "search")
     assert [len(files[f"docs/{n}.json"]) for n in range(3)] == [2, 2, 1]  # type: ignore[arg-type]
-    assert files["docs/2.json"] == [["p4.html", "Page 4", ""]]
+    assert files["docs/2.json"] == [["p4.html", "Page 4", "", ""]]
 
 
 def test_an_empty_index_is_still_an_index(tmp_path: Path) -> None:
     writer = PageWriter(tmp_path / "site")
     assert write_search_index(writer, [], tmp_path / "spool") == 0
     files = index_files(tmp_path / "site" / "search")
-    empty = {"version": 1, "docs": 0, "chunk": 500, "shards": [], "filters": {}}
+    empty = {"version": search.FORMAT_VERSION, "docs": 0, "chunk": 500, "shards": [], "filters": {}}
     assert files == {"filters.json": {}, "index.json": empty}
 
 
@@ -187,9 +208,12 @@ def test_the_built_site_indexes_clients_notes_documents_and_playbooks(
     meta = json.loads((folder / "index.json").read_bytes())
     docs = json.loads((folder / "docs" / "0.json").read_bytes())
     assert meta["docs"] == len(docs)
-    kinds = {kind for _, _, kind in docs}
-    assert {"client", "meeting note", "document", "playbook"} <= kinds
-    paths = [path for path, _, _ in docs]
+    kinds = {kind for _, _, kind, _ in docs}
+    assert {"client", "meeting note", "document", "playbook", "person"} <= kinds
+    paths = [path for path, _, _, _ in docs]
+    contexts = {path: context for path, _, _, context in docs}
+    assert contexts["clients/acme/meetings/2026-11-02-check-in.html"] == "Acme Corp · 2 Nov 2026"
+    assert contexts["clients/acme/plan.html"] == "Acme Corp"
     assert all((root / "site" / path).is_file() for path in paths)
     assert "index.html" not in paths and "clients/index.html" not in paths  # lists are not documents
     shard = json.loads((folder / "terms" / "tel.json").read_bytes())

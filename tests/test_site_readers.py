@@ -9,12 +9,16 @@ Run alone with `python -m pytest -m browser`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import http.server
 import re
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Served, build_site, serve
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Served, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +50,36 @@ MARKUP = ("<span", "<a ", "<td", "</", "&lt;", "&gt;", "&amp;", "&#", "{{", "{%"
 """The demo's records hold none of these, so any a reader sees is the site's own markup, shown as text."""
 
 
+class _LikeAWebHost(http.server.SimpleHTTPRequestHandler):
+    """Serves a missing page as GitHub Pages or Netlify do: 404.html, whatever the path."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     out = tmp_path_factory.mktemp("readers") / "site"
     build_site(REPO_ROOT, out)
-    yield from serve(out)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_LikeAWebHost, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}/", out)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +101,8 @@ def context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browse
 
 def _open(context: BrowserContext, demo: Served, path: str) -> Page:
     page = context.new_page()
-    page.goto(demo.base + path)
+    response = page.goto(demo.base + path)
+    assert response is not None and response.status == (404 if "no-such" in path else 200)
     page.wait_for_load_state("networkidle")
     if path.startswith("search.html"):
         page.wait_for_selector(".search-results li", timeout=15000)
@@ -151,4 +181,45 @@ def test_every_sortable_column_sorts_by_value(browser: Browser, demo: Served, pa
             headers.nth(index).click()
             values = table.evaluate(f"t => ({_CELLS})(t, {index})")
             assert values == sorted(values, key=_as_value, reverse=True), (path, t, label, "descending")
+    page.close()
+
+
+def test_search_results_can_be_told_apart_and_read(browser: Browser, demo: Served) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(demo.base + "search.html?q=check")
+    page.wait_for_selector(".search-results li p mark", timeout=15000)
+    assert page.locator("#search-q").input_value() == "check"  # the page has its own search field
+    notes = page.locator(".search-results li", has=page.locator("a[href*='/meetings/']"))
+    assert notes.count() > 1
+    lines = [notes.nth(i).locator("span.muted").inner_text() for i in range(min(notes.count(), 10))]
+    # Every note result names its client and date: two check-ins of one month are not alike.
+    assert all(re.match(r" · .+ · \d{1,2} \w{3} \d{4} · meeting note$", line) for line in lines), lines
+    assert len(set(lines)) == len(lines)
+    labels = page.locator(".search-filters label").all_inner_texts()
+    assert [label.split(" ")[0] for label in labels] == ["Health", "Kind", "Owner", "Segment", "Status"]
+    page.goto(demo.base + "search.html?q=wisniewska")
+    page.wait_for_selector(".search-results li p mark", timeout=15000)
+    excerpts = page.locator(".search-results li p").all_inner_texts()
+    assert any("Wiśniewska" in text for text in excerpts), excerpts
+    assert not any(re.search(r"Wiśniewska\w", text) for text in excerpts), excerpts  # not joined to the next block
+    page.goto(demo.base + "search.html?q=dana")
+    page.wait_for_selector(".search-results li", timeout=15000)
+    assert "owners/dana.html" in page.locator(".search-results li a").first.get_attribute("href")
+    page.close()
+
+
+def test_typing_a_short_word_does_not_flash_no_results(browser: Browser, demo: Served) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(demo.base + "search.html?q=renewal")
+    page.wait_for_selector(".search-results li", timeout=15000)
+    seen: list[str] = []
+    page.expose_function("record", lambda text: seen.append(text))
+    page.evaluate(
+        "new MutationObserver(() => window.record(document.querySelector('.search-status').textContent))"
+        ".observe(document.querySelector('.search-status'), {childList: true, characterData: true, subtree: true})"
+    )
+    page.locator("#search-q").fill("")
+    page.locator("#search-q").press_sequentially("renewal plan", delay=40)
+    page.wait_for_timeout(1200)
+    assert not any(text.startswith("0 results") for text in seen), seen
     page.close()

@@ -90,7 +90,7 @@ def write_portfolio(
     """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
 
     Returns the site context completed with the playbooks and client names they were made from, and
-    the search index of the searchable ones of these pages (the playbooks).
+    the search index of the searchable ones of these pages (the playbooks and people's pages).
     """
     from generator.site.portfolio_pages import portfolio_pages, static_assets
 
@@ -101,7 +101,7 @@ def write_portfolio(
             writer.write_chunks(path, data)
             continue
         writer.write(path, data)
-        if path.startswith("playbooks/"):
+        if path.startswith(("playbooks/", "owners/")):
             searchable[path] = data
     for asset in sorted(static_assets()):
         writer.write(f"assets/{asset.name}", asset.read_bytes())

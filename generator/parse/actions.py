@@ -14,9 +14,11 @@ from generator.markdown.facts import BodyFacts
 from generator.model.records import ActionItem
 from generator.source.problems import Problem, error
 
-_HANDLE = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
+MENTION = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_DUE = re.compile(r"(?<!\S)due:(?P<date>\S+)")
+DUE = re.compile(r"(?<!\S)due:(?P<date>\S+)")
+"""`due:YYYY-MM-DD` as a word of its own."""
+"""`@handle` in an action item's text (not in an email address)."""
 CLIENT_HANDLE = "client"
 
 
@@ -30,7 +32,7 @@ def parse_action_items(
         number = body_line + task.line
         text = task.text
         due: dt.date | None = None
-        due_match = _DUE.search(text)
+        due_match = DUE.search(text)
         if due_match:
             try:
                 if not _ISO_DATE.match(due_match["date"]):
@@ -48,10 +50,10 @@ def parse_action_items(
                         "write it as due:YYYY-MM-DD, with a day that exists",
                     )
                 )
-        handles = [m["handle"] for m in _HANDLE.finditer(text)]
+        handles = [m["handle"] for m in MENTION.finditer(text)]
         for_client = CLIENT_HANDLE in handles
         assignee = next((h for h in handles if h != CLIENT_HANDLE), None)
-        clean = _HANDLE.sub("", _DUE.sub("", text))
+        clean = MENTION.sub("", DUE.sub("", text))
         clean = " ".join(clean.split())
         items.append(
             ActionItem(

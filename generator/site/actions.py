@@ -5,6 +5,7 @@ only the rows of the client that changed)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from markupsafe import Markup, escape
 
 from generator.compute.insights import ClientInsight, action_owner
 from generator.model.records import ActionItem, Settings
+from generator.parse.actions import CLIENT_HANDLE, DUE, MENTION
 from generator.site.formatting import day
 
 
@@ -93,9 +95,9 @@ def _action_row(row: ActionRow, root: str, owner_name: str, show_client: bool, s
             f'<td><a href="{escape(root)}clients/{escape(row.client_id)}/index.html">{escape(row.client_name)}</a></td>'
         )
     if show_owner:
-        side = ' <span class="muted">(client\'s side)</span>' if item.for_client else ""
-        cells.append(f'<td><a href="{escape(root)}owners/{escape(row.owner)}.html">{escape(owner_name)}</a>{side}</td>')
-    cells.append(f"<td>{escape(item.text)}</td>")
+        cells.append(f'<td><a href="{escape(root)}owners/{escape(row.owner)}.html">{escape(owner_name)}</a></td>')
+    side = '<span class="badge">client\'s side</span> ' if item.for_client else ""
+    cells.append(f"<td>{side}{escape(item.text)}</td>")
     cells.append(f'<td><a href="{escape(root)}{escape(row.note_page)}">{escape(day(row.note_date))}</a></td>')
     overdue = ' class="overdue"' if row.overdue else ""
     return f"<tr{overdue}>{''.join(cells)}</tr>\n"
@@ -118,3 +120,47 @@ def action_table(
         f'<table class="sortable actions">\n<thead><tr>{head}<th>action</th><th>from</th></tr></thead>\n'
         f"<tbody>\n{body}</tbody>\n</table>\n</div>"
     )
+
+
+_TASK_ITEM = re.compile(r'<li class="task-list-item">(?P<head>.*?)(?=</li>|<ul|<ol|</p>)', re.DOTALL)
+_TAG_OR_CODE = re.compile(r"(<code>.*?</code>|<[^>]+>)", re.DOTALL)
+
+
+def mark_action_items(html: str, people: Mapping[str, str], root: str, today: dt.date) -> str:
+    """A note's rendered body with each action item's `@handle` shown as the person (a link to their
+    page) and its `due:` date as the site writes dates, overdue when it has passed and the box is
+    open: the way the rest of the site shows action items. Only the first line of a task item is
+    read, as for the item itself (generator/parse/actions.py), and never inside code.
+
+    Works on the renderer's HTML (raw HTML is off, so every tag is the renderer's own); the words
+    are found by the same patterns that read the item."""
+
+    def item(match: re.Match[str]) -> str:
+        head = match["head"]
+        done = 'checked="checked"' in head
+        parts = _TAG_OR_CODE.split(head)
+        return '<li class="task-list-item">' + "".join(
+            part if index % 2 else _mark_text(part, people, root, today, done) for index, part in enumerate(parts)
+        )
+
+    return _TASK_ITEM.sub(item, html)
+
+
+def _mark_text(text: str, people: Mapping[str, str], root: str, today: dt.date, done: bool) -> str:
+    def mention(match: re.Match[str]) -> str:
+        handle = match["handle"]
+        if handle == CLIENT_HANDLE:
+            return '<span class="badge">client\'s side</span>'
+        if handle not in people:
+            return match[0]
+        return f'<a class="person" href="{escape(root)}owners/{escape(handle)}.html">{escape(people[handle])}</a>'
+
+    def due(match: re.Match[str]) -> str:
+        try:
+            date = dt.date.fromisoformat(match["date"])
+        except ValueError:
+            return match[0]
+        overdue = ' <span class="badge state-overdue">overdue</span>' if date < today and not done else ""
+        return f'<time datetime="{date.isoformat()}">due {escape(day(date))}</time>{overdue}'
+
+    return DUE.sub(due, MENTION.sub(mention, text))

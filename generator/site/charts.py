@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from generator.compute.feedback import Answer
 from generator.compute.metrics import QuarterNps
+from generator.site.formatting import plural
 
 WIDTH = 520
 HEIGHT = 180
@@ -38,11 +39,6 @@ def _svg_open(width: float, height: float, chart_id: str) -> str:
         f'<svg width="{width:g}" height="{height:g}" viewBox="0 0 {width:g} {height:g}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">'
     )
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 answer', '3 answers', '0 answers'."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

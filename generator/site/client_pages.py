@@ -8,13 +8,15 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import Effort
 from generator.compute.metrics import effort as effort_of
 from generator.markdown.engine import first_heading
 from generator.model.records import Client, Document, Note
 from generator.site import charts
-from generator.site.actions import ActionRow, action_rows
+from generator.site.actions import ActionRow, action_rows, mark_action_items
 from generator.site.context import (
     HISTORY_SHOWN,
     Pages,
@@ -73,6 +75,8 @@ def _client_page(
         record.name,
         site,
         searchable=True,
+        description=f"{record.name}: {insight.health or 'no'} health, {record.status}, "
+        f"{settings.segments[record.segment].label}",
         insight=insight,
         segment=settings.segments[record.segment],
         people=people(settings),
@@ -117,7 +121,7 @@ def _note_pages(client: Client, insight: ClientInsight, site: SiteContext, notes
             health=insight.health,
             people=folks,
             attendees=", ".join(folks.get(a, a) for a in note.meta.attendees),
-            body=body_html(note.body, row.title, path),
+            body=Markup(mark_action_items(body_html(note.body, row.title, path), folks, "../../../", site.today)),
             change=site.history.last_changes.get(note.file),
             edit_url=edit_url(settings, note.file),
         )

@@ -74,6 +74,10 @@ def environment() -> jinja2.Environment:
         number=formatting.number,
         contract=formatting.contract,
         custom_value=formatting.custom_value,
+        plural=formatting.plural,
+        flag_label=formatting.flag_label,
+        readable_dates=formatting.readable_dates,
+        amount=formatting.amount,
     )
     env.globals["action_table"] = action_table
     return env
@@ -92,6 +96,7 @@ def render_page(template: str, root: str, section: str, title: str, site: SiteCo
             shallow_since=site.history.shallow_since,
             nav=NAV,
             searchable=data.pop("searchable", False),
+            description=data.pop("description", None),
             **data,
         )
     )
@@ -109,6 +114,7 @@ def render_row(template: str, root: str, site: SiteContext, **data: Any) -> str:
             segments=site.settings.segments,
             health_order=HEALTH_ORDER,
             status_order=STATUS_ORDER,
+            today=site.today,
             **data,
         )
     )
@@ -129,13 +135,30 @@ def edit_url(settings: Settings, file: str, line: int | None = None) -> str | No
     return f"{url}#L{line}" if line else url
 
 
-def evidence_link(site: SiteContext, root: str) -> Callable[[str, int], str | None]:
-    """A flag's evidence as a link: a note's page, else the record on the Git host (with its line)."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a flag's evidence is, as a reader follows it."""
 
-    def link(file: str, line: int) -> str | None:
+    text: str
+    href: str | None
+    elsewhere: bool
+    """The link leaves the site (the record's line on the Git host)."""
+
+
+def evidence_link(site: SiteContext, root: str) -> Callable[[str, int], Evidence]:
+    """A flag's evidence: a meeting note's page (by its date), else the record's line on the Git host,
+    each saying which it is."""
+
+    def link(file: str, line: int) -> Evidence:
+        name = file.rsplit("/", 1)[-1]
         if file.endswith(".md"):
-            return f"{root}{note_page_path(file)}"
-        return edit_url(site.settings, file, line)
+            try:
+                when = formatting.day(dt.date.fromisoformat(name[:10]))
+            except ValueError:
+                when = name
+            return Evidence(f"the note of {when}", f"{root}{note_page_path(file)}", False)
+        href = edit_url(site.settings, file, line)
+        return Evidence(f"{name}, line {line}", href, href is not None)
 
     return link
 

@@ -4,6 +4,7 @@ Jinja filters of every template)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -47,3 +48,53 @@ def contract(value: Any) -> str:
         return ""
     period = {"month": " a month", "year": " a year", "project": " (project)"}.get(value.period or "", "")
     return f"{number(value.value)} {value.currency or ''}{period}".replace("  ", " ").strip()
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 flag', '3 flags', '0 flags' ('1 person', '2 people' with `many`)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def amount(value: float | None, currency: str | None) -> str:
+    """Money in whole units with its currency, e.g. '140,000 EUR' ('' when there is none)."""
+    if value is None:
+        return ""
+    return f"{value:,.0f} {currency or ''}".strip()
+
+
+FLAG_LABELS = {
+    "checkin-overdue": "Check-in overdue",
+    "gone-quiet": "Gone quiet",
+    "review-overdue": "Review overdue",
+    "nps-detractor": "NPS detractor",
+    "nps-drop": "NPS dropped",
+    "csat-low": "Low satisfaction",
+    "escalation-open": "Open escalation",
+    "actions-overdue": "Our action items overdue",
+    "missed-meetings": "Meetings not held",
+    "negative-sentiment": "Negative meetings",
+    "renewal-soon": "Renewal soon",
+    "renewal-passed": "Renewal date passed",
+    "milestone-overdue": "Milestone overdue",
+    "over-hours": "Over the hours budget",
+    "no-primary-contact": "No primary contact",
+}
+"""What a reader sees for each flag code (the code itself is in the flag's title, for scripts' users)."""
+
+_ISO_DATE = re.compile(r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b")
+
+
+def flag_label(code: str) -> str:
+    return FLAG_LABELS.get(code, code)
+
+
+def readable_dates(text: str) -> str:
+    """A computed sentence (a flag's reason) with its ISO dates written as the site writes dates."""
+
+    def written(match: re.Match[str]) -> str:
+        try:
+            return day(dt.date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return _ISO_DATE.sub(written, text)

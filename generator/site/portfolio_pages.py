@@ -204,6 +204,7 @@ def _owner_pages(everyone: _Everyone) -> Iterator[Output]:
                 "",
                 member.name,
                 everyone.site,
+                searchable=True,
                 member=member,
                 owned=owned,
                 owned_rows=owned_rows,

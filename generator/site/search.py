@@ -1,8 +1,10 @@
 """Full-text search, indexed by clientkb as it builds the site, into `search/` (searched by site.js).
 
-Pages opt in with `data-search-body` on `<main>`; inside it `data-search-title` marks the title,
-`data-search-filter="name"` a filter value (kind, status, segment, owner, health) and
-`data-search-ignore` a block that is not indexed (tables of other pages, charts).
+Pages opt in with `data-search-body` on `<main>`; inside it `data-search-title` marks the title (and
+its `data-search-context`, what a result shows beside the title to tell it apart: a note's client
+and date), `data-search-filter="name"` a filter value (kind, status, segment, owner, health) and
+`data-search-ignore` a block that is not indexed: the page's chrome (last change, edit link,
+breadcrumbs, evidence paths) and what other pages hold (tables of them, charts, history).
 
 Why not Pagefind, which clientkb used first: it needs about 165 KB of memory per page while it
 indexes, has no incremental mode, took 30 of the 47 seconds of a build of 20,000 notes and cannot
@@ -13,7 +15,7 @@ Files (JSON, byte-stable, written only when their bytes change):
 
 - `search/index.json`: `{"version", "docs", "chunk", "shards": [...], "filters": {name: {value: count}}}`
 - `search/filters.json`: `{name: {value: [start, end, start, end, ...]}}`, document number ranges
-- `search/docs/<n>.json`: `[[path, title, kind], ...]` for documents `n * chunk` to `(n + 1) * chunk - 1`
+- `search/docs/<n>.json`: `[[path, title, kind, context], ...]` for documents `n * chunk` to `(n + 1) * chunk - 1`
 - `search/terms/<shard>.json`: `{term: [[base, i, weight, i, weight, ...], ...]}`; document = base + i
 
 A term is a run of Unicode letters and digits, lower-cased, with accents removed (NFKD, combining
@@ -41,7 +43,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 FOLDER = "search"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Writer(Protocol):
@@ -64,9 +66,10 @@ REFERENCE_LENGTH = 400
 TITLE_WEIGHT = 5
 
 _BODY = b"data-search-body"
-_IGNORED = re.compile(rb"<(section|div|p|ul|ol|table|span)\b[^>]*\bdata-search-ignore\b[^>]*>.*?</\1>", re.S)
+_IGNORED = re.compile(rb"<(section|div|p|ul|ol|table|span|nav)\b[^>]*\bdata-search-ignore\b[^>]*>.*?</\1>", re.S)
 _HIDDEN_FILTER = re.compile(rb"<span hidden data-search-filter=\"[a-z]+\">.*?</span>", re.S)
-_TITLE = re.compile(rb"<h1\b[^>]*\bdata-search-title\b[^>]*>(.*?)</h1>", re.S)
+_TITLE = re.compile(rb"<h1\b([^>]*\bdata-search-title\b[^>]*)>(.*?)</h1>", re.S)
+_CONTEXT = re.compile(rb'\bdata-search-context="([^"]*)"')
 _FILTER = re.compile(rb'<span\b[^>]*\bdata-search-filter="([a-z]+)"[^>]*>(.*?)</span>', re.S)
 _TAG = re.compile(rb"<[^>]*>")
 _ENTITY = re.compile(rb"&#?\w+;")
@@ -147,6 +150,8 @@ class SearchDoc:
     title: str
     filters: tuple[tuple[str, str], ...]
     """(name, value) pairs, sorted."""
+    context: str = ""
+    """Shown beside the title, to tell results apart (a note's client and date)."""
 
     @property
     def kind(self) -> str:
@@ -169,16 +174,20 @@ def index_page(path: str, page: bytes) -> tuple[SearchDoc, Counter[bytes]] | Non
         return None
     body = page[start : page.rfind(b"</main>")]
     title_match = _TITLE.search(body)
-    title = _text(title_match.group(1)) if title_match else path
+    title = _text(title_match.group(2)) if title_match else path
+    context_match = _CONTEXT.search(title_match.group(1)) if title_match else None
+    context = html.unescape(context_match.group(1).decode("utf-8", "replace")) if context_match else ""
     filters = tuple(sorted({(name.decode(), _text(value)) for name, value in _FILTER.findall(body)}))
     body = _HIDDEN_FILTER.sub(b" ", body)
     if b"data-search-ignore" in body:
         body = _IGNORED.sub(b" ", body)
     counts = terms(_plain(body))
     if title_match:
-        for term, count in terms(_plain(title_match.group(1))).items():
+        for term, count in terms(_plain(title_match.group(2))).items():
             counts[term] += count * (TITLE_WEIGHT - 1)
-    return SearchDoc(path, title, filters), counts
+    if context:
+        counts.update(terms(context.encode()))
+    return SearchDoc(path, title, filters, context), counts
 
 
 def search_part(pages: Mapping[str, bytes]) -> SearchPart:
@@ -264,7 +273,7 @@ class SearchIndexWriter:
                 spans[-1] = number + 1
             else:
                 spans.extend((number, number + 1))
-        self.chunk.append([doc.path, doc.title, doc.kind])
+        self.chunk.append([doc.path, doc.title, doc.kind, doc.context])
         if len(self.chunk) == DOCS_PER_CHUNK:
             self._write_chunk()
 

@@ -63,6 +63,8 @@
 
   /* ---- search, over the index in search/ (generator/site/search.py writes it) ---- */
 
+  var BLOCKS = "p, li, dt, dd, td, th, tr, h2, h3, h4, h5, h6, div, section, blockquote, pre, figcaption, br";
+  var FILTER_LABELS = { kind: "Kind", status: "Status", segment: "Segment", owner: "Owner", health: "Health" };
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   var PAGE = 50;
 
@@ -164,6 +166,8 @@
       Array.prototype.forEach.call(main.querySelectorAll("[data-search-ignore], [data-search-filter][hidden], h1, nav"), function (node) {
         node.remove();
       });
+      /* Blocks end words: "Ana" in one cell and "Summary" in the next heading are two words. */
+      Array.prototype.forEach.call(main.querySelectorAll(BLOCKS), function (node) { node.append(" "); });
       var text = main.textContent.replace(/\s+/g, " ").trim(), tokens = [], pattern = /[\p{L}\p{N}]+/gu, match;
       while ((match = pattern.exec(text))) {
         var hit = terms(match[0]).some(function (term) { return words.some(function (word) { return finds(word, term); }); });
@@ -184,6 +188,9 @@
     });
   }
 
+  var NO_INDEX = "The search index could not be loaded: this site was built without search. " +
+    "Use the Clients and Playbooks pages instead.";
+
   function setupSearch(box) {
     var root = document.body.getAttribute("data-root") || "";
     var status = box.querySelector(".search-status");
@@ -191,12 +198,12 @@
     var filterBox = box.querySelector(".search-filters");
     var more = box.querySelector(".search-more");
     var params = new URLSearchParams(window.location.search);
-    var input = document.getElementById("q");
+    var input = document.getElementById("search-q") || document.getElementById("q");
     var query = params.get("q") || "";
     if (input) input.value = query;
     if (window.location.protocol === "file:") {
-      status.textContent = "Search needs the site to be served over HTTP (browsers block it on file://). " +
-        "Run `clientkb serve`, or `python -m http.server` in the site folder, and open it from there.";
+      status.textContent = "Search works when the site is opened from a web server, not from a file on disk. " +
+        "Open the published site, or run clientkb serve in the knowledge base's folder and open the address it shows.";
       return;
     }
     var selected = {};
@@ -244,7 +251,7 @@
           link.textContent = doc[1];
           var kind = document.createElement("span");
           kind.className = "muted";
-          kind.textContent = " · " + doc[2];
+          kind.textContent = (doc[3] ? " · " + doc[3] : "") + " · " + doc[2];
           var text = document.createElement("p");
           item.append(link, kind, text);
           return function () {
@@ -260,17 +267,23 @@
     function search() {
       var current = ++run;
       words = terms(query);
-      list.textContent = "";
-      more.hidden = true;
-      if (!words.length && !Object.keys(selected).length) { status.textContent = "Type a word in the search box."; return; }
+      if (!words.length && !Object.keys(selected).length) {
+        list.textContent = "";
+        more.hidden = true;
+        status.textContent = "Type a word in the search box.";
+        return;
+      }
       index.search(words, selected).then(function (found) {
         if (current !== run) return;
+        /* The previous results stay until these are here: the list does not flash empty as one types. */
+        list.textContent = "";
+        more.hidden = true;
         ranked = found;
         shown = 0;
         status.textContent = found.length + (found.length === 1 ? " result" : " results");
         showMore();
       }).catch(function () {
-        status.textContent = "The search index could not be loaded. Was the site built with `clientkb build --no-search`?";
+        status.textContent = NO_INDEX;
       });
     }
 
@@ -288,7 +301,7 @@
       index.meta = meta;
       Object.keys(meta.filters).sort().forEach(function (name) {
         var label = document.createElement("label");
-        label.textContent = name + " ";
+        label.textContent = (FILTER_LABELS[name] || name) + " ";
         var select = document.createElement("select");
         select.name = name;
         var any = document.createElement("option");
@@ -312,12 +325,18 @@
         var timer = null;
         input.addEventListener("input", function () {
           clearTimeout(timer);
+          var typed = terms(input.value), last = typed[typed.length - 1] || "";
+          /* A word of one or two letters finds only itself: while it is being typed, wait for more. */
+          if (typed.length && Array.from(last).length < 3 && !/\s$/.test(input.value)) {
+            timer = setTimeout(function () { query = input.value; remember(); search(); }, 600);
+            return;
+          }
           timer = setTimeout(function () { query = input.value; remember(); search(); }, 150);
         });
       }
       search();
     }).catch(function () {
-      status.textContent = "The search index could not be loaded. Was the site built with `clientkb build --no-search`?";
+      status.textContent = NO_INDEX;
     });
   }
 
