@@ -22,9 +22,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CHROMIUM = "/usr/lib/chromium/chromium"
 SHOTS = {
-    "dashboard.png": ("index.html", 1280, 1500),
-    "client.png": ("clients/bluefin-logistics/index.html", 1280, 1500),
-    "note-phone.png": ("clients/bluefin-logistics/meetings/2026-11-05-check-in.html", 390, 844),
+    "dashboard.png": ("index.html", 1280, 1500, "light"),
+    "client.png": ("clients/bluefin-logistics/index.html", 1280, 1500, "light"),
+    "search.png": ("search.html?q=check-in", 1280, 900, "light"),
+    "note-phone.png": ("clients/bluefin-logistics/meetings/2026-11-05-check-in.html", 390, 844, "light"),
+    "client-phone-dark.png": ("clients/bluefin-logistics/index.html", 390, 844, "dark"),
 }
 
 
@@ -46,10 +48,12 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
             )
-            for name, (path, width, height) in SHOTS.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
+            for name, (path, width, height, scheme) in SHOTS.items():
+                page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if path.startswith("search.html"):
+                    page.wait_for_selector(".search-results li p mark")
                 page.screenshot(path=str(HERE / "images" / name))
                 print(f"wrote docs/images/{name}")
             browser.close()

@@ -275,7 +275,7 @@ def test_search_as_you_type_and_by_filters_alone(searchable: Served, browser: Br
     page.goto(searchable.base + "search.html")
     page.wait_for_selector("select[name=kind]", timeout=15000)
     assert page.locator(".search-status").inner_text() == "Type a word in the search box."
-    page.fill("#q", "bakery")
+    page.fill("#search-q", "bakery")  # the search page's own field: results follow the typing
     expect(page.locator(".search-status")).to_have_text("2 results")
     expect(page.locator(".search-results li a")).to_have_count(2)
     assert sorted(results(page)) == ["Beta Bakery", "Roadmap review"]
@@ -284,7 +284,7 @@ def test_search_as_you_type_and_by_filters_alone(searchable: Served, browser: Br
     expect(page.locator(".search-status")).to_have_text("1 result")
     expect(page.locator(".search-results li a")).to_have_count(1)
     assert results(page) == ["Beta Bakery"]
-    page.fill("#q", "")
+    page.fill("#search-q", "")
     page.select_option("select[name=kind]", "playbook")
     expect(page.locator(".search-status")).to_have_text("2 results")
     expect(page.locator(".search-results li a")).to_have_count(2)

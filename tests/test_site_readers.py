@@ -109,6 +109,19 @@ def _open(context: BrowserContext, demo: Served, path: str) -> Page:
     return page
 
 
+_FAINT_FIELDS = """() => {
+  const rgb = c => (c.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
+  const linear = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = c => { const [r, g, b] = rgb(c).map(linear); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = getComputedStyle(document.body).backgroundColor;
+  return Array.from(document.querySelectorAll("input:not([type=checkbox]), select"))
+    .filter(f => f.offsetParent !== null)
+    .map(f => [f.id || f.name, ratio(getComputedStyle(f).borderTopColor, page)])
+    .filter(([, r]) => r < 3);
+}"""
+
+
 def _axe_violations(page: Page) -> list[str]:
     response = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
     return [
@@ -134,6 +147,8 @@ def test_every_page_reads_well(context: BrowserContext, demo: Served, name: str)
             ".filter(h => h > 0))"
         )
         assert smallest >= 11, f"{name}: chart text is {smallest:.1f}px high"
+        faint = page.evaluate(_FAINT_FIELDS)
+        assert faint == [], f"{name}: form fields whose border is under 3:1 against the page (WCAG 1.4.11)"
     finally:
         page.close()
 

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from generator.compute.feedback import Answer
 from generator.compute.metrics import QuarterNps
-from generator.site.formatting import plural
+from generator.site.formatting import day, plural
 
 WIDTH = 520
 HEIGHT = 180
@@ -72,21 +72,21 @@ def score_history(answers: Sequence[Answer], low: int, high: int, title: str, ch
         )
     points = " ".join(f"{x(a.date):.1f},{y(a.score):.1f}" for a in answers)
     dots = "".join(
-        f'<circle cx="{x(a.date):.1f}" cy="{y(a.score):.1f}" r="4"><title>{escape(str(a.date))}: {a.score}</title>'
+        f'<circle cx="{x(a.date):.1f}" cy="{y(a.score):.1f}" r="4"><title>{escape(day(a.date))}: {a.score}</title>'
         "</circle>"
         for a in answers
     )
     labels = (
-        f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 8}">{escape(str(first))}</text>'
-        f'<text class="axis" x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" text-anchor="end">{escape(str(last))}</text>'
+        f'<text class="axis" x="{PAD_LEFT}" y="{HEIGHT - 8}">{escape(day(first))}</text>'
+        f'<text class="axis" x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" text-anchor="end">{escape(day(last))}</text>'
     )
-    description = ", ".join(f"{a.date}: {a.score}" for a in answers)
+    description = ", ".join(f"{day(a.date)}: {a.score}" for a in answers)
     svg = (
         _svg_open(WIDTH, HEIGHT, chart_id) + f'<title id="{chart_id}-t">{escape(title)}</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>{"".join(grid)}'
         f'<polyline class="line" points="{points}"/>{dots}{labels}</svg>'
     )
-    table = _table(["date", "score", "comment"], [(a.date, a.score, a.comment or "") for a in answers])
+    table = _table(["date", "score", "comment"], [(day(a.date), a.score, a.comment or "") for a in answers])
     return _figure(svg, title, table)
 
 

@@ -1,0 +1,128 @@
+"""What the built pages say, read as a reader reads it: people and dates rather than syntax and codes,
+past dates marked, counts with their nouns (issue 16). The browser suite (tests/test_site_readers.py)
+checks the same pages for layout and accessibility."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+from pathlib import Path
+
+from generator.model.vocabulary import FLAG_CODES
+from generator.site.formatting import FLAG_LABELS, plural, readable_dates
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run
+
+TODAY = "2026-11-20"
+
+
+def _text(html: str) -> str:
+    """The page's visible text, roughly: tags out, entities decoded, spaces collapsed."""
+    html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def _build(root: Path, cli: Callable[..., Run]) -> Path:
+    run = cli("--today", TODAY, "build", root=root)
+    assert run.exit_code == 0, run.stderr
+    return root / "site"
+
+
+def test_action_items_in_a_note_show_the_person_and_the_date(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    note = NOTE_MD + (
+        "- [ ] Send the deck @dana due:2026-11-10\n"
+        "- [x] Sign the order @client due:2026-11-12\n"
+        "- [ ] Book the room due:2026-12-01\n"
+        "- [ ] Explain `@marco` in the wiki\n"
+    )
+    site = _build(make_repo({"clients/acme/meetings/2026-11-02-check-in.md": note}), cli)
+    html = (site / "clients/acme/meetings/2026-11-02-check-in.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert "Send the deck Dana Ruiz due 10 Nov 2026 overdue" in text
+    assert 'href="../../../owners/dana.html"' in html
+    assert "Sign the order client's side due 12 Nov 2026" in text  # done: not overdue
+    assert "Sign the order client's side due 12 Nov 2026 overdue" not in text
+    assert "Book the room due 1 Dec 2026" in text and "Book the room due 1 Dec 2026 overdue" not in text
+    assert "<code>@marco</code>" in html  # code is shown as written
+    assert "due:2026-11-10" not in text and "@dana" not in text
+
+
+def test_boards_mark_the_clients_side_and_do_not_repeat_the_owner(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    note = NOTE_MD + "- [ ] Sign the order @client due:2026-11-12\n- [ ] Send the deck due:2026-11-30\n"
+    site = _build(make_repo({"clients/acme/meetings/2026-11-02-check-in.md": note}), cli)
+    board = _text((site / "actions.html").read_text(encoding="utf-8"))
+    assert "client's side Sign the order" in board
+    owner = (site / "owners/dana.html").read_text(encoding="utf-8")
+    head = re.search(r'aria-label="Action items">\s*<table[^>]*>\s*<thead><tr>(.*?)</tr>', owner, re.S)
+    assert head is not None and "<th>who</th>" not in head.group(1)
+    assert "client's side Sign the order" in _text(owner)
+
+
+def test_past_dates_are_marked_wherever_they_appear(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    client = CLIENT_YAML + (
+        "contract: {renewal: 2026-11-01, value: 1000, currency: EUR, period: year}\n"
+        "milestones:\n  - {name: Launch, due: 2026-11-01}\n  - {name: Review, due: 2026-12-15}\n"
+    )
+    site = _build(make_repo({"clients/acme/client.yaml": client}), cli)
+    for page in ("clients/index.html", "owners/dana.html", "audit.html"):
+        text = _text((site / page).read_text(encoding="utf-8"))
+        assert "1 Nov 2026 passed" in text, page
+    dashboard = _text((site / "index.html").read_text(encoding="utf-8"))
+    coming = dashboard[dashboard.index("Coming up in the next 90 days") :]
+    assert "1 Nov 2026 overdue milestone Acme Corp : Launch" in coming
+    assert "15 Dec 2026 milestone Acme Corp : Review" in coming
+    client_page = _text((site / "clients/acme/index.html").read_text(encoding="utf-8"))
+    assert "renewed 1 Nov 2026 passed" in client_page
+
+
+def test_flags_read_as_labels_with_dates_as_the_site_writes_them(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    assert set(FLAG_LABELS) == set(FLAG_CODES)  # every flag has words for readers
+    assert readable_dates("latest NPS answer is 4 on 2026-11-05") == "latest NPS answer is 4 on 5 Nov 2026"
+    note = NOTE_MD.replace("type: check-in", "type: review") + "\n"
+    note = note.replace("---\n## Summary", "nps: 3\n---\n## Summary")
+    site = _build(make_repo({"clients/acme/meetings/2026-11-02-check-in.md": note}), cli)
+    html = (site / "clients/acme/index.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert '<strong title="nps-detractor">NPS detractor</strong>' in html
+    assert "latest NPS answer is 3 on 2 Nov 2026" in text and "2026-11-02" not in text.split("Health")[1][:400]
+    # Evidence says where it leads: the note's page, or the record's line on the Git host.
+    assert "Evidence: the note of 2 Nov 2026" in text
+
+
+def test_counts_have_their_nouns(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    assert plural(1, "answer") == "1 answer" and plural(0, "answer") == "0 answers"
+    note = NOTE_MD.replace("---\n## Summary", "nps: 2\n---\n## Summary")
+    site = _build(make_repo({"clients/acme/meetings/2026-11-02-check-in.md": note}), cli)
+    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    text = _text(dashboard)
+    assert "1 detractor)" in text and "1 detractors" not in text and "0 promoters" in text
+    assert "(1 answer)" in dashboard and "1 answers" not in dashboard
+    assert re.search(r">n=1</text>", dashboard)  # every quarter says how many answers it holds
+    clients = _text((site / "clients/index.html").read_text(encoding="utf-8"))
+    assert re.search(r"\b(red|amber) \d+ flags?\b", clients), clients
+
+
+def test_a_quarter_at_zero_is_drawn(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    """One promoter and one detractor: NPS 0, which must not look like a quarter without answers."""
+    files = {
+        "clients/acme/meetings/2026-11-02-check-in.md": NOTE_MD.replace("---\n## Summary", "nps: 10\n---\n## Summary"),
+        "clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery"),
+        "clients/beta/meetings/2026-11-03-check-in.md": NOTE_MD.replace("2026-11-02", "2026-11-03").replace(
+            "---\n## Summary", "nps: 2\n---\n## Summary"
+        ),
+    }
+    site = _build(make_repo(files), cli)
+    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<rect class="bar zero"[^>]*height="2\.0"><title>2026-Q4: \+0 \(2 answers\)</title>', dashboard)
+
+
+def test_base_url_must_be_a_web_address(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    root = make_repo({"kb.yaml": KB_YAML + "base_url: mailto:team@example.com\n"})
+    run = cli("check", root=root)
+    assert run.exit_code == 1 and "base_url" in run.stdout and "web address of the site" in run.stdout
