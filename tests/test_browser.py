@@ -276,9 +276,10 @@ def test_search_as_you_type_and_by_filters_alone(searchable: Served, browser: Br
     page.wait_for_selector("select[name=kind]", timeout=15000)
     assert page.locator(".search-status").inner_text() == "Type a word in the search box."
     page.fill("#search-q", "bakery")  # the search page's own field: results follow the typing
-    expect(page.locator(".search-status")).to_have_text("2 results")
-    expect(page.locator(".search-results li a")).to_have_count(2)
-    assert sorted(results(page)) == ["Beta Bakery", "Roadmap review"]
+    expect(page.locator(".search-status")).to_have_text("3 results")
+    expect(page.locator(".search-results li a")).to_have_count(3)
+    # The client, its note (by its client, the context) and the page of the person who owns it.
+    assert sorted(results(page)) == ["Beta Bakery", "Dana Ruiz", "Roadmap review"]
     assert page.url.endswith("search.html?q=bakery")
     page.select_option("select[name=kind]", "client")
     expect(page.locator(".search-status")).to_have_text("1 result")
