@@ -101,9 +101,8 @@ def context(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browse
 
 def _open(context: BrowserContext, demo: Served, path: str) -> Page:
     page = context.new_page()
-    response = page.goto(demo.base + path)
+    response = page.goto(demo.base + path)  # waits for "load": styles, scripts and the icon are in
     assert response is not None and response.status == (404 if "no-such" in path else 200)
-    page.wait_for_load_state("networkidle")
     if path.startswith("search.html"):
         page.wait_for_selector(".search-results li", timeout=15000)
     return page
