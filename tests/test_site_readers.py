@@ -237,3 +237,36 @@ def test_typing_a_short_word_does_not_flash_no_results(browser: Browser, demo: S
     page.wait_for_timeout(1200)
     assert not any(text.startswith("0 results") for text in seen), seen
     page.close()
+
+
+def test_the_smaller_things_a_reader_notices(browser: Browser, demo: Served) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(demo.base + "journey.html")
+    tops = page.eval_on_selector_all(
+        ".journey > *", "stages => stages.map(s => Math.round(s.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 6 and len(set(tops)) == 1, tops  # the six stages in one row, none left alone
+    page.goto(demo.base + "clients/index.html")
+    assert page.locator('meta[name="description"]').get_attribute("content")
+    sizes = page.eval_on_selector_all(
+        "input[type=search]", "fields => fields.map(f => parseFloat(getComputedStyle(f).fontSize))"
+    )
+    assert sizes and min(sizes) >= 16  # iOS zooms into a field under 16 px
+    page.fill("#client-filter", "no client is called this")
+    assert page.locator(".filter-none").inner_text() == "No row matches \u201cno client is called this\u201d."
+    page.fill("#client-filter", "bluefin")
+    assert page.locator(".filter-none").inner_text() == ""
+    page.goto(demo.base + "audit.html")
+    wrapped = page.eval_on_selector_all(
+        "#main table tbody td.num",
+        """cells => cells.filter(c => c.textContent.trim()).filter(c => {
+            const range = document.createRange(); range.selectNodeContents(c);
+            return range.getBoundingClientRect().height > 1.9 * parseFloat(getComputedStyle(c).fontSize);
+        }).map(c => c.textContent)""",
+    )
+    assert wrapped == []  # amounts stay on one line ("140,000 EUR", not "140,000 / EUR")
+    page.goto(demo.base + "search.html?q=check")
+    page.wait_for_selector("select[name=health]", timeout=15000)
+    health = page.locator("select[name=health] option").all_inner_texts()
+    assert health[0] == "any" and all(option.split(" ")[0] in ("red", "amber", "green") for option in health[1:])
+    page.close()

@@ -126,3 +126,12 @@ def test_base_url_must_be_a_web_address(make_repo: Callable[..., Path], cli: Cal
     root = make_repo({"kb.yaml": KB_YAML + "base_url: mailto:team@example.com\n"})
     run = cli("check", root=root)
     assert run.exit_code == 1 and "base_url" in run.stdout and "web address of the site" in run.stdout
+
+
+def test_meeting_dots_follow_the_meetings_sentiment(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
+    note = NOTE_MD.replace("type: check-in", "type: check-in\nsentiment: negative")
+    site = _build(make_repo({"clients/acme/meetings/2026-11-02-check-in.md": note}), cli)
+    html = (site / "clients/acme/index.html").read_text(encoding="utf-8")
+    assert '<li class="held sentiment-negative">' in html
+    css = (site / "assets/style.css").read_text(encoding="utf-8")
+    assert ".timeline li.missed::before, .timeline li.sentiment-negative::before { background: var(--red); }" in css

@@ -52,12 +52,18 @@
     var table = document.getElementById(input.getAttribute("data-filter-table"));
     if (!table) return;
     input.parentNode.hidden = false;
+    var none = document.createElement("p");
+    none.className = "filter-none";
+    none.setAttribute("role", "status");
+    input.parentNode.appendChild(none);
     input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
         row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+        if (!row.hidden) shown++;
       });
+      none.textContent = shown ? "" : "No row matches \u201c" + input.value.trim() + "\u201d.";
     });
   }
 
