@@ -83,12 +83,12 @@ def test_health_json(make_repo: Callable[..., Path], cli: Callable[..., Run]) ->
             "flags": [
                 {"code": "review-overdue", "severity": "warn",
                  "reason": "no review or QBR held yet; the segment expects one every 3 months",
-                 "file": "clients/acme/client.yaml", "line": 5},
+                 "file": "clients/acme/client.yaml", "line": 5, "raised": "2025-04-01"},
                 {"code": "actions-overdue", "severity": "warn",
                  "reason": "1 action item of ours overdue, the oldest by 10 days: Send the proposal",
-                 "file": "clients/acme/meetings/2026-11-02-check-in.md", "line": 6},
+                 "file": "clients/acme/meetings/2026-11-02-check-in.md", "line": 6, "raised": "2026-11-10"},
                 {"code": "renewal-soon", "severity": "warn", "reason": "the contract renews on 2026-11-24, in 4 days",
-                 "file": "clients/acme/client.yaml", "line": 8},
+                 "file": "clients/acme/client.yaml", "line": 8, "raised": "2026-09-25"},
             ],
             "checkin": {"last": "2026-11-02", "next": "2026-12-02", "state": "ok"},
         }

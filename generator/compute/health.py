@@ -8,13 +8,14 @@ the client's status and are not disabled in kb.yaml, and derives the colour.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.compute.feedback import Answer
-from generator.model.dates import add_months
+from generator.model.dates import add_months, shift_days
 from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
 
 Severity = Literal["warn", "risk"]
@@ -27,13 +28,16 @@ ACTIONS_RISK_COUNT = 3
 ACTIONS_RISK_DAYS = 14
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HealthFlag:
     code: str
     severity: Severity
     reason: str
     file: str
     line: int
+    raised: dt.date
+    """When it was raised, from its evidence: the answer's date, the escalation's opening, the day the
+    check-in, action or milestone came due... (a response is due `within` of it: docs/health.md)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,7 +69,14 @@ def checkin_overdue(facts: Facts) -> HealthFlag | None:
     days = (facts.today - checkin.next_due).days
     contact = f"last contact {checkin.last_contact}" if checkin.last_contact else "no meeting held yet"
     reason = f"check-in was due {checkin.next_due}, {_plural(days, 'day')} ago ({contact})"
-    return HealthFlag("checkin-overdue", "warn", reason, checkin.file, checkin.line)
+    return HealthFlag(
+        code="checkin-overdue",
+        severity="warn",
+        reason=reason,
+        file=checkin.file,
+        line=checkin.line,
+        raised=checkin.next_due,
+    )
 
 
 def gone_quiet(facts: Facts) -> HealthFlag | None:
@@ -82,7 +93,14 @@ def gone_quiet(facts: Facts) -> HealthFlag | None:
         f"{what} for {quiet} days, more than {facts.settings.health.quiet_after:g} x the "
         f"{facts.checkin.cadence.describe()} cadence ({limit:g} days)"
     )
-    return HealthFlag("gone-quiet", "risk", reason, file, line)
+    return HealthFlag(
+        code="gone-quiet",
+        severity="risk",
+        reason=reason,
+        file=file,
+        line=line,
+        raised=shift_days(start, math.floor(limit) + 1),
+    )
 
 
 def review_overdue(facts: Facts) -> HealthFlag | None:
@@ -100,7 +118,9 @@ def review_overdue(facts: Facts) -> HealthFlag | None:
     else:
         reason = f"no review or QBR held yet; the segment expects one every {every.describe()}"
         file, line = _since_line(facts)
-    return HealthFlag("review-overdue", "warn", reason, file, line)
+    return HealthFlag(
+        code="review-overdue", severity="warn", reason=reason, file=file, line=line, raised=every.after(start)
+    )
 
 
 def nps_detractor(facts: Facts) -> HealthFlag | None:
@@ -111,7 +131,9 @@ def nps_detractor(facts: Facts) -> HealthFlag | None:
     if latest.score > limit:
         return None
     reason = f"latest NPS answer is {latest.score} on {latest.date} ({limit} or lower is a detractor)"
-    return HealthFlag("nps-detractor", "risk", reason, latest.file, latest.line)
+    return HealthFlag(
+        code="nps-detractor", severity="risk", reason=reason, file=latest.file, line=latest.line, raised=latest.date
+    )
 
 
 def nps_drop(facts: Facts) -> HealthFlag | None:
@@ -121,7 +143,9 @@ def nps_drop(facts: Facts) -> HealthFlag | None:
     if before.score - latest.score < facts.settings.health.nps_drop:
         return None
     reason = f"NPS fell from {before.score} ({before.date}) to {latest.score} ({latest.date})"
-    return HealthFlag("nps-drop", "warn", reason, latest.file, latest.line)
+    return HealthFlag(
+        code="nps-drop", severity="warn", reason=reason, file=latest.file, line=latest.line, raised=latest.date
+    )
 
 
 def csat_low(facts: Facts) -> HealthFlag | None:
@@ -129,7 +153,9 @@ def csat_low(facts: Facts) -> HealthFlag | None:
         return None
     latest = facts.csat[-1]
     reason = f"latest satisfaction score is {latest.score} out of 5 ({latest.date})"
-    return HealthFlag("csat-low", "warn", reason, latest.file, latest.line)
+    return HealthFlag(
+        code="csat-low", severity="warn", reason=reason, file=latest.file, line=latest.line, raised=latest.date
+    )
 
 
 def escalation_open(facts: Facts) -> HealthFlag | None:
@@ -142,7 +168,14 @@ def escalation_open(facts: Facts) -> HealthFlag | None:
     item = records[shown]
     reason = f"{_plural(len(open_ones), 'open escalation')}: {item.summary} ({item.severity}, opened {item.opened})"
     line = facts.client.source.line("escalations", shown)
-    return HealthFlag("escalation-open", "risk" if high else "warn", reason, facts.client.file, line)
+    return HealthFlag(
+        code="escalation-open",
+        severity="risk" if high else "warn",
+        reason=reason,
+        file=facts.client.file,
+        line=line,
+        raised=item.opened,
+    )
 
 
 def actions_overdue(facts: Facts) -> HealthFlag | None:
@@ -154,7 +187,9 @@ def actions_overdue(facts: Facts) -> HealthFlag | None:
     days = (facts.today - oldest.due).days
     severity: Severity = "risk" if len(late) > ACTIONS_RISK_COUNT or days > ACTIONS_RISK_DAYS else "warn"
     reason = f"{_plural(len(late), 'action item')} of ours overdue, the oldest by {_plural(days, 'day')}: {oldest.text}"
-    return HealthFlag("actions-overdue", severity, reason, oldest.file, oldest.line)
+    return HealthFlag(
+        code="actions-overdue", severity=severity, reason=reason, file=oldest.file, line=oldest.line, raised=oldest.due
+    )
 
 
 def missed_meetings(facts: Facts) -> HealthFlag | None:
@@ -164,7 +199,14 @@ def missed_meetings(facts: Facts) -> HealthFlag | None:
         return None
     latest = missed[-1]
     reason = f"{len(missed)} of the last {len(last_three)} meetings were not held (latest {latest.meta.date})"
-    return HealthFlag("missed-meetings", "warn", reason, latest.file, latest.source.line("held"))
+    return HealthFlag(
+        code="missed-meetings",
+        severity="warn",
+        reason=reason,
+        file=latest.file,
+        line=latest.source.line("held"),
+        raised=latest.meta.date,
+    )
 
 
 def negative_sentiment(facts: Facts) -> HealthFlag | None:
@@ -172,7 +214,14 @@ def negative_sentiment(facts: Facts) -> HealthFlag | None:
     if len(held) < 2 or any(n.meta.sentiment != "negative" for n in held):
         return None
     reason = f"the last two meetings held were negative ({held[0].meta.date}, {held[1].meta.date})"
-    return HealthFlag("negative-sentiment", "warn", reason, held[1].file, held[1].source.line("sentiment"))
+    return HealthFlag(
+        code="negative-sentiment",
+        severity="warn",
+        reason=reason,
+        file=held[1].file,
+        line=held[1].source.line("sentiment"),
+        raised=held[1].meta.date,
+    )
 
 
 def renewal_soon(facts: Facts) -> HealthFlag | None:
@@ -183,7 +232,12 @@ def renewal_soon(facts: Facts) -> HealthFlag | None:
     days = (renewal - facts.today).days
     reason = f"the contract renews on {renewal}, in {_plural(days, 'day')}"
     return HealthFlag(
-        "renewal-soon", "warn", reason, facts.client.file, facts.client.source.line("contract", "renewal")
+        code="renewal-soon",
+        severity="warn",
+        reason=reason,
+        file=facts.client.file,
+        line=facts.client.source.line("contract", "renewal"),
+        raised=window.before(renewal),
     )
 
 
@@ -194,7 +248,9 @@ def renewal_passed(facts: Facts) -> HealthFlag | None:
     days = (facts.today - renewal).days
     reason = f"the contract renewal date {renewal} passed {_plural(days, 'day')} ago"
     line = facts.client.source.line("contract", "renewal")
-    return HealthFlag("renewal-passed", "risk", reason, facts.client.file, line)
+    return HealthFlag(
+        code="renewal-passed", severity="risk", reason=reason, file=facts.client.file, line=line, raised=renewal
+    )
 
 
 def milestone_overdue(facts: Facts) -> HealthFlag | None:
@@ -207,7 +263,9 @@ def milestone_overdue(facts: Facts) -> HealthFlag | None:
     others = f" and {_plural(len(late) - 1, 'more')}" if len(late) > 1 else ""
     reason = f"milestone '{item.name}' was due {item.due}{others}"
     line = facts.client.source.line("milestones", first, "due")
-    return HealthFlag("milestone-overdue", "warn", reason, facts.client.file, line)
+    return HealthFlag(
+        code="milestone-overdue", severity="warn", reason=reason, file=facts.client.file, line=line, raised=item.due
+    )
 
 
 def previous_month(today: dt.date) -> str:
@@ -226,7 +284,14 @@ def over_hours(facts: Facts) -> HealthFlag | None:
         return None
     reason = f"{spent:g} hours spent in {month} against {budget:g} a month ({spent / budget:.0%})"
     line = facts.client.source.line("hours", entries[-1], "spent")
-    return HealthFlag("over-hours", "warn", reason, facts.client.file, line)
+    return HealthFlag(
+        code="over-hours",
+        severity="warn",
+        reason=reason,
+        file=facts.client.file,
+        line=line,
+        raised=facts.today.replace(day=1),
+    )
 
 
 def no_primary_contact(facts: Facts) -> HealthFlag | None:
@@ -235,7 +300,14 @@ def no_primary_contact(facts: Facts) -> HealthFlag | None:
         return None
     path = ("contacts",) if record.contacts else ()
     reason = "no contact is marked as primary" if record.contacts else "no contacts are recorded"
-    return HealthFlag("no-primary-contact", "warn", reason, facts.client.file, facts.client.source.line(*path))
+    return HealthFlag(
+        code="no-primary-contact",
+        severity="warn",
+        reason=reason,
+        file=facts.client.file,
+        line=facts.client.source.line(*path),
+        raised=record.since,
+    )
 
 
 HealthRule = Callable[[Facts], HealthFlag | None]

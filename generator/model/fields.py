@@ -162,6 +162,12 @@ ClientId = Annotated[
     _format_check(CLIENT_ID_PATTERN, "client id", "acme-corp"),
     _text_schema(CLIENT_ID_PATTERN, "a client's folder name"),
 ]
+PlaybookSlug = Annotated[
+    str,
+    Strict(),
+    _format_check(SLUG_PATTERN, "playbook", "handling-feedback"),
+    _text_schema(SLUG_PATTERN, "a playbook's file name without .md"),
+]
 SegmentKey = Annotated[
     str,
     Strict(),

@@ -33,6 +33,7 @@ from generator.model.fields import (
     Month,
     Name,
     Number,
+    PlaybookSlug,
     SegmentKey,
     Text,
     TimeZone,
@@ -41,6 +42,7 @@ from generator.model.fields import (
 )
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import (
+    RESPONDABLE_FLAGS,
     FlagCode,
     MeetingType,
     Sentiment,
@@ -94,6 +96,14 @@ class Limits:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class Response:
+    """How the team answers one kind of risk: the playbook to run, and the time to start it."""
+
+    playbook: PlaybookSlug
+    within: DurationField = Field(description="time to respond from the day the flag was raised, e.g. 5d")
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class Settings:
     """kb.yaml."""
 
@@ -112,6 +122,12 @@ class Settings:
     )
     health: HealthSettings = Field(default_factory=HealthSettings)
     limits: Limits = Field(default_factory=Limits)
+    responses: dict[Text, Response] = Field(
+        default_factory=dict,
+        description="flag code -> the playbook that answers it and the time to respond, "
+        "e.g. nps-detractor: {playbook: handling-feedback, within: 5d}",
+        json_schema_extra={"propertyNames": {"enum": list(RESPONDABLE_FLAGS)}},
+    )
 
 
 @record(frozen=True, slots=True, config=RECORD)
@@ -351,6 +367,19 @@ class Client:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaybookStep:
+    """A checklist item of a playbook, as a run will copy it: `- [ ] Call the sponsor @owner +2d`."""
+
+    line: int
+    text: str
+    """The item without its `@who` and `+offset` tokens."""
+    who: str | None
+    """`owner` (the client's owner), `client` (the client's side), a team handle, or None (the run's owner)."""
+    offset: Duration | None
+    """Due this long after the run starts; None: no due date."""
+
+
 @dataclass(frozen=True, slots=True)
 class Playbook:
     slug: str
@@ -359,6 +388,8 @@ class Playbook:
     body: str
     body_line: int
     source: SourceMap
+    steps: tuple[PlaybookStep, ...] = ()
+    """Its checklist, in order: what a run of it copies."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,3 +40,5 @@ STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 STAGES: tuple[str, ...] = get_args(Stage)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
+RESPONDABLE_FLAGS: tuple[str, ...] = FLAG_CODES
+"""The flags kb.yaml's `responses:` may map to a playbook."""

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 
 from generator.markdown.facts import BodyFacts
-from generator.model.records import ActionItem
+from generator.model.dates import Duration
+from generator.model.records import ActionItem, PlaybookStep
 from generator.source.problems import Problem, error
 
 MENTION = re.compile(r"(?<![\w.@])@(?P<handle>[a-z0-9][a-z0-9_.-]*[a-z0-9_]|[a-z0-9])")
@@ -68,3 +69,22 @@ def parse_action_items(
             )
         )
     return tuple(items), problems
+
+
+OFFSET = re.compile(r"(?<!\S)\+(?P<count>[0-9]{1,4})(?P<unit>[dwm])(?!\S)")
+"""`+2d`, `+1w`, `+1m` in a playbook step: due this long after the run starts."""
+RUN_ROLES = frozenset({"owner", CLIENT_HANDLE})
+"""`@owner` (the client's owner) and `@client` (the client's side) in a playbook step."""
+
+
+def parse_playbook_steps(facts: BodyFacts, body_line: int) -> tuple[PlaybookStep, ...]:
+    """A playbook's checklist, each item with who does it and when, relative to a run's start."""
+    steps = []
+    for task in facts.tasks:
+        text = task.text
+        offset_match = OFFSET.search(text)
+        offset = Duration.parse(offset_match[0][1:]) if offset_match else None
+        who = next((m["handle"] for m in MENTION.finditer(text)), None)
+        clean = " ".join(MENTION.sub("", OFFSET.sub("", text)).split())
+        steps.append(PlaybookStep(line=body_line + task.line, text=clean, who=who, offset=offset))
+    return tuple(steps)

@@ -32,7 +32,7 @@ from generator.model.records import (
 )
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import SLUG_PATTERN
-from generator.parse.actions import parse_action_items
+from generator.parse.actions import parse_action_items, parse_playbook_steps
 from generator.parse.errors import kind_word, problems_of
 from generator.source.frontmatter import split_front_matter
 from generator.source.load import ClientFiles, SourceText, read_source
@@ -186,8 +186,10 @@ def parse_playbook(source: SourceText, limits: Limits | None = None) -> tuple[Pl
     parsed, body, body_line = _front_matter(PlaybookMeta, source, True, limits)
     if parsed.value is None:
         return None, parsed.problems
-    playbook = Playbook(slug, source.file, parsed.value, body, body_line, parsed.source)
-    return playbook, parsed.problems + _nesting_problems(source.file, body_facts(body), body_line)
+    facts = body_facts(body)
+    steps = parse_playbook_steps(facts, body_line)
+    playbook = Playbook(slug, source.file, parsed.value, body, body_line, parsed.source, steps)
+    return playbook, parsed.problems + _nesting_problems(source.file, facts, body_line)
 
 
 @dataclass(frozen=True, slots=True)

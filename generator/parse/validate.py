@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
 from generator.model.sourcemap import KeyPath, SourceMap
-from generator.model.vocabulary import HANDLE_PATTERN
+from generator.model.vocabulary import HANDLE_PATTERN, RESPONDABLE_FLAGS
+from generator.parse.actions import RUN_ROLES
 from generator.parse.errors import did_you_mean
 from generator.source.problems import Problem, error, warning
 
@@ -242,6 +243,58 @@ def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
             )
 
 
+def playbook_steps_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
+    """A step's `@who` is `@owner`, `@client` or a team handle: a run gives it to a real person."""
+    handles = [m.handle for m in kb.settings.team]
+    for playbook in kb.playbooks:
+        for step in playbook.steps:
+            if step.who is not None and step.who not in RUN_ROLES and step.who not in handles:
+                yield error(
+                    playbook.file,
+                    step.line,
+                    0,
+                    "unknown-handle",
+                    f"the step's @{step.who} is not a team handle{did_you_mean(step.who, [*handles, *RUN_ROLES])}",
+                    "write @owner (the client's owner), @client (the client's side) or a handle from kb.yaml",
+                )
+
+
+def responses_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
+    """kb.yaml's `responses:` name flags that exist and playbooks that have a checklist to run."""
+    source = kb.settings_source
+    playbooks = {p.slug: p for p in kb.playbooks}
+    for code, response in kb.settings.responses.items():
+        if code not in RESPONDABLE_FLAGS:
+            pos = source.key_position(("responses", code))
+            yield error(
+                source.file,
+                pos.line,
+                pos.column,
+                "unknown-flag",
+                f"{code!r} is not a flag{did_you_mean(code, RESPONDABLE_FLAGS)}",
+                f"flags: {', '.join(RESPONDABLE_FLAGS)}",
+            )
+        playbook = playbooks.get(response.playbook)
+        if playbook is None:
+            yield _at(
+                source,
+                ("responses", code, "playbook"),
+                "error",
+                "unknown-playbook",
+                f"there is no playbook {response.playbook!r}{did_you_mean(response.playbook, list(playbooks))}",
+                "a playbook is named by its file name in playbooks/, without .md",
+            )
+        elif not playbook.steps:
+            yield _at(
+                source,
+                ("responses", code, "playbook"),
+                "error",
+                "playbook-without-checklist",
+                f"the playbook {response.playbook!r} has no checklist to run",
+                "add steps to it as task-list items, e.g. '- [ ] Call the sponsor @owner +2d'",
+            )
+
+
 ClientValidation = Callable[[Client, References], Iterator[Problem]]
 KbValidation = Callable[[KnowledgeBase], Iterator[Problem]]
 
@@ -255,7 +308,7 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     note_attendees_and_dates,
     names_are_visible,
 )
-KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references,)
+KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references, playbook_steps_resolve, responses_resolve)
 
 
 def validate_client(client: Client, refs: References) -> list[Problem]:

@@ -36,7 +36,14 @@ def health_record(insight: ClientInsight) -> dict[str, Any]:
         "name": insight.record.name,
         "health": insight.health,
         "flags": [
-            {"code": f.code, "severity": f.severity, "reason": f.reason, "file": f.file, "line": f.line}
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "reason": f.reason,
+                "file": f.file,
+                "line": f.line,
+                "raised": f.raised.isoformat(),
+            }
             for f in insight.flags
         ],
         "checkin": {
