@@ -40,11 +40,11 @@ def test_due_json(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> No
     note = "clients/acme/meetings/2026-11-02-check-in.md"
     assert run.json() == [
         {"kind": "action", "client": "acme", "owner": "marco", "date": "2026-11-10", "state": "overdue",
-         "text": "Send the proposal", "file": note, "line": 6},
+         "text": "Send the proposal", "file": note, "line": 6, "playbook": None},
         {"kind": "renewal", "client": "acme", "owner": "dana", "date": "2026-11-24", "state": "due",
-         "text": "contract renewal", "file": "clients/acme/client.yaml", "line": 8},
+         "text": "contract renewal", "file": "clients/acme/client.yaml", "line": 8, "playbook": None},
         {"kind": "action", "client": "acme", "owner": "dana", "date": "2026-11-25", "state": "due",
-         "text": "Sign the order (client's side)", "file": note, "line": 7},
+         "text": "Sign the order (client's side)", "file": note, "line": 7, "playbook": None},
     ]  # fmt: skip
 
 
@@ -83,12 +83,15 @@ def test_health_json(make_repo: Callable[..., Path], cli: Callable[..., Run]) ->
             "flags": [
                 {"code": "review-overdue", "severity": "warn",
                  "reason": "no review or QBR held yet; the segment expects one every 3 months",
-                 "file": "clients/acme/client.yaml", "line": 5, "raised": "2025-04-01"},
+                 "file": "clients/acme/client.yaml", "line": 5, "raised": "2025-04-01",
+                 "playbook": None, "response": None, "respond_by": None},
                 {"code": "actions-overdue", "severity": "warn",
                  "reason": "1 action item of ours overdue, the oldest by 10 days: Send the proposal",
-                 "file": "clients/acme/meetings/2026-11-02-check-in.md", "line": 6, "raised": "2026-11-10"},
+                 "file": "clients/acme/meetings/2026-11-02-check-in.md", "line": 6, "raised": "2026-11-10",
+                 "playbook": None, "response": None, "respond_by": None},
                 {"code": "renewal-soon", "severity": "warn", "reason": "the contract renews on 2026-11-24, in 4 days",
-                 "file": "clients/acme/client.yaml", "line": 8, "raised": "2026-09-25"},
+                 "file": "clients/acme/client.yaml", "line": 8, "raised": "2026-09-25",
+                 "playbook": None, "response": None, "respond_by": None},
             ],
             "checkin": {"last": "2026-11-02", "next": "2026-12-02", "state": "ok"},
         }

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
 from generator.compute.insights import ClientInsight, client_insight
-from generator.model.records import Client, Limits, Settings
+from generator.model.records import Client, Limits
 from generator.parse.documents import Reader, load_client
 from generator.parse.validate import References, validate_client
 from generator.site.search import SearchPart, search_part
@@ -88,7 +88,7 @@ class _CachedClient:
 def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
     if job.cache is None:
         return None
-    rels = (files.record, *files.notes, *files.documents)
+    rels = (files.record, *files.notes, *files.documents, *files.runs)
     if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
         return job.cache.key(job.root, rels, (), job.limits.max_file_size)
     history = job.site.history
@@ -197,11 +197,9 @@ def _render_client(job: ClientJob, client: Client, insight: ClientInsight, resul
     )
 
 
-def process_one_client(
-    root: Path, files: ClientFiles, settings: Settings, client_ids: frozenset[str], today: dt.date
-) -> ClientResult:
+def process_one_client(root: Path, files: ClientFiles, refs: References, today: dt.date) -> ClientResult:
     """Load, check and compute one client in this process, keeping its record and notes (for `serve`)."""
-    refs = References(settings, client_ids)
+    settings = refs.settings
     job = ClientJob(root=root, limits=settings.limits, refs=refs, keep_records=True, today=today)
     return process_client(job, files)
 

@@ -70,6 +70,7 @@ class Loaded:
     clients: int
     notes: int
     playbooks: int
+    runs: int = 0
     insights: tuple[ClientInsight, ...] = ()
     """Computed in the workers (INSIGHTS and SITE), in client order."""
     client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -130,7 +131,7 @@ def load_knowledge_base(
     client_ids = selection.client_ids if selection else frozenset(c.id for c in files.clients)
     if target is not None:
         target = replace(target, site=replace(target.site, playbooks=tuple(playbooks)))
-    job = _client_job(config, settings, files, client_ids, target)
+    job = _client_job(config, settings, files, client_ids, target, frozenset(p.slug for p in playbooks))
     folders = [c for c in files.clients if selection is None or c.id in selection.only]
     collected = _Collected(keep_checked=job.checked is not None)
     results = process_clients(job, folders, default_jobs() if config.jobs is None else config.jobs)
@@ -150,6 +151,7 @@ def load_knowledge_base(
         problems=sorted_problems(problems),
         clients=len(files.clients),
         notes=sum(len(c.notes) for c in files.clients),
+        runs=sum(len(c.runs) for c in files.clients),
         playbooks=len(files.playbooks),
         insights=tuple(collected.insights),
         client_pages=collected.pages,
@@ -168,6 +170,7 @@ def _client_job(
     files: RepositoryFiles,
     client_ids: frozenset[str],
     target: RenderTarget | None,
+    playbooks: frozenset[str],
 ) -> ClientJob:
     """What each worker is given; with the cache it is opened here, keyed by what every client shares."""
     limits = settings.settings.limits if settings.settings else Limits()
@@ -186,7 +189,7 @@ def _client_job(
     return ClientJob(
         root=config.root,
         limits=limits,
-        refs=References(settings.settings, client_ids) if settings.settings is not None else None,
+        refs=References(settings.settings, client_ids, playbooks) if settings.settings is not None else None,
         keep_records=config.mode is Mode.RECORDS,
         today=config.today if config.mode in (Mode.INSIGHTS, Mode.SITE) else None,
         site=target.site if target else None,

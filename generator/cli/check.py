@@ -42,9 +42,10 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
     problems = loaded.problems
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)
+    runs = f"{loaded.runs} run{'s' * (loaded.runs != 1)}, " if loaded.runs else ""
     summary = (
         f"checked {loaded.clients} client{'s' * (loaded.clients != 1)}, "
-        f"{loaded.notes} note{'s' * (loaded.notes != 1)}, "
+        f"{loaded.notes} note{'s' * (loaded.notes != 1)}, {runs}"
         f"{loaded.playbooks} playbook{'s' * (loaded.playbooks != 1)}: "
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     )

@@ -1,4 +1,4 @@
-"""`new client`, `new meeting`, `new playbook`: files from templates, never overwriting."""
+"""`new client`, `new meeting`, `new playbook`, `new run`: files from templates, never overwriting."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from generator.cli.app import (
 
 @main.group()
 def new() -> None:
-    """Create a client, a meeting note or a playbook from a template (never overwrites)."""
+    """Create a client, a meeting note, a playbook or a run of one from a template (never overwrites)."""
 
 
 def _scaffold_settings(ctx: Context) -> tuple[Settings, dt.date]:
@@ -90,5 +90,28 @@ def new_playbook_command(ctx: Context, title: str) -> None:
     settings, today = _scaffold_settings(ctx)
     try:
         _created(new_playbook(ctx.root, settings, title, today))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@new.command("run")
+@click.argument("client")
+@click.argument("playbook")
+@click.option("--date", "date", type=_DateParam(), help="The day the run starts (default: today).")
+@click.option("--because", metavar="FLAG", help="The flag it answers, e.g. nps-detractor.")
+@click.pass_obj
+def new_run_command(ctx: Context, client: str, playbook: str, date: dt.date | None, because: str | None) -> None:
+    """Start PLAYBOOK for CLIENT: clients/CLIENT/runs/<date>-<playbook>.md, its checklist with names and dates."""
+    from generator.scaffold.new import RunDraft, ScaffoldError, new_run
+
+    settings, today = _scaffold_settings(ctx)
+    try:
+        _created(
+            new_run(
+                ctx.root,
+                settings,
+                RunDraft(client_id=client, playbook=playbook, started=date or today, because=because),
+            )
+        )
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None

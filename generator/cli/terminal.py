@@ -70,6 +70,11 @@ def client_health_lines(insight: ClientInsight, width: int, paint: Paint = no_pa
         wrapped = textwrap.wrap(f"{flag.code}: {flag.reason}", width=max(20, width - 13))
         lines.append(f"       {severity}  {wrapped[0]}")
         lines.extend(indent + part for part in wrapped[1:])
+        if flag.response is not None:
+            answer = f"response {flag.response}: {flag.playbook}, by {flag.respond_by}"
+            lines.append(
+                indent + paint(_fit(answer, width - 13), "yellow" if flag.response == "unanswered" else "green")
+            )
         lines.append(indent + paint(_fit(f"{flag.file}:{flag.line}", width - 13), "bright_black"))
     return lines
 

@@ -1,5 +1,5 @@
-"""The due list: check-ins, action items, renewals and milestones that are overdue or due
-within a window, each with the person who must act. Pure."""
+"""The due list: check-ins, action items (of notes and runs), renewals, milestones and unanswered
+risks that are overdue or due within a window, each with the person who must act. Pure."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from generator.compute.checkins import is_within_ahead
 from generator.compute.insights import ClientInsight, action_owner
 from generator.model.dates import Duration
 
-DueKind = Literal["checkin", "action", "renewal", "milestone"]
+DueKind = Literal["checkin", "action", "renewal", "milestone", "risk"]
 DueState = Literal["overdue", "due"]
 
 
@@ -27,6 +27,8 @@ class DueEntry:
     text: str
     file: str
     line: int
+    playbook: str | None = None
+    """For a risk: the playbook that answers it (kb.yaml's `responses:`)."""
 
 
 def _state(date: dt.date, today: dt.date, within: Duration) -> DueState | None:
@@ -42,7 +44,10 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
         return []
     entries: list[DueEntry] = []
 
-    def add(kind: DueKind, owner: str, date: dt.date, text: str, file: str, line: int) -> None:
+    def add(
+        kind: DueKind, owner: str, date: dt.date, text: str, where: tuple[str, int], playbook: str | None = None
+    ) -> None:
+        file, line = where
         state = _state(date, today, within)
         if state is not None:
             entries.append(
@@ -56,21 +61,22 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
                     text=text,
                     file=file,
                     line=line,
+                    playbook=playbook,
                 )
             )
 
     checkin = insight.checkin
     if checkin.state is not None:
         last = f"last contact {checkin.last_contact}" if checkin.last_contact else "no meeting held yet"
-        add("checkin", record.owner, checkin.next_due, f"check-in ({last})", checkin.file, checkin.line)
+        add("checkin", record.owner, checkin.next_due, f"check-in ({last})", (checkin.file, checkin.line))
     for item in insight.open_actions:
         if item.due is None:
             continue
         text = f"{item.text} (client's side)" if item.for_client else item.text
-        add("action", action_owner(item, record.owner, handles), item.due, text, item.file, item.line)
+        add("action", action_owner(item, record.owner, handles), item.due, text, (item.file, item.line))
     renewal = record.contract.renewal
     if renewal is not None:
-        add("renewal", record.owner, renewal, "contract renewal", insight.file, source.line("contract", "renewal"))
+        add("renewal", record.owner, renewal, "contract renewal", (insight.file, source.line("contract", "renewal")))
     for index, milestone in enumerate(record.milestones):
         if milestone.done is None:
             add(
@@ -78,9 +84,12 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
                 record.owner,
                 milestone.due,
                 milestone.name,
-                insight.file,
-                source.line("milestones", index, "due"),
+                (insight.file, source.line("milestones", index, "due")),
             )
+    for flag in insight.flags:
+        if flag.response == "unanswered" and flag.respond_by is not None:
+            text = f"respond to {flag.code}: run {flag.playbook}"
+            add("risk", record.owner, flag.respond_by, text, (flag.file, flag.line), flag.playbook)
     return entries
 
 

@@ -20,6 +20,7 @@ from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client
 
 Severity = Literal["warn", "risk"]
 Health = Literal["red", "amber", "green"]
+ResponseState = Literal["unanswered", "in-progress", "answered"]
 
 CHECKIN_FAMILY = frozenset({"checkin-overdue", "gone-quiet", "missed-meetings", "review-overdue"})
 CSAT_LOW_MAX = 2
@@ -38,6 +39,11 @@ class HealthFlag:
     raised: dt.date
     """When it was raised, from its evidence: the answer's date, the escalation's opening, the day the
     check-in, action or milestone came due... (a response is due `within` of it: docs/health.md)."""
+    playbook: str | None = None
+    """The playbook kb.yaml's `responses:` answers this flag with (generator/compute/responses.py)."""
+    response: ResponseState | None = None
+    respond_by: dt.date | None = None
+    """`raised` + the response's `within`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

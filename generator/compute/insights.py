@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
-from generator.compute.health import Facts, Health, HealthFlag, assess
-from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Settings
+from generator.compute.health import Facts, Health, HealthFlag, assess, colour
+from generator.compute.responses import answer
+from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Run, Settings
 from generator.model.sourcemap import SourceMap
 
 EventKind = Literal["renewal", "milestone", "date"]
@@ -59,13 +60,48 @@ class ClientInsight:
     """Answers dated on or before today, oldest first (record and notes together)."""
     csat: tuple[Answer, ...]
     open_actions: tuple[ActionItem, ...]
-    """Open action items of every note, held or not, past or future, in note order."""
+    """Open action items of every note (held or not, past or future) and run, notes first, in order."""
     actions_total: int
-    """Action items of every note, open and done."""
+    """Action items of every note and run, open and done."""
     events: tuple[Event, ...]
     """Renewal, open milestones and key dates on or after today (milestones also when overdue)."""
     custom: tuple[tuple[str, Any], ...] = ()
     """client.yaml's top-level `x-` fields, in the order written (shown on its page, exported)."""
+    runs: tuple[RunState, ...] = ()
+    """Its runs of playbooks, oldest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunState:
+    """A run of a playbook as the pages and the digest show it (its steps are in `open_actions`)."""
+
+    file: str
+    slug: str
+    playbook: str
+    title: str | None
+    started: dt.date
+    owner: str
+    because: str | None
+    steps: int
+    done_steps: int
+
+    @property
+    def done(self) -> bool:
+        return self.done_steps == self.steps
+
+
+def run_state(run: Run) -> RunState:
+    return RunState(
+        file=run.file,
+        slug=run.slug,
+        playbook=run.meta.playbook,
+        title=run.meta.title,
+        started=run.meta.started,
+        owner=run.meta.owner,
+        because=run.meta.because,
+        steps=len(run.actions),
+        done_steps=sum(1 for action in run.actions if action.done),
+    )
 
 
 def next_occurrence(date: dt.date, today: dt.date) -> dt.date:
@@ -128,10 +164,15 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
     state = checkin(client, settings, today)
     nps = answered_by(nps_history(client), today)
     csat = answered_by(csat_history(client), today)
-    actions = tuple(item for note in client.notes for item in note.actions)
-    flags, health = assess(
+    actions = (
+        *(item for note in client.notes for item in note.actions),
+        *(item for run in client.runs for item in run.actions),
+    )
+    flags, _ = assess(
         Facts(client=client, settings=settings, today=today, checkin=state, nps=nps, csat=csat, actions=actions)
     )
+    flags = answer(flags, client, settings, today)
+    health = colour(list(flags)) if client.record.status != "former" else None
     past = past_notes(client, today)
     held = sum(1 for note in past if note.meta.held)
     meetings = Meetings(held, len(past) - held, len(client.notes) - len(past))
@@ -152,6 +193,7 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
         actions_total=len(actions),
         events=events,
         custom=tuple(client.custom.items()),
+        runs=tuple(run_state(run) for run in client.runs),
     )
 
 

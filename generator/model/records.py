@@ -294,6 +294,17 @@ class PlaybookMeta:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class RunMeta:
+    """Front matter of clients/<id>/runs/<date>-<playbook>.md: one run of a playbook for a client."""
+
+    playbook: PlaybookSlug
+    started: Date
+    owner: Handle = Field(description="who runs it (steps without a name are theirs)")
+    because: Text | None = Field(default=None, description="the flag it answers, e.g. nps-detractor")
+    title: Name | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class DocumentMeta:
     """Optional front matter of clients/<id>/<name>.md."""
 
@@ -307,7 +318,7 @@ class DocumentMeta:
 
 @dataclass(frozen=True, slots=True)
 class ActionItem:
-    """A task-list item of a meeting note: `- [ ] Send the proposal @dana due:2026-11-10`."""
+    """A task-list item of a meeting note or a run: `- [ ] Send the proposal @dana due:2026-11-10`."""
 
     client_id: str
     file: str
@@ -336,6 +347,26 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A playbook being run for a client: its steps are action items like a note's."""
+
+    client_id: str
+    file: str
+    slug: str
+    """The file name without `.md`, e.g. `2026-11-16-handling-feedback`."""
+    meta: RunMeta
+    body: str
+    body_line: int
+    source: SourceMap
+    actions: tuple[ActionItem, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        """Every step ticked (a run without steps is done when it starts)."""
+        return all(action.done for action in self.actions)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     client_id: str
     file: str
@@ -357,13 +388,16 @@ class Client:
     documents: tuple[Document, ...] = ()
     custom: Mapping[str, Any] = dc_field(default_factory=dict)
     """The record's top-level `x-` keys."""
+    runs: tuple[Run, ...] = ()
+    """Ordered by start date, then file name."""
 
     def without_text(self) -> Client:
-        """This client without the Markdown of its notes and documents (for computing only)."""
+        """This client without the Markdown of its notes, documents and runs (for computing only)."""
         return replace(
             self,
             notes=tuple(replace(note, body="") for note in self.notes),
             documents=tuple(replace(document, body="") for document in self.documents),
+            runs=tuple(replace(run, body="") for run in self.runs),
         )
 
 

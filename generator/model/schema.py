@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.dates import Duration
-from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, Settings
+from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, RunMeta, Settings
 
 SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
     "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),
@@ -17,6 +17,7 @@ SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
     "note.schema.json": (NoteMeta, "clientkb meeting note front matter (clients/<id>/meetings/*.md)"),
     "playbook.schema.json": (PlaybookMeta, "clientkb playbook front matter (playbooks/*.md)"),
     "document.schema.json": (DocumentMeta, "clientkb client document front matter (clients/<id>/*.md)"),
+    "run.schema.json": (RunMeta, "clientkb playbook run front matter (clients/<id>/runs/*.md)"),
 }
 
 

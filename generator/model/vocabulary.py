@@ -33,6 +33,7 @@ FlagCode = Literal[
     "milestone-overdue",
     "over-hours",
     "no-primary-contact",
+    "response-overdue",
 ]
 Sentiment = Literal["positive", "neutral", "negative"]
 
@@ -40,5 +41,5 @@ STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 STAGES: tuple[str, ...] = get_args(Stage)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
-RESPONDABLE_FLAGS: tuple[str, ...] = FLAG_CODES
-"""The flags kb.yaml's `responses:` may map to a playbook."""
+RESPONDABLE_FLAGS: tuple[str, ...] = tuple(code for code in FLAG_CODES if code != "response-overdue")
+"""The flags kb.yaml's `responses:` may map to a playbook (a late response is not itself answered)."""

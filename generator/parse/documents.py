@@ -28,6 +28,8 @@ from generator.model.records import (
     NoteMeta,
     Playbook,
     PlaybookMeta,
+    Run,
+    RunMeta,
     Settings,
 )
 from generator.model.sourcemap import SourceMap
@@ -44,7 +46,7 @@ T = TypeVar("T")
 
 NOTE_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(-(?P<slug>[a-z0-9][a-z0-9-]*))?\.md$")
 _SLUG = re.compile(SLUG_PATTERN)
-RESERVED_NAMES = frozenset({"index", "404", "meetings", "search"})
+RESERVED_NAMES = frozenset({"index", "404", "meetings", "runs", "search"})
 """Document and playbook names that would overwrite a generated page or folder."""
 
 
@@ -156,6 +158,58 @@ def parse_note(client_id: str, source: SourceText, limits: Limits | None = None)
     return note, problems
 
 
+RUN_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<playbook>[a-z0-9][a-z0-9-]*)\.md$")
+
+
+def parse_run(client_id: str, source: SourceText, limits: Limits | None = None) -> tuple[Run | None, list[Problem]]:
+    """A run of a playbook: `runs/<started>-<playbook>.md`, its steps action items like a note's."""
+    name = source.file.rsplit("/", 1)[-1]
+    match = RUN_NAME.match(name)
+    if not match:
+        return None, [
+            error(
+                source.file,
+                0,
+                0,
+                "invalid-run-name",
+                f"{name!r} is not a run's name",
+                "runs are named YYYY-MM-DD-playbook.md; clientkb new run CLIENT PLAYBOOK makes one",
+            )
+        ]
+    parsed, body, body_line = _front_matter(RunMeta, source, True, limits)
+    problems = parsed.problems
+    meta = parsed.value
+    if meta is None:
+        return None, problems
+    if meta.started.isoformat() != match["date"] or meta.playbook != match["playbook"]:
+        pos = parsed.source.position(("started",))
+        problems.append(
+            error(
+                source.file,
+                pos.line,
+                pos.column,
+                "run-name-mismatch",
+                f"the run of {meta.playbook!r} started {meta.started} is named {name!r}",
+                f"name it {meta.started}-{meta.playbook}.md (rename it with `git mv`)",
+            )
+        )
+    facts = body_facts(body)
+    actions, found = parse_action_items(client_id, source.file, body, body_line, facts)
+    problems.extend(found)
+    problems.extend(_nesting_problems(source.file, facts, body_line))
+    run = Run(
+        client_id=client_id,
+        file=source.file,
+        slug=name[:-3],
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        source=parsed.source,
+        actions=actions,
+    )
+    return run, problems
+
+
 def parse_document(
     client_id: str, source: SourceText, limits: Limits | None = None
 ) -> tuple[Document | None, list[Problem]]:
@@ -220,9 +274,11 @@ def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | N
         problems.extend(record.problems)
     notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source, limits), problems)
     documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source, limits), problems)
+    runs = _read_all(read, files.runs, lambda source: parse_run(files.id, source, limits), problems)
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
+    runs.sort(key=lambda r: (r.meta.started, r.file))
     client = Client(
         id=files.id,
         file=files.record,
@@ -231,6 +287,7 @@ def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | N
         notes=tuple(notes),
         documents=tuple(documents),
         custom=record.custom,
+        runs=tuple(runs),
     )
     return ClientLoad(client, problems)
 
@@ -373,10 +430,13 @@ def _without_custom(value: Any) -> Any:
     return value
 
 
+def read_client_record(root: Path, client_id: str) -> ClientRecord | None:
+    """A client's record, or None when it cannot be read (`clientkb new` fills templates from it)."""
+    source, _ = read_source(root, f"clients/{client_id}/client.yaml", Limits().max_file_size)
+    return parse_client(source).value if source is not None else None
+
+
 def client_owner(root: Path, client_id: str) -> str | None:
     """The owner named in a client's record, or None when it cannot be read."""
-    source, _ = read_source(root, f"clients/{client_id}/client.yaml", Limits().max_file_size)
-    if source is None:
-        return None
-    parsed = parse_client(source)
-    return parsed.value.owner if parsed.value else None
+    record = read_client_record(root, client_id)
+    return record.owner if record else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
 from generator.model.sourcemap import KeyPath, SourceMap
-from generator.model.vocabulary import HANDLE_PATTERN, RESPONDABLE_FLAGS
+from generator.model.vocabulary import FLAG_CODES, HANDLE_PATTERN, RESPONDABLE_FLAGS
 from generator.parse.actions import RUN_ROLES
 from generator.parse.errors import did_you_mean
 from generator.source.problems import Problem, error, warning
@@ -25,10 +25,12 @@ _HANDLE = re.compile(HANDLE_PATTERN)
 
 @dataclass(frozen=True, slots=True)
 class References:
-    """What records may refer to: team handles, segments and client ids."""
+    """What records may refer to: team handles, segments, client ids and playbooks."""
 
     settings: Settings
     client_ids: frozenset[str]
+    playbooks: frozenset[str] | None = None
+    """Playbook slugs (None: not checked, as when past revisions are computed for the timeline)."""
 
     @property
     def handles(self) -> list[str]:
@@ -190,6 +192,41 @@ def note_attendees_and_dates(client: Client, refs: References) -> Iterator[Probl
             )
 
 
+def runs_resolve(client: Client, refs: References) -> Iterator[Problem]:
+    """A run names a playbook that exists, a team member who runs it, and the flag it answers."""
+    handles = set(refs.handles)
+    for run in client.runs:
+        meta = run.meta
+        if refs.playbooks is not None and meta.playbook not in refs.playbooks:
+            yield _at(
+                run.source,
+                ("playbook",),
+                "error",
+                "unknown-playbook",
+                f"there is no playbook {meta.playbook!r}{did_you_mean(meta.playbook, sorted(refs.playbooks))}",
+            )
+        if meta.owner not in handles:
+            yield _unknown_handle(refs, run.source, ("owner",), meta.owner, "owner")
+        if meta.because is not None and meta.because not in FLAG_CODES:
+            yield _at(
+                run.source,
+                ("because",),
+                "error",
+                "unknown-flag",
+                f"{meta.because!r} is not a flag{did_you_mean(meta.because, FLAG_CODES)}",
+            )
+        for item in run.actions:
+            if item.assignee is not None and item.assignee not in handles:
+                yield error(
+                    run.file,
+                    item.line,
+                    0,
+                    "unknown-handle",
+                    f"@{item.assignee} is not a team handle{did_you_mean(item.assignee, refs.handles)}",
+                    "a run's steps name team handles, or @client for the client's side",
+                )
+
+
 def _invisible(text: str) -> list[str]:
     """Control, format (bidi, zero-width) and unassigned characters, as U+XXXX."""
     return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Cn", "Co")]
@@ -307,6 +344,7 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     escalation_dates,
     note_attendees_and_dates,
     names_are_visible,
+    runs_resolve,
 )
 KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references, playbook_steps_resolve, responses_resolve)
 

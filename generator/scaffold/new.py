@@ -13,8 +13,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator.markdown.engine import slug_words
 from generator.model.records import Settings
-from generator.model.vocabulary import CLIENT_ID_PATTERN
-from generator.parse.documents import RESERVED_NAMES
+from generator.model.vocabulary import CLIENT_ID_PATTERN, FLAG_CODES
+from generator.parse.documents import RESERVED_NAMES, load_playbook, read_client_record
 from generator.parse.errors import did_you_mean
 
 MEETING_LABELS = {
@@ -27,7 +27,7 @@ MEETING_LABELS = {
     "offboarding": "Offboarding",
     "other": "Meeting",
 }
-TEMPLATE_NAMES = {"client": "client.yaml", "meeting": "meeting.md", "playbook": "playbook.md"}
+TEMPLATE_NAMES = {"client": "client.yaml", "meeting": "meeting.md", "playbook": "playbook.md", "run": "run.md"}
 _ID = re.compile(CLIENT_ID_PATTERN)
 
 
@@ -147,3 +147,56 @@ def new_playbook(root: Path, settings: Settings, title: str, today: dt.date) -> 
         raise ScaffoldError(f"{slug!r} is the name of a generated page; choose another title")
     text = _render(root, "playbook", title=title, owner=settings.team[0].handle, today=today)
     return _write_new(root, f"playbooks/{slug}.md", text)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunDraft:
+    """A run of a playbook as `new run` is asked for it."""
+
+    client_id: str
+    playbook: str
+    started: dt.date
+    because: str | None = None
+
+
+def new_run(root: Path, settings: Settings, draft: RunDraft) -> Created:
+    """clients/<id>/runs/<started>-<playbook>.md: the playbook's checklist with real people and dates
+    (`@owner` -> the client's owner, `@client` stays, `+2d` -> a date two days after the start)."""
+    client_id = draft.client_id
+    record = root / "clients" / client_id / "client.yaml"
+    if not record.is_file():
+        known = sorted(p.parent.name for p in (root / "clients").glob("*/client.yaml"))
+        raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")
+    client = read_client_record(root, client_id)
+    owner = client.owner if client else settings.team[0].handle
+    rel = f"playbooks/{draft.playbook}.md"
+    playbook, problems = load_playbook(root, rel, settings.limits) if (root / rel).is_file() else (None, [])
+    if playbook is None:
+        known = sorted(p.stem for p in (root / "playbooks").glob("*.md"))
+        if problems:
+            raise ScaffoldError(f"{rel} has errors; fix them first (clientkb check lists them)")
+        raise ScaffoldError(f"there is no playbook {draft.playbook!r}{did_you_mean(draft.playbook, known)}")
+    if not playbook.steps:
+        raise ScaffoldError(f"the playbook {draft.playbook!r} has no checklist to run (no '- [ ]' items)")
+    if draft.because is not None and draft.because not in FLAG_CODES:
+        raise ScaffoldError(f"{draft.because!r} is not a flag{did_you_mean(draft.because, FLAG_CODES)}")
+    steps = [
+        {
+            "text": step.text,
+            "who": owner if step.who in (None, "owner") else step.who,
+            "due": step.offset.after(draft.started) if step.offset else None,
+        }
+        for step in playbook.steps
+    ]
+    text = _render(
+        root,
+        "run",
+        playbook=draft.playbook,
+        title=playbook.meta.title,
+        started=draft.started,
+        owner=owner,
+        because=draft.because,
+        client_name=client.name if client else client_id,
+        steps=steps,
+    )
+    return _write_new(root, f"clients/{client_id}/runs/{draft.started}-{draft.playbook}.md", text)

@@ -18,6 +18,7 @@ from generator.build.site import PLAYBOOKS_PART, SEARCH_KEY, build_site, write_p
 from generator.build.write import PageWriter
 from generator.compute.insights import ClientInsight
 from generator.model.records import Settings
+from generator.parse.validate import References
 from generator.serve.plan import RebuildPlan, plan_rebuild
 from generator.site.actions import ActionRowCache
 from generator.site.client_pages import ClientFragments, client_fragments, client_pages
@@ -156,7 +157,8 @@ class SiteState:
             if files is None:
                 self.client_problems[client_id] = found
                 continue
-            result = process_one_client(self.root, files, settings, frozenset(self.clients), self.site.today)
+            refs = References(settings, frozenset(self.clients), frozenset(p.slug for p in self.site.playbooks))
+            result = process_one_client(self.root, files, refs, self.site.today)
             self.client_problems[client_id] = found + result.problems
             processed[client_id] = result
         errors = [

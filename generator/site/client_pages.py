@@ -15,7 +15,7 @@ from generator.compute.metrics import Effort
 from generator.compute.metrics import effort as effort_of
 from generator.markdown.engine import first_heading
 from generator.model.records import Client, Document, Note
-from generator.site import charts
+from generator.site import charts, formatting
 from generator.site.actions import ActionRow, action_rows, mark_action_items
 from generator.site.context import (
     HISTORY_SHOWN,
@@ -58,6 +58,7 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
     pages = {f"clients/{client.id}/index.html": _client_page(client, insight, site, notes, documents)}
     pages.update(_note_pages(client, insight, site, notes))
     pages.update(_document_pages(client, site, documents))
+    pages.update(_run_pages(client, site))
     return pages
 
 
@@ -90,6 +91,7 @@ def _client_page(
         actions=action_rows([insight], settings, site.today),
         documents=documents,
         playbooks=playbooks_for(insight, site.playbooks),
+        playbook_titles={p.slug: p.meta.title for p in site.playbooks},
         stale={p.slug for p in site.playbooks if stale_since(p, site.today)},
         nps_chart=charts.score_history(insight.nps, 0, 10, f"NPS answers of {record.name}", "nps"),
         csat_chart=charts.score_history(insight.csat, 1, 5, f"Satisfaction (CSAT) of {record.name}", "csat"),
@@ -124,6 +126,34 @@ def _note_pages(client: Client, insight: ClientInsight, site: SiteContext, notes
             body=Markup(mark_action_items(body_html(note.body, row.title, path), folks, "../../../", site.today)),
             change=site.history.last_changes.get(note.file),
             edit_url=edit_url(settings, note.file),
+        )
+    return pages
+
+
+def _run_pages(client: Client, site: SiteContext) -> Pages:
+    folks = people(site.settings)
+    titles = {p.slug: p.meta.title for p in site.playbooks}
+    pages: Pages = {}
+    for run in client.runs:
+        path = f"clients/{client.id}/runs/{run.slug}.html"
+        playbook_title = titles.get(run.meta.playbook, run.meta.playbook)
+        title = run.meta.title or f"{playbook_title}, {formatting.day(run.meta.started)}"
+        body = body_html(run.body, first_heading(run.body) or title, path)
+        pages[path] = render_page(
+            "run.html",
+            "../../../",
+            "clients/index.html",
+            title,
+            site,
+            searchable=True,
+            run=run,
+            client_name=client.record.name,
+            playbook_title=playbook_title,
+            open_steps=sum(1 for action in run.actions if not action.done),
+            people=folks,
+            body=Markup(mark_action_items(body, folks, "../../../", site.today)),
+            change=site.history.last_changes.get(run.file),
+            edit_url=edit_url(site.settings, run.file),
         )
     return pages
 

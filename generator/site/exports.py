@@ -43,6 +43,9 @@ def health_record(insight: ClientInsight) -> dict[str, Any]:
                 "file": f.file,
                 "line": f.line,
                 "raised": f.raised.isoformat(),
+                "playbook": f.playbook,
+                "response": f.response,
+                "respond_by": plain(f.respond_by),
             }
             for f in insight.flags
         ],
@@ -65,6 +68,7 @@ def due_record(entry: DueEntry) -> dict[str, Any]:
         "text": entry.text,
         "file": entry.file,
         "line": entry.line,
+        "playbook": entry.playbook,
     }
 
 

@@ -78,6 +78,7 @@ FLAG_LABELS = {
     "milestone-overdue": "Milestone overdue",
     "over-hours": "Over the hours budget",
     "no-primary-contact": "No primary contact",
+    "response-overdue": "No response yet",
 }
 """What a reader sees for each flag code (the code itself is in the flag's title, for scripts' users)."""
 

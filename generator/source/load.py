@@ -20,6 +20,11 @@ _CONTROL = re.compile(CONTROL_CHARACTERS)
 
 KB_FILE = "kb.yaml"
 CLIENT_FILE = "client.yaml"
+SUBFOLDERS = {
+    "meetings": ("one Markdown file per meeting", "a meeting note"),
+    "runs": ("one Markdown file per run of a playbook", "a playbook run"),
+}
+"""A client's folders of Markdown files: what each holds, and what one of its files is."""
 _CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
 _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
@@ -41,6 +46,7 @@ class ClientFiles:
     record: str
     notes: tuple[str, ...]
     documents: tuple[str, ...]
+    runs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +251,9 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
     paths: list[str] = []
     for entry in _entries(root / folder):
         rel = f"{folder}/{entry.name}"
-        if entry.name == "meetings":
+        if entry.name in SUBFOLDERS:
             if not _is_dir(entry):
-                problems.append(_not_a_folder(rel, "one Markdown file per meeting"))
+                problems.append(_not_a_folder(rel, SUBFOLDERS[entry.name][0]))
                 continue
             refusal = _outside_repository(root, root / rel, rel)
             if refusal:
@@ -257,7 +263,7 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
                 if not _is_dir(note):
                     paths.append(f"{rel}/{note.name}")
                 elif note.name.endswith(".md"):
-                    problems.append(_not_a_file(f"{rel}/{note.name}", "a meeting note"))
+                    problems.append(_not_a_file(f"{rel}/{note.name}", SUBFOLDERS[entry.name][1]))
         elif not _is_dir(entry):
             paths.append(rel)
         elif entry.name == CLIENT_FILE:
@@ -273,6 +279,7 @@ def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientF
     folder = f"clients/{client_id}"
     notes: list[str] = []
     documents: list[str] = []
+    runs: list[str] = []
     names: set[str] = set()
     for rel in sorted(paths):
         parts = rel[len(folder) + 1 :].split("/")
@@ -281,13 +288,15 @@ def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientF
         names.add(parts[0])
         if len(parts) == 2 and parts[0] == "meetings" and parts[1].endswith(".md"):
             notes.append(rel)
+        elif len(parts) == 2 and parts[0] == "runs" and parts[1].endswith(".md"):
+            runs.append(rel)
         elif len(parts) == 1 and parts[0].endswith(".md"):
             documents.append(rel)
     if CLIENT_FILE not in names:
         near = next((n for n in sorted(names) if n.startswith("client.")), None)
         hint = f"rename {near!r} to {CLIENT_FILE!r}" if near else f"create {folder}/{CLIENT_FILE}"
         return None, [error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint)]
-    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents)), []
+    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents), tuple(runs)), []
 
 
 def find_root(start: Path) -> Path | None:
