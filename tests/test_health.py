@@ -398,9 +398,8 @@ def test_disabled_flags_do_not_fire(insight: Insight) -> None:
 
 def test_every_flag_code_has_a_rule() -> None:
     from generator.compute.health import HEALTH_RULES
-    from generator.model.vocabulary import FLAG_CODES
-
     from generator.compute.responses import RESPONSE_OVERDUE
+    from generator.model.vocabulary import FLAG_CODES
 
     # response-overdue is raised after the rules, from their flags (generator/compute/responses.py).
     assert (*(code for code, _ in HEALTH_RULES), RESPONSE_OVERDUE) == FLAG_CODES

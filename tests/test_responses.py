@@ -75,3 +75,38 @@ def test_every_flag_says_when_it_was_raised(make_repo: Callable[..., Path], cli:
     assert raised["nps-detractor"] == "2026-11-02"  # the answer's date
     assert raised["escalation-open"] == "2026-10-06"  # its opening
     assert raised["milestone-overdue"] == "2026-11-01"  # the day it came due
+
+
+def test_a_run_copies_the_checklist_and_answers_the_flag(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    note = NOTE_MD.replace("---\n## Summary", "nps: 3\n---\n## Summary")
+    root = make_repo(
+        {
+            "kb.yaml": KB_YAML + RESPONSES + "today: 2026-11-20\n",
+            "playbooks/onboarding.md": STEPS,
+            "clients/acme/meetings/2026-11-02-check-in.md": note,
+        }
+    )
+    health = json.loads(cli("health", "acme", "--format", "json", root=root).stdout)
+    flag = next(f for f in health[0]["flags"] if f["code"] == "nps-detractor")
+    assert (flag["response"], flag["respond_by"], flag["playbook"]) == ("unanswered", "2026-11-07", "onboarding")
+    assert any(f["code"] == "response-overdue" for f in health[0]["flags"])
+    due = json.loads(cli("due", "--format", "json", root=root).stdout)
+    assert any(e["kind"] == "risk" and e["playbook"] == "onboarding" for e in due)
+    run = cli("new", "run", "acme", "onboarding", "--because", "nps-detractor", root=root)
+    assert run.exit_code == 0, run.stderr
+    text = (root / run.stdout.strip()).read_text(encoding="utf-8")
+    assert "- [ ] Call the sponsor @dana due:2026-11-22\n" in text
+    assert "- [ ] Send the summary @client due:2026-11-27\n" in text
+    assert "- [ ] Tidy up @dana\n" in text
+    assert cli("check", root=root).exit_code == 0
+    health = json.loads(cli("health", "acme", "--format", "json", root=root).stdout)
+    codes = {f["code"]: f for f in health[0]["flags"]}
+    assert codes["nps-detractor"]["response"] == "in-progress" and "response-overdue" not in codes
+    due = json.loads(cli("due", "--format", "json", root=root).stdout)
+    assert any(e["text"] == "Call the sponsor" and e["date"] == "2026-11-22" for e in due)
+    assert cli("build", root=root).exit_code == 0
+    assert (root / "site/clients/acme/runs/2026-11-20-onboarding.html").is_file()
+    again = cli("new", "run", "acme", "onboarding", root=root)
+    assert again.exit_code == 1 and "never overwrites" in again.stderr
