@@ -177,8 +177,8 @@ def shown_results(page: Page, wanted: Callable[[list[str]], bool], timeout: floa
     deadline = time.monotonic() + timeout
     while True:
         status = re.fullmatch(r"(\d+) results?", page.locator(".search-status").inner_text())
-        links = page.locator(".search-results li a")
-        hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+        # One read of the whole list: a search that starts meanwhile replaces it at once.
+        hrefs = page.eval_on_selector_all(".search-results li a", "links => links.map(a => a.getAttribute('href'))")
         if status and len(hrefs) == min(int(status[1]), 50) and wanted(hrefs):
             return hrefs
         assert time.monotonic() < deadline, (status, hrefs)

@@ -279,6 +279,7 @@
         status.textContent = "Type a word in the search box.";
         return;
       }
+      status.textContent = "Searching\u2026";
       index.search(words, selected).then(function (found) {
         if (current !== run) return;
         /* The previous results stay until these are here: the list does not flash empty as one types. */
