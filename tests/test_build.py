@@ -120,12 +120,12 @@ def test_client_page_content(demo_site: Path) -> None:
 
 def test_exports_parse_back(demo_site: Path) -> None:
     clients = json.loads((demo_site / "data/clients.json").read_text(encoding="utf-8"))
-    assert len(clients) == 12
+    assert len(clients) == 13
     bluefin = next(c for c in clients if c["client"] == "bluefin-logistics")
     assert bluefin["health"] == "red" and bluefin["record"]["contract"]["currency"] == "EUR"
     assert {f["code"] for f in bluefin["flags"]} >= {"nps-detractor", "escalation-open"}
     rows = list(csv.DictReader(io.StringIO((demo_site / "data/health.csv").read_text(encoding="utf-8"))))
-    assert len(rows) == 12
+    assert len(rows) == 13
     assert next(r for r in rows if r["client"] == "juniper-books")["health"] == ""
 
 

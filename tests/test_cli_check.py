@@ -197,7 +197,7 @@ def test_demo_knowledge_base_checks_clean() -> None:
     assert result.returncode == 0, result.stdout
     problems = json.loads(result.stdout)
     assert all(p["severity"] == "warning" for p in problems)
-    assert "checked 12 clients" in result.stderr
+    assert "checked 13 clients" in result.stderr
     assert "Traceback" not in result.stderr
 
 

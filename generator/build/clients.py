@@ -9,7 +9,7 @@ import datetime as dt
 import gc
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
 from generator.compute.insights import ClientInsight, client_insight
-from generator.model.records import Client, Limits
+from generator.git.status import StatusHistory, status_set_on
+from generator.model.records import Client
+from generator.model.settings import Limits
 from generator.parse.documents import Reader, load_client
 from generator.parse.validate import References, validate_client
 from generator.site.search import SearchPart, search_part
@@ -54,6 +56,8 @@ class ClientJob:
     """With `site`, index each client's pages for search too."""
     checked: Mapping[str, list[Problem]] | None = None
     """`check`'s entries from its last run (key -> problems), with `cache` for the keys."""
+    status_history: StatusHistory = field(default_factory=dict)
+    """When statuses changed, from Git (with `today`): rules count from the day it was set."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +100,7 @@ def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes
         history.clients.get(files.id, ()),
         tuple(history.last_changes.get(rel) for rel in rels),
         job.site.timeline.clients.get(files.id),
+        job.status_history.get(files.id),
     )
     return job.cache.key(job.root, rels, own, job.limits.max_file_size)
 
@@ -170,7 +175,9 @@ def _load_client(job: ClientJob, files: ClientFiles, read: Reader | None = None)
         problems = problems + validate_client(client, job.refs)
         # Insights need resolved references (segment, owner): only for a client without errors.
         if job.today is not None and not any(p.severity == "error" for p in problems):
-            insight = client_insight(client, job.refs.settings, job.today)
+            versions = job.status_history.get(client.id)
+            since = status_set_on(versions, client.record.status) if versions else None
+            insight = client_insight(client, job.refs.settings, job.today, since)
     result = ClientResult(id=files.id, client=client if job.keep_records else None, insight=insight, problems=problems)
     if insight is not None and job.site is not None and job.staging is not None:
         result = _render_client(job, client, insight, result)

@@ -20,8 +20,10 @@ from generator.build.settings import SettingsLoad, read_settings
 from generator.build.workers import default_jobs
 from generator.compute.insights import ClientInsight, client_insights
 from generator.compute.metrics import Portfolio, portfolio
+from generator.git.status import status_history
 from generator.markdown.engine import markdown_engine
-from generator.model.records import Client, KnowledgeBase, Limits, Playbook, Settings
+from generator.model.records import Client, KnowledgeBase, Playbook
+from generator.model.settings import Limits, Settings
 from generator.parse.documents import load_playbook
 from generator.parse.validate import References, validate_knowledge_base
 from generator.site.search import SearchPart
@@ -198,6 +200,7 @@ def _client_job(
         cache=build_cache,
         search=target is not None and target.search is not None,
         checked=checked,
+        status_history=status_history(config.root) if config.mode in (Mode.INSIGHTS, Mode.SITE) else {},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model.records import Limits, Settings
+from generator.model.settings import Limits, Settings
 from generator.model.sourcemap import SourceMap
 from generator.parse.documents import parse_settings
 from generator.source.load import KB_FILE, read_source

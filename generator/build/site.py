@@ -31,7 +31,8 @@ from generator.build.write import (
 )
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import portfolio
-from generator.model.records import Playbook, Settings
+from generator.model.records import Playbook
+from generator.model.settings import Settings
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexWriter, SearchPart, search_part
 from generator.source.problems import Problem

@@ -66,7 +66,7 @@ def _computed(ctx: Context) -> Computed:
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
     from generator.cli.terminal import due_view
-    from generator.compute.due import due_entries
+    from generator.compute.due import DueWindow, due_entries
     from generator.parse.errors import did_you_mean
     from generator.site.exports import due_json
 
@@ -78,7 +78,9 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
             f"{owner!r} is not a team handle{did_you_mean(owner, sorted(handles))}", param_hint="--owner"
         )
     window = within or settings.health.due_soon
-    entries = due_entries(computed.insights, handles, computed.today, window, owner)
+    entries = due_entries(
+        computed.insights, handles, computed.today, DueWindow(window, settings.health.undated_after), owner
+    )
     if output_format == "json":
         click.echo(due_json(entries))
     else:

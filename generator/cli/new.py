@@ -13,7 +13,7 @@ from generator.source.problems import format_text, sorted_problems
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
-    from generator.model.records import Settings
+    from generator.model.settings import Settings
     from generator.scaffold.new import Created
 from generator.cli.app import (
     Context,

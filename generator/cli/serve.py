@@ -18,7 +18,7 @@ from generator.build.interrupts import raise_interrupted
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
-    from generator.model.records import Settings
+    from generator.model.settings import Settings
 from generator.build.config import Mode
 from generator.cli.app import (
     Context,

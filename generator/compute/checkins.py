@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.model.dates import Duration
-from generator.model.records import Client, Note, Settings
+from generator.model.records import Client, Note
+from generator.model.settings import Settings
 
 CheckinState = Literal["overdue", "due", "ok"]
 UNTRACKED_STATUSES = frozenset({"prospect", "paused", "former"})

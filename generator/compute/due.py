@@ -1,5 +1,6 @@
 """The due list: check-ins, action items (of notes and runs), renewals, milestones and unanswered
-risks that are overdue or due within a window, each with the person who must act. Pure."""
+risks that are overdue or due within a window, each with the person who must act; then the open
+action items written without a date that have waited longer than `health.undated_after`. Pure."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from generator.compute.insights import ClientInsight, action_owner
 from generator.model.dates import Duration
 
 DueKind = Literal["checkin", "action", "renewal", "milestone", "risk"]
-DueState = Literal["overdue", "due"]
+DueState = Literal["overdue", "due", "undated"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,7 +23,8 @@ class DueEntry:
     client: str
     client_name: str
     owner: str
-    date: dt.date
+    date: dt.date | None
+    """None for an action item written without a date (state `undated`)."""
     state: DueState
     text: str
     file: str
@@ -37,7 +39,15 @@ def _state(date: dt.date, today: dt.date, within: Duration) -> DueState | None:
     return "due" if is_within_ahead(date, today, within) else None
 
 
-def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, within: Duration) -> list[DueEntry]:
+@dataclass(frozen=True, slots=True)
+class DueWindow:
+    """What counts as due: `within` ahead of today, and undated items older than `undated_after`."""
+
+    within: Duration
+    undated_after: Duration
+
+
+def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, window: DueWindow) -> list[DueEntry]:
     record = insight.record
     source = insight.source
     if record.status == "former":
@@ -45,10 +55,10 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
     entries: list[DueEntry] = []
 
     def add(
-        kind: DueKind, owner: str, date: dt.date, text: str, where: tuple[str, int], playbook: str | None = None
+        kind: DueKind, owner: str, date: dt.date | None, text: str, where: tuple[str, int], playbook: str | None = None
     ) -> None:
         file, line = where
-        state = _state(date, today, within)
+        state = _state(date, today, window.within) if date is not None else "undated"
         if state is not None:
             entries.append(
                 DueEntry(
@@ -70,9 +80,11 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
         last = f"last contact {checkin.last_contact}" if checkin.last_contact else "no meeting held yet"
         add("checkin", record.owner, checkin.next_due, f"check-in ({last})", (checkin.file, checkin.line))
     for item in insight.open_actions:
-        if item.due is None:
+        if item.due is None and (item.written is None or window.undated_after.after(item.written) >= today):
             continue
         text = f"{item.text} (client's side)" if item.for_client else item.text
+        if item.due is None:
+            text = f"{text} (no date, written {item.written})"
         add("action", action_owner(item, record.owner, handles), item.due, text, (item.file, item.line))
     renewal = record.contract.renewal
     if renewal is not None:
@@ -97,11 +109,12 @@ def due_entries(
     insights: Sequence[ClientInsight],
     handles: frozenset[str],
     today: dt.date,
-    within: Duration,
+    window: DueWindow,
     owner: str | None = None,
 ) -> list[DueEntry]:
-    """Overdue first (oldest first), then due, by date; optionally only one person's entries."""
-    entries = [e for i in insights for e in client_due(i, handles, today, within)]
+    """Overdue first (oldest first), then due, by date, then the undated; optionally only one
+    person's entries."""
+    entries = [e for i in insights for e in client_due(i, handles, today, window)]
     if owner is not None:
         entries = [e for e in entries if e.owner == owner]
-    return sorted(entries, key=lambda e: (e.date, e.client, e.kind, e.file, e.line))
+    return sorted(entries, key=lambda e: (e.date is None, e.date or today, e.client, e.kind, e.file, e.line))

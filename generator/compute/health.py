@@ -16,7 +16,8 @@ from typing import Literal
 from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.compute.feedback import Answer
 from generator.model.dates import add_months, shift_days
-from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client, Settings
+from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client
+from generator.model.settings import Settings
 
 Severity = Literal["warn", "risk"]
 Health = Literal["red", "amber", "green"]
@@ -58,6 +59,8 @@ class Facts:
     """Answers dated on or before today, oldest first."""
     csat: tuple[Answer, ...]
     actions: tuple[ActionItem, ...]
+    status_since: dt.date | None = None
+    """The day its status was set, where Git history shows the change (generator/git/status.py)."""
 
 
 def _plural(count: int, word: str) -> str:
@@ -316,6 +319,48 @@ def no_primary_contact(facts: Facts) -> HealthFlag | None:
     )
 
 
+def onboarding_stalled(facts: Facts) -> HealthFlag | None:
+    record = facts.client.record
+    if record.status != "onboarding":
+        return None
+    start = facts.status_since or record.since
+    longest = facts.settings.health.onboarding_max
+    if longest.after(start) >= facts.today:
+        return None
+    days = (facts.today - start).days
+    began = f"set to onboarding on {start}" if facts.status_since else f"client since {start}"
+    reason = f"onboarding for {_plural(days, 'day')} ({began}), longer than the {longest.describe()} expected"
+    return HealthFlag(
+        code="onboarding-stalled",
+        severity="warn",
+        reason=reason,
+        file=facts.client.file,
+        line=facts.client.source.line("status"),
+        raised=longest.after(start),
+    )
+
+
+def audit_overdue(facts: Facts) -> HealthFlag | None:
+    record = facts.client.record
+    every = facts.settings.segments[record.segment].audit_every
+    if every is None or record.status == "prospect":
+        return None
+    held = [i for i, a in enumerate(record.audits) if a.date <= facts.today]
+    latest = max(held, key=lambda i: record.audits[i].date) if held else None
+    start = record.audits[latest].date if latest is not None else record.since
+    if every.after(start) >= facts.today:
+        return None
+    if latest is not None:
+        audit = record.audits[latest]
+        reason = f"last audit {audit.date} ({audit.decision}); the segment expects one every {every.describe()}"
+        file, line = facts.client.file, facts.client.source.line("audits", latest, "date")
+    else:
+        reason = f"no audit of the relationship yet; the segment expects one every {every.describe()}"
+        file, line = _since_line(facts)
+    due = every.after(start)
+    return HealthFlag(code="audit-overdue", severity="warn", reason=reason, file=file, line=line, raised=due)
+
+
 HealthRule = Callable[[Facts], HealthFlag | None]
 
 HEALTH_RULES: tuple[tuple[str, HealthRule], ...] = (
@@ -334,6 +379,8 @@ HEALTH_RULES: tuple[tuple[str, HealthRule], ...] = (
     ("milestone-overdue", milestone_overdue),
     ("over-hours", over_hours),
     ("no-primary-contact", no_primary_contact),
+    ("onboarding-stalled", onboarding_stalled),
+    ("audit-overdue", audit_overdue),
 )
 
 

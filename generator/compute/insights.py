@@ -5,6 +5,7 @@ upcoming dates. Pure: a function of the knowledge base and an explicit `today`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -12,7 +13,8 @@ from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
 from generator.compute.health import Facts, Health, HealthFlag, assess, colour
 from generator.compute.responses import answer
-from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Run, Settings
+from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Run
+from generator.model.settings import Settings
 from generator.model.sourcemap import SourceMap
 
 EventKind = Literal["renewal", "milestone", "date"]
@@ -160,7 +162,10 @@ def upcoming_events(client: Client, today: dt.date) -> tuple[Event, ...]:
     return tuple(sorted(events, key=lambda e: (e.date, e.kind, e.label)))
 
 
-def client_insight(client: Client, settings: Settings, today: dt.date) -> ClientInsight:
+def client_insight(
+    client: Client, settings: Settings, today: dt.date, status_since: dt.date | None = None
+) -> ClientInsight:
+    """`status_since`: the day the client's status was set, where Git history shows it."""
     state = checkin(client, settings, today)
     nps = answered_by(nps_history(client), today)
     csat = answered_by(csat_history(client), today)
@@ -168,9 +173,17 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
         *(item for note in client.notes for item in note.actions),
         *(item for run in client.runs for item in run.actions),
     )
-    flags, _ = assess(
-        Facts(client=client, settings=settings, today=today, checkin=state, nps=nps, csat=csat, actions=actions)
+    facts = Facts(
+        client=client,
+        settings=settings,
+        today=today,
+        checkin=state,
+        nps=nps,
+        csat=csat,
+        actions=actions,
+        status_since=status_since,
     )
+    flags, _ = assess(facts)
     flags = answer(flags, client, settings, today)
     health = colour(list(flags)) if client.record.status != "former" else None
     past = past_notes(client, today)
@@ -197,8 +210,11 @@ def client_insight(client: Client, settings: Settings, today: dt.date) -> Client
     )
 
 
-def client_insights(kb: KnowledgeBase, today: dt.date) -> tuple[ClientInsight, ...]:
-    return tuple(client_insight(client, kb.settings, today) for client in kb.clients)
+def client_insights(
+    kb: KnowledgeBase, today: dt.date, status_since: Mapping[str, dt.date] | None = None
+) -> tuple[ClientInsight, ...]:
+    since = status_since or {}
+    return tuple(client_insight(client, kb.settings, today, since.get(client.id)) for client in kb.clients)
 
 
 def action_owner(item: ActionItem, owner: str, handles: frozenset[str]) -> str:

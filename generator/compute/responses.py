@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from generator.compute.checkins import past_notes
 from generator.compute.health import HealthFlag, ResponseState
-from generator.model.records import Client, Settings
+from generator.model.records import Client
+from generator.model.settings import Settings
 
 RESPONSE_OVERDUE = "response-overdue"
 

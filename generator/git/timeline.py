@@ -12,13 +12,16 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.compute.insights import client_insight
-from generator.git.history import HealthTimeline
+from generator.compute.insights import ClientInsight, client_insight
+from generator.git.history import HealthTimeline, shallow_boundary
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
+from generator.git.status import StatusHistory, status_history, status_set_on
 from generator.model.dates import add_months, shift_days
-from generator.model.records import Client, Settings
+from generator.model.records import Client
+from generator.model.settings import Settings
 from generator.parse.documents import load_client, parse_settings
 from generator.parse.validate import References, validate_client
 from generator.source.cache import HEALTH_FOLDER, CacheStore, code_digest
@@ -133,6 +136,11 @@ class _PastClients:
             self.by_tree[folders[name]] = client.without_text() if client else None
 
     def health(self, commit: str, date: dt.date) -> dict[str, str | None]:
+        return {name: insight.health for name, insight in self.insights(commit, date).items()}
+
+    def insights(self, commit: str, date: dt.date, statuses: StatusHistory | None = None) -> dict[str, ClientInsight]:
+        """Each client without errors at `commit`, computed for `date` (with the status changes Git
+        shows up to that day, when given)."""
         settings, settings_text = self.settings(commit)
         if settings is None:
             return {}
@@ -140,7 +148,7 @@ class _PastClients:
         self.load(commit, folders, settings)
         names = frozenset(folders)
         refs = References(settings, names)
-        health: dict[str, str | None] = {}
+        insights: dict[str, ClientInsight] = {}
         for name, tree in sorted(folders.items()):
             client = self.by_tree.get(tree)
             if client is None:
@@ -150,8 +158,10 @@ class _PastClients:
             if key not in self.valid:
                 self.valid[key] = not any(p.severity is Severity.ERROR for p in validate_client(client, refs))
             if self.valid[key]:  # a client with errors then has no health that month
-                health[name] = client_insight(client, settings, date).health
-        return health
+                versions = tuple(v for v in (statuses or {}).get(name, ()) if v[0] <= date)
+                since = status_set_on(versions, client.record.status) if versions else None
+                insights[name] = client_insight(client, settings, date, since)
+        return insights
 
 
 def health_timeline(root: Path, today: dt.date, cache: bool = True) -> HealthTimeline:
@@ -180,3 +190,29 @@ def health_timeline(root: Path, today: dt.date, cache: bool = True) -> HealthTim
     ids = sorted({client for snapshot in snapshots for client in snapshot})
     clients = {client: tuple(snapshot.get(client, "") for snapshot in snapshots) for client in ids}
     return HealthTimeline(tuple(months), clients)
+
+
+@dataclass(frozen=True, slots=True)
+class PastInsights:
+    """Each client as it was on a past day, or why Git cannot say."""
+
+    insights: dict[str, ClientInsight] | None
+    missing: str | None = None
+
+
+def insights_at(root: Path, date: dt.date) -> PastInsights:
+    """Every client as the knowledge base stood at the end of `date`, computed for that day (the
+    digest's start: generator/compute/digest.py)."""
+    if git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return PastInsights(None, "the knowledge base is not in a Git repository with commits")
+    commit = commits_at(root, [date]).get(date)
+    if commit is None:
+        if shallow_boundary(root):
+            return PastInsights(
+                None, f"this is a shallow clone without history back to {date} (fetch it with fetch-depth: 0)"
+            )
+        return PastInsights(None, f"the repository has no commit before {date}")
+    try:
+        return PastInsights(_PastClients(root).insights(commit, date, status_history(root)))
+    except RevisionError as exc:
+        return PastInsights(None, f"Git cannot read {commit[:7]}: {exc}")

@@ -13,11 +13,14 @@ import sys
 import zoneinfo
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PlainValidator, Strict, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from generator.model.dates import DURATION_PATTERN, Duration
 from generator.model.vocabulary import CLIENT_ID_PATTERN, HANDLE_PATTERN, SLUG_PATTERN
+
+# Records: unknown keys are errors; keys starting with `x-` are removed before validation (custom fields).
+RECORD = ConfigDict(extra="forbid", json_schema_extra={"patternProperties": {"^x-": {}}})
 
 
 def _format_check(pattern: str, what: str, example: str) -> AfterValidator:

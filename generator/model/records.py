@@ -15,13 +15,12 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, Strict
+from pydantic import Field
 from pydantic.dataclasses import dataclass as record
 
 from generator.model.dates import Duration
 from generator.model.fields import (
-    LARGEST,
-    ByteSize,
+    RECORD,
     ClientId,
     Count,
     Currency,
@@ -38,12 +37,10 @@ from generator.model.fields import (
     Text,
     TimeZone,
     Url,
-    WebUrl,
 )
+from generator.model.settings import Settings
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import (
-    RESPONDABLE_FLAGS,
-    FlagCode,
     MeetingType,
     Sentiment,
     Stage,
@@ -52,82 +49,6 @@ from generator.model.vocabulary import (
 
 PRIMARY_CONTACT_STATUSES = frozenset({"onboarding", "active", "offboarding"})
 """Statuses in which a client is expected to have a primary contact."""
-
-
-# Records: unknown keys are errors; keys starting with `x-` are removed before validation (custom fields).
-RECORD = ConfigDict(extra="forbid", json_schema_extra={"patternProperties": {"^x-": {}}})
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class TeamMember:
-    handle: Handle
-    name: Name
-    email: Email | None = None
-    role: Text | None = None
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class Segment:
-    label: Name
-    checkin_every: DurationField = Field(description="check-in cadence, e.g. 2w")
-    review_every: DurationField | None = Field(default=None, description="review/QBR cadence, e.g. 3m")
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class HealthSettings:
-    due_soon: DurationField = Duration(7, "d")
-    quiet_after: Annotated[float, Strict(), Field(gt=0, le=LARGEST, allow_inf_nan=False)] = 2.0
-    renewal_warning: DurationField = Duration(60, "d")
-    nps_detractor_max: Annotated[Count, Field(ge=0, le=10)] = 6
-    nps_drop: Annotated[Count, Field(ge=1, le=10)] = 3
-    missed_meetings: Annotated[Count, Field(ge=1, le=3)] = 2
-    disabled: tuple[FlagCode, ...] = ()
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class Limits:
-    max_file_size: ByteSize = 1024 * 1024
-    max_yaml_values: Annotated[Count, Field(ge=1_000, le=10_000_000)] = Field(
-        default=200_000, description="values a YAML document may expand to (alias bombs)"
-    )
-    max_yaml_depth: Annotated[Count, Field(ge=8, le=1_000)] = Field(
-        default=64, description="nesting depth of YAML collections"
-    )
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class Response:
-    """How the team answers one kind of risk: the playbook to run, and the time to start it."""
-
-    playbook: PlaybookSlug
-    within: DurationField = Field(description="time to respond from the day the flag was raised, e.g. 5d")
-
-
-@record(frozen=True, slots=True, config=RECORD)
-class Settings:
-    """kb.yaml."""
-
-    name: Name
-    team: Annotated[tuple[TeamMember, ...], Field(min_length=1)]
-    segments: Annotated[dict[SegmentKey, Segment], Field(min_length=1)]
-    timezone: TimeZone = "UTC"
-    repo_url: Url | None = None
-    edit_url: Text | None = Field(
-        default=None, description="'edit this file' link with {path}, e.g. https://host/org/repo/edit/main/{path}"
-    )
-    today: Date | None = Field(default=None, description="pin the date (demos, audits)")
-    base_url: WebUrl | None = Field(
-        default=None,
-        description="where the site is published, e.g. https://kb.example.com/agency/ (the 404 page links from it)",
-    )
-    health: HealthSettings = Field(default_factory=HealthSettings)
-    limits: Limits = Field(default_factory=Limits)
-    responses: dict[Text, Response] = Field(
-        default_factory=dict,
-        description="flag code -> the playbook that answers it and the time to respond, "
-        "e.g. nps-detractor: {playbook: handling-feedback, within: 5d}",
-        json_schema_extra={"propertyNames": {"enum": list(RESPONDABLE_FLAGS)}},
-    )
 
 
 @record(frozen=True, slots=True, config=RECORD)
@@ -212,6 +133,15 @@ class Win:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class Audit:
+    """A review of the whole relationship, and what was decided: deepen it, adjust it, or end it."""
+
+    date: Date
+    decision: Literal["deepen", "adjust", "end"]
+    note: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class Advocacy:
     testimonial: Text | None = None
     case_study: Flag = False
@@ -254,6 +184,7 @@ class ClientRecord:
     hours: tuple[HoursEntry, ...] = ()
     dates: tuple[KeyDate, ...] = ()
     wins: tuple[Win, ...] = ()
+    audits: tuple[Audit, ...] = ()
     advocacy: Advocacy = Field(default_factory=Advocacy)
     links: tuple[Link, ...] = ()
 
@@ -331,6 +262,8 @@ class ActionItem:
     for_client: bool
     """True for `@client`: the client's side owes it."""
     due: dt.date | None
+    written: dt.date | None = None
+    """The date of its note, or the day its run started: how long an item without `due:` has waited."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

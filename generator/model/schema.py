@@ -9,7 +9,8 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.dates import Duration
-from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, RunMeta, Settings
+from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, RunMeta
+from generator.model.settings import Settings
 
 SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
     "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),

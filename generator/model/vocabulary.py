@@ -33,6 +33,8 @@ FlagCode = Literal[
     "milestone-overdue",
     "over-hours",
     "no-primary-contact",
+    "onboarding-stalled",
+    "audit-overdue",
     "response-overdue",
 ]
 Sentiment = Literal["positive", "neutral", "negative"]

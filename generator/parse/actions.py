@@ -24,7 +24,7 @@ CLIENT_HANDLE = "client"
 
 
 def parse_action_items(
-    client_id: str, file: str, body: str, body_line: int, facts: BodyFacts
+    client_id: str, file: str, body: str, body_line: int, facts: BodyFacts, written: dt.date | None = None
 ) -> tuple[tuple[ActionItem, ...], list[Problem]]:
     items: list[ActionItem] = []
     problems: list[Problem] = []
@@ -66,6 +66,7 @@ def parse_action_items(
                 assignee=None if for_client else assignee,
                 for_client=for_client,
                 due=due,
+                written=written,
             )
         )
     return tuple(items), problems

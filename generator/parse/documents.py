@@ -23,15 +23,14 @@ from generator.model.records import (
     ClientRecord,
     Document,
     DocumentMeta,
-    Limits,
     Note,
     NoteMeta,
     Playbook,
     PlaybookMeta,
     Run,
     RunMeta,
-    Settings,
 )
+from generator.model.settings import Limits, Settings
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import SLUG_PATTERN
 from generator.parse.actions import parse_action_items, parse_playbook_steps
@@ -142,7 +141,7 @@ def parse_note(client_id: str, source: SourceText, limits: Limits | None = None)
             )
         )
     facts = body_facts(body)
-    actions, found = parse_action_items(client_id, source.file, body, body_line, facts)
+    actions, found = parse_action_items(client_id, source.file, body, body_line, facts, meta.date)
     problems.extend(found)
     problems.extend(_nesting_problems(source.file, facts, body_line))
     note = Note(
@@ -194,7 +193,7 @@ def parse_run(client_id: str, source: SourceText, limits: Limits | None = None) 
             )
         )
     facts = body_facts(body)
-    actions, found = parse_action_items(client_id, source.file, body, body_line, facts)
+    actions, found = parse_action_items(client_id, source.file, body, body_line, facts, meta.started)
     problems.extend(found)
     problems.extend(_nesting_problems(source.file, facts, body_line))
     run = Run(

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, Settings
+from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta
+from generator.model.settings import Settings
 from generator.model.sourcemap import KeyPath, SourceMap
 from generator.source.problems import Problem, error
 from generator.source.yamlsource import InvalidScalar

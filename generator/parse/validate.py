@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase, Settings
+from generator.model.records import PRIMARY_CONTACT_STATUSES, Client, KnowledgeBase
+from generator.model.settings import Settings
 from generator.model.sourcemap import KeyPath, SourceMap
 from generator.model.vocabulary import FLAG_CODES, HANDLE_PATTERN, RESPONDABLE_FLAGS
 from generator.parse.actions import RUN_ROLES

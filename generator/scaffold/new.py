@@ -12,7 +12,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.markdown.engine import slug_words
-from generator.model.records import Settings
+from generator.model.settings import Settings
 from generator.model.vocabulary import CLIENT_ID_PATTERN, FLAG_CODES
 from generator.parse.documents import RESERVED_NAMES, load_playbook, read_client_record
 from generator.parse.errors import did_you_mean

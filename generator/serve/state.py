@@ -17,7 +17,7 @@ from generator.build.settings import SettingsLoad, read_settings
 from generator.build.site import PLAYBOOKS_PART, SEARCH_KEY, build_site, write_portfolio
 from generator.build.write import PageWriter
 from generator.compute.insights import ClientInsight
-from generator.model.records import Settings
+from generator.model.settings import Settings
 from generator.parse.validate import References
 from generator.serve.plan import RebuildPlan, plan_rebuild
 from generator.site.actions import ActionRowCache

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from generator.compute.insights import ClientInsight, action_owner
-from generator.model.records import ActionItem, Settings
+from generator.model.records import ActionItem
+from generator.model.settings import Settings
 from generator.parse.actions import CLIENT_HANDLE, DUE, MENTION
 from generator.site.formatting import day
 

@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from generator.git.history import HealthTimeline, History
 from generator.markdown.engine import first_heading, render_markdown
-from generator.model.records import Playbook, Settings
+from generator.model.records import Playbook
+from generator.model.settings import Settings
 from generator.model.vocabulary import STATUSES
 from generator.site import formatting
 from generator.site.actions import action_table, note_page_path

@@ -63,7 +63,7 @@ def due_record(entry: DueEntry) -> dict[str, Any]:
         "kind": entry.kind,
         "client": entry.client,
         "owner": entry.owner,
-        "date": entry.date.isoformat(),
+        "date": entry.date.isoformat() if entry.date else None,
         "state": entry.state,
         "text": entry.text,
         "file": entry.file,

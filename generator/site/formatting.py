@@ -78,6 +78,8 @@ FLAG_LABELS = {
     "milestone-overdue": "Milestone overdue",
     "over-hours": "Over the hours budget",
     "no-primary-contact": "No primary contact",
+    "onboarding-stalled": "Onboarding stalled",
+    "audit-overdue": "Audit overdue",
     "response-overdue": "No response yet",
 }
 """What a reader sees for each flag code (the code itself is in the flag's title, for scripts' users)."""

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from generator.compute.insights import ClientInsight
-from generator.model.records import Playbook, Settings
+from generator.model.records import Playbook
+from generator.model.settings import Settings
 
 
 def applies_to(playbook: Playbook, settings: Settings) -> str:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import UPCOMING_WINDOW, Portfolio
 from generator.model.dates import shift_days
-from generator.model.records import Settings
+from generator.model.settings import Settings
 from generator.model.vocabulary import STATUSES
 from generator.site import charts
 from generator.site.actions import ActionRow, ActionRowCache, action_order

@@ -1,0 +1,110 @@
+"""kb.yaml's records: the team, the segments and their cadences, health thresholds, limits and the
+responses to risks. Pydantic dataclasses like the other file records (generator/model/records.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict
+from pydantic.dataclasses import dataclass as record
+
+from generator.model.dates import Duration
+from generator.model.fields import (
+    LARGEST,
+    RECORD,
+    ByteSize,
+    Count,
+    Date,
+    DurationField,
+    Email,
+    Handle,
+    Name,
+    PlaybookSlug,
+    SegmentKey,
+    Text,
+    TimeZone,
+    Url,
+    WebUrl,
+)
+from generator.model.vocabulary import RESPONDABLE_FLAGS, FlagCode
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class TeamMember:
+    handle: Handle
+    name: Name
+    email: Email | None = None
+    role: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Segment:
+    label: Name
+    checkin_every: DurationField = Field(description="check-in cadence, e.g. 2w")
+    review_every: DurationField | None = Field(default=None, description="review/QBR cadence, e.g. 3m")
+    audit_every: DurationField | None = Field(
+        default=None, description="how often each client's relationship is audited (deepen, adjust or end), e.g. 12m"
+    )
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class HealthSettings:
+    due_soon: DurationField = Duration(7, "d")
+    quiet_after: Annotated[float, Strict(), Field(gt=0, le=LARGEST, allow_inf_nan=False)] = 2.0
+    renewal_warning: DurationField = Duration(60, "d")
+    nps_detractor_max: Annotated[Count, Field(ge=0, le=10)] = 6
+    nps_drop: Annotated[Count, Field(ge=1, le=10)] = 3
+    missed_meetings: Annotated[Count, Field(ge=1, le=3)] = 2
+    onboarding_max: DurationField = Field(
+        default=Duration(60, "d"), description="longest a client may stay in onboarding, e.g. 8w"
+    )
+    undated_after: DurationField = Field(
+        default=Duration(14, "d"), description="an open action item without a date is listed as due after this long"
+    )
+    disabled: tuple[FlagCode, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Limits:
+    max_file_size: ByteSize = 1024 * 1024
+    max_yaml_values: Annotated[Count, Field(ge=1_000, le=10_000_000)] = Field(
+        default=200_000, description="values a YAML document may expand to (alias bombs)"
+    )
+    max_yaml_depth: Annotated[Count, Field(ge=8, le=1_000)] = Field(
+        default=64, description="nesting depth of YAML collections"
+    )
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Response:
+    """How the team answers one kind of risk: the playbook to run, and the time to start it."""
+
+    playbook: PlaybookSlug
+    within: DurationField = Field(description="time to respond from the day the flag was raised, e.g. 5d")
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Settings:
+    """kb.yaml."""
+
+    name: Name
+    team: Annotated[tuple[TeamMember, ...], Field(min_length=1)]
+    segments: Annotated[dict[SegmentKey, Segment], Field(min_length=1)]
+    timezone: TimeZone = "UTC"
+    repo_url: Url | None = None
+    edit_url: Text | None = Field(
+        default=None, description="'edit this file' link with {path}, e.g. https://host/org/repo/edit/main/{path}"
+    )
+    today: Date | None = Field(default=None, description="pin the date (demos, audits)")
+    base_url: WebUrl | None = Field(
+        default=None,
+        description="where the site is published, e.g. https://kb.example.com/agency/ (the 404 page links from it)",
+    )
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    limits: Limits = Field(default_factory=Limits)
+    responses: dict[Text, Response] = Field(
+        default_factory=dict,
+        description="flag code -> the playbook that answers it and the time to respond, "
+        "e.g. nps-detractor: {playbook: handling-feedback, within: 5d}",
+        json_schema_extra={"propertyNames": {"enum": list(RESPONDABLE_FLAGS)}},
+    )
