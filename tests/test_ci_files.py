@@ -75,3 +75,24 @@ def test_pre_commit_hook() -> None:
     (hook,) = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "clientkb-check" and hook["entry"] == "clientkb check"
     assert hook["pass_filenames"] is False
+
+
+def test_the_weekly_digest_workflow_in_the_docs_is_valid_for_github(tmp_path: Path) -> None:
+    """The scheduled workflow of docs/ci.md, against GitHub's schema for workflows, runs the real command."""
+    text = (REPO_ROOT / "docs/ci.md").read_text(encoding="utf-8")
+    section = text.split("## A weekly digest for each person", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    workflow = tmp_path / "digest.yml"
+    workflow.write_text(block, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    loaded = yaml.safe_load(block)
+    steps = loaded["jobs"]["digest"]["steps"]
+    assert loaded[True]["schedule"] == [{"cron": "0 7 * * 1"}]  # YAML 1.1 reads the key `on` as true
+    assert steps[0]["with"]["fetch-depth"] == 0
+    command = steps[-1]["run"]
+    assert command.startswith("clientkb digest --since 7d --format markdown") and "GITHUB_STEP_SUMMARY" in command

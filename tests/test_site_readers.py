@@ -42,6 +42,8 @@ PAGES = {
     "journey": "journey.html",
     "playbooks": "playbooks/index.html",
     "playbook": "playbooks/renewal.html",
+    "digest": "digest/marco.html",
+    "playbook run": "clients/bluefin-logistics/runs/2026-11-16-handling-feedback.html",
     "search with results": "search.html?q=renewal",
     "404 at a deep path": "clients/no-such-client/meetings/gone.html",
 }

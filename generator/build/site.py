@@ -74,10 +74,19 @@ def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = T
     """History and health over time come from Git: the same for every page, computed once (the
     health timeline's months taken from the cache unless `cache` is False)."""
     from generator.git.history import read_history
-    from generator.git.timeline import health_timeline
+    from generator.git.timeline import flags_at, health_timeline
     from generator.site.context import SiteContext
+    from generator.site.digest_pages import DIGEST_PERIOD
 
-    return SiteContext(settings, today, (), read_history(root), {}, health_timeline(root, today, cache))
+    return SiteContext(
+        settings,
+        today,
+        (),
+        read_history(root),
+        {},
+        health_timeline(root, today, cache),
+        flags_at(root, DIGEST_PERIOD.before(today)),
+    )
 
 
 def write_portfolio(

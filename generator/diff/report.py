@@ -4,12 +4,13 @@ pull request comment (escaped: names are the user's), JSON for scripts."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight
 from generator.diff.compare import ClientChange, KbDiff
+from generator.markdown.escape import code_span as _code
+from generator.markdown.escape import literal as _md
 
 NONE = "\u2013"  # an en dash in empty table cells
 
@@ -52,28 +53,6 @@ def format_text(diff: KbDiff) -> str:
     if diff.fixed_problems:
         lines.append(f"problems fixed: {diff.fixed_problems}")
     return "\n".join(lines)
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-?\[-`{-~])")
-"""ASCII punctuation but '@': a backslash before any of it makes it a literal character in CommonMark."""
-
-
-def _md(text: str) -> str:
-    """User text as literal Markdown (a client's name, a reason): no emphasis, link, HTML or table
-    cell break. Every ASCII punctuation character is escaped, which also keeps `http://` and `www.`
-    from becoming links; GitHub links an email address even when escaped, so its '@' goes in a code
-    span (it still reads as an '@'). Line breaks would end a table row: they become spaces."""
-    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
-    return escaped.replace("@", "`@`")
-
-
-def _code(text: str) -> str:
-    """User text as a code span (a revision, a file's location): fenced by more backticks than it holds."""
-    text = " ".join(text.splitlines())
-    longest = max((len(run) for run in re.findall("`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def format_markdown(diff: KbDiff) -> str:

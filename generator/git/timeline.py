@@ -12,9 +12,9 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from generator.compute.digest import PastFlags
 from generator.compute.insights import ClientInsight, client_insight
 from generator.git.history import HealthTimeline, shallow_boundary
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
@@ -192,27 +192,19 @@ def health_timeline(root: Path, today: dt.date, cache: bool = True) -> HealthTim
     return HealthTimeline(tuple(months), clients)
 
 
-@dataclass(frozen=True, slots=True)
-class PastInsights:
-    """Each client as it was on a past day, or why Git cannot say."""
-
-    insights: dict[str, ClientInsight] | None
-    missing: str | None = None
-
-
-def insights_at(root: Path, date: dt.date) -> PastInsights:
-    """Every client as the knowledge base stood at the end of `date`, computed for that day (the
-    digest's start: generator/compute/digest.py)."""
+def flags_at(root: Path, date: dt.date) -> PastFlags:
+    """Every client's flags as the knowledge base stood at the end of `date`, computed for that day
+    (the digest's start: generator/compute/digest.py)."""
     if git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
-        return PastInsights(None, "the knowledge base is not in a Git repository with commits")
+        return PastFlags(date, None, "the knowledge base is not in a Git repository with commits")
     commit = commits_at(root, [date]).get(date)
     if commit is None:
         if shallow_boundary(root):
-            return PastInsights(
-                None, f"this is a shallow clone without history back to {date} (fetch it with fetch-depth: 0)"
-            )
-        return PastInsights(None, f"the repository has no commit before {date}")
+            why = f"this is a shallow clone without history back to {date} (fetch it with fetch-depth: 0)"
+            return PastFlags(date, None, why)
+        return PastFlags(date, None, f"the repository has no commit before {date}")
     try:
-        return PastInsights(_PastClients(root).insights(commit, date, status_history(root)))
+        insights = _PastClients(root).insights(commit, date, status_history(root))
     except RevisionError as exc:
-        return PastInsights(None, f"Git cannot read {commit[:7]}: {exc}")
+        return PastFlags(date, None, f"Git cannot read {commit[:7]}: {exc}")
+    return PastFlags(date, {name: insight.flags for name, insight in insights.items()})

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.compute.digest import PastFlags
 from generator.git.history import HealthTimeline, History
 from generator.markdown.engine import first_heading, render_markdown
 from generator.model.records import Playbook
@@ -56,6 +57,8 @@ class SiteContext:
     """Client id -> display name, for links between clients."""
     timeline: HealthTimeline = field(default_factory=HealthTimeline)
     """Health at past month ends, from Git history."""
+    past: PastFlags | None = None
+    """Each client's flags at the start of the digests' week, from Git history."""
 
 
 @cache

@@ -30,6 +30,7 @@ from generator.site.context import (
     people,
     render_page,
 )
+from generator.site.digest_pages import digest_outputs
 from generator.site.exports import clients_json_chunks, health_csv
 from generator.site.feeds import calendar_chunks
 from generator.site.playbooks import applies_to, stale_since
@@ -116,6 +117,7 @@ def portfolio_pages(
     yield "index.html", _dashboard(everyone, portfolio)
     yield "clients/index.html", _client_list(everyone)
     yield from _owner_pages(everyone)
+    yield from digest_outputs(everyone.ordered, site)
     yield "actions.html", _actions_page(everyone)
     yield "audit.html", _audit_page(everyone)
     yield "journey.html", _journey_page(everyone)

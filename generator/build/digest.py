@@ -1,0 +1,35 @@
+"""Everyone's digest for a period: today's insights, and the knowledge base as it stood at the
+period's start, read from Git (generator/git/timeline.py) and computed for that day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.compute.digest import Digest, DigestInput, person_digest
+from generator.compute.due import DueWindow
+from generator.compute.insights import ClientInsight
+from generator.git.timeline import flags_at
+from generator.model.dates import Duration
+from generator.model.settings import Settings
+
+
+def digests(
+    root: Path,
+    settings: Settings,
+    insights: Sequence[ClientInsight],
+    today: dt.date,
+    since: Duration,
+    owner: str | None = None,
+) -> list[Digest]:
+    """One digest per team member in kb.yaml's order, or `owner`'s alone."""
+    given = DigestInput(
+        insights=insights,
+        past=flags_at(root, since.before(today)),
+        handles=frozenset(m.handle for m in settings.team),
+        today=today,
+        window=DueWindow(settings.health.due_soon, settings.health.undated_after),
+    )
+    people = [owner] if owner is not None else [m.handle for m in settings.team]
+    return [person_digest(person, given) for person in people]
