@@ -27,6 +27,7 @@ SHOTS = {
     "search.png": ("search.html?q=check-in", 1280, 900, "light"),
     "note-phone.png": ("clients/bluefin-logistics/meetings/2026-11-05-check-in.html", 390, 844, "light"),
     "client-phone-dark.png": ("clients/bluefin-logistics/index.html", 390, 844, "dark"),
+    "digest.png": ("digest/marco.html", 1280, 1100, "light"),
 }
 
 

@@ -160,7 +160,8 @@ def evidence_link(site: SiteContext, root: str) -> Callable[[str, int], Evidence
                 when = formatting.day(dt.date.fromisoformat(name[:10]))
             except ValueError:
                 when = name
-            return Evidence(f"the note of {when}", f"{root}{note_page_path(file)}", False)
+            what = "the run started" if "/runs/" in file else "the note of"
+            return Evidence(f"{what} {when}", f"{root}{note_page_path(file)}", False)
         href = edit_url(site.settings, file, line)
         return Evidence(f"{name}, line {line}", href, href is not None)
 
