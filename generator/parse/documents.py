@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator.markdown.engine import MAX_NESTING
 from generator.markdown.facts import BodyFacts, body_facts
 from generator.model.records import (
+    ActionItem,
     Client,
     ClientRecord,
     Document,
@@ -102,6 +103,15 @@ def parse_client(source: SourceText, limits: Limits | None = None) -> Parsed[Cli
     return _validated(ClientRecord, document, source.file, problems, "client.yaml")
 
 
+def _action_items(
+    client_id: str, file: str, body: str, body_line: int, written: dt.date
+) -> tuple[tuple[ActionItem, ...], list[Problem]]:
+    """A note's or a run's action items, and the problems of its body (dates, nesting)."""
+    facts = body_facts(body)
+    actions, problems = parse_action_items(client_id, file, body, body_line, facts, written)
+    return actions, problems + _nesting_problems(file, facts, body_line)
+
+
 def parse_note(client_id: str, source: SourceText, limits: Limits | None = None) -> tuple[Note | None, list[Problem]]:
     name = source.file.rsplit("/", 1)[-1]
     match = NOTE_NAME.match(name)
@@ -140,10 +150,8 @@ def parse_note(client_id: str, source: SourceText, limits: Limits | None = None)
                 "make the front matter date and the file name agree (rename the file with `git mv`)",
             )
         )
-    facts = body_facts(body)
-    actions, found = parse_action_items(client_id, source.file, body, body_line, facts, meta.date)
+    actions, found = _action_items(client_id, source.file, body, body_line, meta.date)
     problems.extend(found)
-    problems.extend(_nesting_problems(source.file, facts, body_line))
     note = Note(
         client_id=client_id,
         file=source.file,
@@ -192,10 +200,8 @@ def parse_run(client_id: str, source: SourceText, limits: Limits | None = None) 
                 f"name it {meta.started}-{meta.playbook}.md (rename it with `git mv`)",
             )
         )
-    facts = body_facts(body)
-    actions, found = parse_action_items(client_id, source.file, body, body_line, facts, meta.started)
+    actions, found = _action_items(client_id, source.file, body, body_line, meta.started)
     problems.extend(found)
-    problems.extend(_nesting_problems(source.file, facts, body_line))
     run = Run(
         client_id=client_id,
         file=source.file,
