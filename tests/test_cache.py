@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from generator.build import clients
 from generator.build.config import BuildConfig, Mode
-from generator.build.load import check_knowledge_base
+from generator.build.load import check_knowledge_base, load_knowledge_base
 from generator.build.site import build_site
-from generator.source.cache import BUILD_FOLDER, CHECK_FILE, CacheStore, read_checked
-from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run, base_files, write_files
+from generator.source.cache import BUILD_FOLDER, CHECK_FILE, INSIGHTS_FILE, CacheStore, read_checked
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
 
 TODAY = dt.date(2026, 11, 20)
@@ -225,3 +225,69 @@ def test_check_takes_unchanged_clients_from_its_cache_and_keeps_only_current_ent
     assert len(read_checked(_store(root))) == 1  # beta's entry is gone
     (_store(root).folder / CHECK_FILE).write_bytes(b"\x80\x05not a pickle")
     assert cli("check", root=root).exit_code == 0  # a damaged cache is a miss
+
+
+# ---- due's (and health's, stats', digest's) cache -------------------------------------------------------
+
+RUN = "clients/acme/runs/2026-11-16-onboarding.md"
+RUN_MD = "---\nplaybook: onboarding\nstarted: 2026-11-16\nowner: dana\n---\n- [ ] Call @dana due:2026-11-18\n"
+INSIGHT_EDITS = st.one_of(
+    CHECK_EDITS,
+    st.sampled_from(
+        [
+            ("write", RUN, RUN_MD),
+            ("remove", "playbooks/onboarding.md", ""),  # the run's playbook: an error, no insight
+            ("write", "playbooks/onboarding.md", PLAYBOOK_MD),
+            ("today", "", "2026-12-31"),
+            ("today", "", "2026-11-20"),
+        ]
+    ),
+)
+
+
+def _insights(root: Path, today: dt.date, cache: bool) -> tuple[object, ...]:
+    loaded = load_knowledge_base(BuildConfig(root=root, mode=Mode.INSIGHTS, today=today, jobs=1, cache=cache))
+    return (loaded.problems, loaded.insights)
+
+
+@settings(max_examples=40, deadline=None)
+@given(edits=st.lists(INSIGHT_EDITS, min_size=1, max_size=6))
+def test_cached_insights_after_any_edits_equal_those_computed_without_cache(
+    edits: list[tuple[str, str, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_files(Path(folder) / "kb", dict(base_files()))
+        today = TODAY
+        _insights(root, today, True)
+        for action, rel, text in edits:
+            if action == "today":
+                today = dt.date.fromisoformat(text)
+            else:
+                _apply(root, action, rel, text)
+            assert _insights(root, today, True) == _insights(root, today, False)
+
+
+def test_due_takes_unchanged_clients_from_its_cache_and_a_damaged_file_costs_only_time(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery"), RUN: RUN_MD})
+    first = cli("--today", "2026-11-20", "due", "--format", "json", root=root)
+    assert first.exit_code == 0 and "Call" in first.stdout
+    loads: list[str] = []
+    real = clients._load_client
+    monkeypatch.setattr(
+        clients, "_load_client", lambda job, files, read=None: loads.append(files.id) or real(job, files, read)
+    )
+    assert cli("--today", "2026-11-20", "due", "--format", "json", root=root).stdout == first.stdout
+    assert loads == []  # both from the cache
+    (root / RUN).write_text(RUN_MD.replace("- [ ] Call", "- [x] Call"), encoding="utf-8")
+    ticked = cli("--today", "2026-11-20", "due", "--format", "json", root=root)
+    assert loads == ["acme"] and "Call" not in ticked.stdout
+    (_store(root).folder / INSIGHTS_FILE).write_bytes(b"\x80\x05not a pickle")  # the keys file is intact
+    loads.clear()
+    assert cli("--today", "2026-11-20", "due", "--format", "json", root=root).stdout == ticked.stdout
+    assert sorted(loads) == ["acme", "beta"]  # computed again, nobody left out
+    (root / "playbooks/onboarding.md").unlink()  # the run now names a playbook that is gone
+    refused = cli("--today", "2026-11-20", "due", root=root)
+    assert refused.exit_code == 1 and "onboarding" in refused.stderr
+    assert cli("check", root=root).exit_code == 1  # check's cache knows which playbooks exist too

@@ -40,7 +40,10 @@ WRITTEN_FORMS = {"NO", "yes", "on", "Off", "1e3", "0o17", "0x10", "040", "1:30",
 written; the schema sees only the YAML 1.2 value (docs/format.md, "What you wrote")."""
 
 DOCUMENT_MD = "---\ntitle: Scope of work\n---\n# Scope\n"
-RUN_MD = "---\nplaybook: onboarding\nstarted: 2026-11-16\nowner: dana\nbecause: nps-detractor\ntitle: Welcome\n---\n- [ ] Call\n"
+RUN_MD = (
+    "---\nplaybook: onboarding\nstarted: 2026-11-16\nowner: dana\nbecause: nps-detractor\n"
+    "title: Welcome\n---\n- [ ] Call\n"
+)
 KINDS: dict[str, tuple[str, bool, Callable[[SourceText], list[Any]]]] = {
     "kb.schema.json": (KB_YAML, False, lambda s: parse_settings(s).problems),
     "client.schema.json": (CLIENT_YAML, False, lambda s: parse_client(s).problems),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -55,7 +55,7 @@ class ClientJob:
     search: bool = False
     """With `site`, index each client's pages for search too."""
     checked: Mapping[str, list[Problem]] | None = None
-    """`check`'s entries from its last run (key -> problems), with `cache` for the keys."""
+    """`check`'s (or `due`'s...) entries from its last run (key -> problems), with `cache` for the keys."""
     status_history: StatusHistory = field(default_factory=dict)
     """When statuses changed, from Git (with `today`): rules count from the day it was set."""
 
@@ -94,7 +94,8 @@ def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes
         return None
     rels = (files.record, *files.notes, *files.documents, *files.runs)
     if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
-        return job.cache.key(job.root, rels, (), job.limits.max_file_size)
+        statuses = job.status_history.get(files.id) if job.today is not None else None  # insights: and statuses
+        return job.cache.key(job.root, rels, statuses, job.limits.max_file_size)
     history = job.site.history
     own = (
         history.clients.get(files.id, ()),
@@ -137,6 +138,7 @@ def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
         assert job.cache is not None
         if job.site is None:
             if job.checked is not None and key in job.checked:
+                # (`due` and the like: the main process holds the insight of each key it sends.)
                 return ClientResult(id=files.id, problems=job.checked[key], cache_key=key)
         else:
             cached = _from_cache(job, files, key)
@@ -237,12 +239,20 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def process_clients(job: ClientJob, folders: Sequence[ClientFiles], jobs: int) -> Generator[list[ClientResult]]:
-    """Results chunk by chunk, in folder order (so a caller can show progress)."""
+def process_clients(
+    job: ClientJob, folders: Sequence[ClientFiles], jobs: int, started: Callable[[], None] | None = None
+) -> Generator[list[ClientResult]]:
+    """Results chunk by chunk, in folder order (so a caller can show progress). `started` is called
+    once every chunk is handed out (the workers forked): the caller may then start a thread."""
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
+        if started is not None:
+            started()
         for chunk in chunks(folders, 50):
             yield _process_chunk(job, chunk)
         return
     size = max(1, min(50, len(folders) // (jobs * 8)))
     with pool(jobs) as workers:
-        yield from workers.map(partial(_process_chunk, job), chunks(folders, size))
+        results = workers.map(partial(_process_chunk, job), chunks(folders, size))
+        if started is not None:
+            started()
+        yield from results

@@ -31,5 +31,7 @@ def digests(
         today=today,
         window=DueWindow(settings.health.due_soon, settings.health.undated_after),
     )
+    if owner is None:
+        given = given.with_due()
     people = [owner] if owner is not None else [m.handle for m in settings.team]
     return [person_digest(person, given) for person in people]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from generator.build.clients import ClientJob, ClientResult, no_cyclic_gc, process_clients
 from generator.build.config import BuildConfig, Mode
+from generator.build.insights_cache import Entry, InsightsCache
 from generator.build.settings import SettingsLoad, read_settings
 from generator.build.workers import default_jobs
 from generator.compute.insights import ClientInsight, client_insights
@@ -27,8 +28,15 @@ from generator.model.settings import Limits, Settings
 from generator.parse.documents import load_playbook
 from generator.parse.validate import References, validate_knowledge_base
 from generator.site.search import SearchPart
-from generator.source.cache import BuildCache, committed_cache_problems, page_digest, read_checked, write_checked
-from generator.source.load import KB_FILE, RepositoryFiles, walk_repository
+from generator.source.cache import (
+    CHECK_FILE,
+    BuildCache,
+    committed_cache_problems,
+    page_digest,
+    read_checked,
+    write_checked,
+)
+from generator.source.load import KB_FILE, ClientFiles, RepositoryFiles, walk_repository
 from generator.source.problems import Problem, sorted_problems
 
 if TYPE_CHECKING:
@@ -133,16 +141,15 @@ def load_knowledge_base(
     client_ids = selection.client_ids if selection else frozenset(c.id for c in files.clients)
     if target is not None:
         target = replace(target, site=replace(target.site, playbooks=tuple(playbooks)))
-    job = _client_job(config, settings, files, client_ids, target, frozenset(p.slug for p in playbooks))
+    job, remembered = _client_job(config, settings, files, client_ids, target, frozenset(p.slug for p in playbooks))
     folders = [c for c in files.clients if selection is None or c.id in selection.only]
-    collected = _Collected(keep_checked=job.checked is not None)
-    results = process_clients(job, folders, default_jobs() if config.jobs is None else config.jobs)
-    with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
-        for chunk in results:
-            collected.add(chunk, target.search if target else None)
-            if target is not None and target.progress is not None:
-                target.progress(collected.done, len(folders))
+    collected = _collect(job, folders, config.jobs, remembered, target)
     problems.extend(collected.problems)
+    if remembered is not None:
+        if collected.incomplete:  # a cache file damaged or deleted: never answer with a client missing
+            remembered.forget()
+            return load_knowledge_base(replace(config, cache=False), settings, selection, target)
+        remembered.save(collected.entries)
     kb = None
     if settings.settings is not None:
         kb = KnowledgeBase(settings.settings, settings.source, tuple(collected.clients), tuple(playbooks), client_ids)
@@ -166,6 +173,25 @@ def load_knowledge_base(
     )
 
 
+def _collect(
+    job: ClientJob,
+    folders: Sequence[ClientFiles],
+    jobs: int | None,
+    remembered: InsightsCache | None,
+    target: RenderTarget | None,
+) -> _Collected:
+    """Every folder processed (in parallel from PARALLEL_FROM folders on), its results gathered."""
+    collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
+    workers = default_jobs() if jobs is None else jobs
+    results = process_clients(job, folders, workers, remembered.start if remembered is not None else None)
+    with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
+        for chunk in results:
+            collected.add(chunk, target.search if target else None)
+            if target is not None and target.progress is not None:
+                target.progress(collected.done, len(folders))
+    return collected
+
+
 def _client_job(
     config: BuildConfig,
     settings: SettingsLoad,
@@ -173,22 +199,30 @@ def _client_job(
     client_ids: frozenset[str],
     target: RenderTarget | None,
     playbooks: frozenset[str],
-) -> ClientJob:
-    """What each worker is given; with the cache it is opened here, keyed by what every client shares."""
+) -> tuple[ClientJob, InsightsCache | None]:
+    """What each worker is given; with the cache it is opened here, keyed by what every client shares.
+    INSIGHTS with the cache: and the last run's problems and insights, which the workers are not sent."""
     limits = settings.settings.limits if settings.settings else Limits()
     usable = settings.settings is not None
     build_cache = None
     checked = None
+    remembered = None
     if target is not None and config.cache and usable:
         shared = (target.site.today, sorted(client_ids), target.site.timeline.months)
         build_cache = BuildCache.open(
             config.root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
         )
-    if config.mode is Mode.CHECK and config.cache and usable:
-        # "check" in place of a Markdown engine: a check's keys never match a build's.
-        build_cache = BuildCache.open(config.root, "check", (sorted(client_ids),), (KB_FILE,), limits.max_file_size)
-        checked = read_checked(build_cache.store) if build_cache is not None else None
-    return ClientJob(
+    if config.mode in (Mode.CHECK, Mode.INSIGHTS) and config.cache and usable:
+        # The mode in place of a Markdown engine: these keys never match a build's, nor each other's.
+        # A client's checks depend on which clients and playbooks exist (references), insights on `today`.
+        common = (sorted(client_ids), sorted(playbooks), config.today if config.mode is Mode.INSIGHTS else None)
+        build_cache = BuildCache.open(config.root, config.mode.value, common, (KB_FILE,), limits.max_file_size)
+        if build_cache is not None and config.mode is Mode.CHECK:
+            checked = read_checked(build_cache.store, CHECK_FILE)
+        elif build_cache is not None:
+            remembered = InsightsCache(build_cache.store)
+            checked = {key: [] for key in remembered.keys}  # a hit's problems come from `remembered`
+    job = ClientJob(
         root=config.root,
         limits=limits,
         refs=References(settings.settings, client_ids, playbooks) if settings.settings is not None else None,
@@ -202,13 +236,18 @@ def _client_job(
         checked=checked,
         status_history=status_history(config.root) if config.mode in (Mode.INSIGHTS, Mode.SITE) else {},
     )
+    return job, remembered
 
 
 class _Collected:
     """The workers' results, gathered in the main process as they come."""
 
-    def __init__(self, keep_checked: bool) -> None:
+    def __init__(self, keep_checked: bool, remembered: InsightsCache | None) -> None:
         self.keep_checked = keep_checked
+        self.remembered = remembered
+        """INSIGHTS with the cache: a hit's problems and insight come from here."""
+        self.entries: dict[str, Entry] = {}
+        self.incomplete = False
         self.problems: list[Problem] = []
         self.clients: list[Client] = []
         self.insights: list[ClientInsight] = []
@@ -222,14 +261,18 @@ class _Collected:
 
     def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart], None] | None) -> None:
         for result in chunk:
+            result = self._remembered(result)
             self.problems.extend(result.problems)
             if result.pages:
                 self.pages[result.id] = result.pages
                 self.digests[result.id] = pages_digest(zip(result.pages, result.digests, strict=True))
-            if result.cache_key is not None:
-                self.cache_keys.add(result.cache_key)
+            key = result.cache_key
+            if key is not None:
+                self.cache_keys.add(key)
                 if self.keep_checked:
-                    self.checked[result.cache_key] = result.problems
+                    self.checked[key] = result.problems
+                    if self.remembered is not None:
+                        self.entries[key] = (result.problems, result.insight)
             self.changed += result.changed
             if result.fragments is not None:
                 self.fragments[result.id] = result.fragments
@@ -240,6 +283,17 @@ class _Collected:
             if result.insight is not None:
                 self.insights.append(result.insight)
         self.done += len(chunk)
+
+    def _remembered(self, result: ClientResult) -> ClientResult:
+        """A hit of INSIGHTS's cache with its problems and insight."""
+        key = result.cache_key
+        if self.remembered is None or key is None or key not in self.remembered.keys:
+            return result
+        entry = self.remembered.entry(key)
+        if entry is None:
+            self.incomplete = True
+            return result
+        return replace(result, problems=entry[0], insight=entry[1])
 
 
 def check_knowledge_base(config: BuildConfig, settings: SettingsLoad | None = None) -> Loaded:

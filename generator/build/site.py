@@ -85,7 +85,7 @@ def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = T
         read_history(root),
         {},
         health_timeline(root, today, cache),
-        flags_at(root, DIGEST_PERIOD.before(today)),
+        flags_at(root, DIGEST_PERIOD.before(today), cache),
     )
 
 

@@ -103,9 +103,12 @@ def due_view(
                 lines.append(fixed + _fit(entry.text, width - len(fixed)))
             else:  # narrow terminal: the text goes on its own line rather than being cut short
                 lines.append(fixed.rstrip())
-                lines.extend(
-                    textwrap.wrap(entry.text, width=width, initial_indent=" " * 14, subsequent_indent=" " * 14)
-                )
+                if len(entry.text) <= width - 14 and entry.text.isprintable():  # fits: no need to wrap
+                    lines.append(" " * 14 + entry.text)
+                else:
+                    lines.extend(
+                        textwrap.wrap(entry.text, width=width, initial_indent=" " * 14, subsequent_indent=" " * 14)
+                    )
     return "\n".join(lines)
 
 

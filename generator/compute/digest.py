@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from generator.compute.due import DueEntry, DueWindow, due_entries
@@ -91,6 +91,13 @@ class DigestInput:
     handles: frozenset[str]
     today: dt.date
     window: DueWindow
+    due: tuple[DueEntry, ...] | None = None
+    """Everyone's due entries, when computed once for several people (else each computes its own)."""
+
+    def with_due(self) -> DigestInput:
+        """This input with everyone's due entries computed once."""
+        everyone = due_entries(self.insights, self.handles, self.today, self.window)
+        return replace(self, due=tuple(everyone))
 
 
 def _flag_changes(
@@ -178,7 +185,11 @@ def person_digest(owner: str, given: DigestInput) -> Digest:
         owner=owner,
         start=start,
         today=given.today,
-        due=tuple(due_entries(given.insights, given.handles, given.today, given.window, owner)),
+        due=tuple(
+            [e for e in given.due if e.owner == owner]
+            if given.due is not None
+            else due_entries(given.insights, given.handles, given.today, given.window, owner)
+        ),
         raised=tuple(raised),
         cleared=tuple(cleared),
         renewals=tuple(_renewals(owned, given.today)),

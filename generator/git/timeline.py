@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator.compute.digest import PastFlags
+from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight, client_insight
 from generator.git.history import HealthTimeline, shallow_boundary
 from generator.git.revisions import RevisionError, git, lines, read_blobs, tree_files
@@ -192,9 +193,50 @@ def health_timeline(root: Path, today: dt.date, cache: bool = True) -> HealthTim
     return HealthTimeline(tuple(months), clients)
 
 
-def flags_at(root: Path, date: dt.date) -> PastFlags:
+def _flags_file(commit: str, date: dt.date) -> str:
+    return f"{HEALTH_FOLDER}/{code_digest().hex()[:20]}/{commit}-{date}-flags.json"
+
+
+def _flag_record(flag: HealthFlag) -> dict[str, object]:
+    return {
+        "code": flag.code,
+        "severity": flag.severity,
+        "reason": flag.reason,
+        "file": flag.file,
+        "line": flag.line,
+        "raised": flag.raised.isoformat(),
+    }
+
+
+def _read_flags(store: CacheStore, commit: str, date: dt.date) -> dict[str, tuple[HealthFlag, ...]] | None:
+    """The flags a digest compares with, as JSON (only data: nothing in it is run)."""
+    payload = store.read(_flags_file(commit, date))
+    if payload is None:
+        return None
+    try:
+        data = json.loads(payload)
+        return {
+            client: tuple(
+                HealthFlag(
+                    code=str(f["code"]),
+                    severity="risk" if f["severity"] == "risk" else "warn",
+                    reason=str(f["reason"]),
+                    file=str(f["file"]),
+                    line=int(f["line"]),
+                    raised=dt.date.fromisoformat(f["raised"]),
+                )
+                for f in flags
+            )
+            for client, flags in data.items()
+        }
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def flags_at(root: Path, date: dt.date, cache: bool = True) -> PastFlags:
     """Every client's flags as the knowledge base stood at the end of `date`, computed for that day
-    (the digest's start: generator/compute/digest.py)."""
+    (the digest's start: generator/compute/digest.py); kept in the cache folder by commit, date and
+    clientkb's code, like the health timeline's months."""
     if git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
         return PastFlags(date, None, "the knowledge base is not in a Git repository with commits")
     commit = commits_at(root, [date]).get(date)
@@ -203,8 +245,16 @@ def flags_at(root: Path, date: dt.date) -> PastFlags:
             why = f"this is a shallow clone without history back to {date} (fetch it with fetch-depth: 0)"
             return PastFlags(date, None, why)
         return PastFlags(date, None, f"the repository has no commit before {date}")
+    store = CacheStore.open(root) if cache else None
+    known = _read_flags(store, commit, date) if store is not None else None
+    if known is not None:
+        return PastFlags(date, known)
     try:
         insights = _PastClients(root).insights(commit, date, status_history(root))
     except RevisionError as exc:
         return PastFlags(date, None, f"Git cannot read {commit[:7]}: {exc}")
-    return PastFlags(date, {name: insight.flags for name, insight in insights.items()})
+    flags = {name: insight.flags for name, insight in insights.items()}
+    if store is not None:
+        data = {name: [_flag_record(f) for f in found] for name, found in sorted(flags.items())}
+        store.write(_flags_file(commit, date), json.dumps(data, sort_keys=True).encode())
+    return PastFlags(date, flags)

@@ -44,7 +44,7 @@ def site_digests(insights: Sequence[ClientInsight], site: SiteContext) -> list[D
         handles=frozenset(m.handle for m in settings.team),
         today=site.today,
         window=DueWindow(settings.health.due_soon, settings.health.undated_after),
-    )
+    ).with_due()
     return [person_digest(member.handle, given) for member in settings.team]
 
 

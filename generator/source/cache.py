@@ -63,6 +63,8 @@ BUILD_FOLDER = "build"
 CHECK_FILE = "check"
 """`check`'s entries (each client's problems by key), in one file: a run writes one file, not one
 per client (creating a thousand small files costs this machine's disk about a second)."""
+INSIGHTS_FILE = "insights"
+"""The same for `due`, `health`, `stats` and `digest`: each client's problems and insight for one `today`."""
 HEALTH_FOLDER = "health"
 _LIBRARIES = ("jinja2", "markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "icalendar", "pydantic", "pyyaml")
 
@@ -320,12 +322,13 @@ class BuildCache:
                 continue
 
 
-def read_checked(store: CacheStore) -> dict[str, Any]:
-    """`check`'s entries from its last run (empty when missing, damaged or forged: every client is a miss)."""
-    entries = store.read_pickled(CHECK_FILE)
+def read_checked(store: CacheStore, file: str = CHECK_FILE) -> dict[str, Any]:
+    """`check`'s entries from its last run (empty when missing, damaged or forged: every client is a
+    miss); with INSIGHTS_FILE, those of the last `due`, `health`, `stats` or `digest`."""
+    entries = store.read_pickled(file)
     return entries if isinstance(entries, dict) else {}
 
 
-def write_checked(store: CacheStore, entries: dict[str, Any]) -> None:
-    """Keep exactly `entries` (this run's) for the next `check`."""
-    store.write(CHECK_FILE, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+def write_checked(store: CacheStore, entries: dict[str, Any], file: str = CHECK_FILE) -> None:
+    """Keep exactly `entries` (this run's) for the next run."""
+    store.write(file, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,63 @@
+"""`due`, `health`, `stats` and `digest` keep each client's problems and insight for one `today`
+(docs/performance.md): a second run on the same day takes every unchanged client from here.
+
+Two sealed files in the user's cache folder (generator/source/cache.py): the keys alone, small, which
+the workers are given (a worker that finds its client's key sends back only the key), and the
+entries, which the main process unpickles in a thread while the workers read and hash the files (it
+starts once they have forked: a fork never copies a thread in the middle of its work). Should the
+entries lack a key the keys file has (one file damaged or deleted), the run is made again without
+the cache, which never answers with a client left out.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from typing import TYPE_CHECKING, Any
+
+from generator.source.cache import INSIGHTS_FILE, CacheStore, read_checked, write_checked
+
+if TYPE_CHECKING:
+    from generator.compute.insights import ClientInsight
+    from generator.source.problems import Problem
+
+KEYS_FILE = f"{INSIGHTS_FILE}-keys"
+
+Entry = tuple["list[Problem]", "ClientInsight | None"]
+
+
+class InsightsCache:
+    def __init__(self, store: CacheStore) -> None:
+        self.store = store
+        found = store.read_pickled(KEYS_FILE)
+        self.keys: frozenset[str] = frozenset(found) if isinstance(found, (list, frozenset)) else frozenset()
+        self._entries: dict[str, Any] = {}
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin reading the entries (call once the workers have forked)."""
+        if self.keys and self._thread is None:
+            self._thread = threading.Thread(target=self._read, name="clientkb-insights-cache", daemon=True)
+            self._thread.start()
+
+    def _read(self) -> None:
+        self._entries = read_checked(self.store, INSIGHTS_FILE)
+
+    def entry(self, key: str) -> Entry | None:
+        """A hit's problems and insight; None when the entries lack it (then run without the cache)."""
+        if self._thread is None:
+            self.start()
+        if self._thread is not None:
+            self._thread.join()
+        found = self._entries.get(key)
+        return found if isinstance(found, tuple) and len(found) == 2 else None
+
+    def save(self, entries: dict[str, Entry]) -> None:
+        """Keep exactly this run's entries, when they differ from the last run's."""
+        if set(entries) == self.keys:
+            return
+        write_checked(self.store, entries, INSIGHTS_FILE)
+        self.store.write(KEYS_FILE, pickle.dumps(sorted(entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def forget(self) -> None:
+        self.store.write(KEYS_FILE, pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL))
