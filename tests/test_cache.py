@@ -280,6 +280,12 @@ def test_due_takes_unchanged_clients_from_its_cache_and_a_damaged_file_costs_onl
     )
     assert cli("--today", "2026-11-20", "due", "--format", "json", root=root).stdout == first.stdout
     assert loads == []  # both from the cache
+    for command in ("due", "health", "stats", "digest"):
+        loads.clear()
+        bypassed = cli("--today", "2026-11-20", command, "--format", "json", "--no-cache", root=root)
+        assert bypassed.exit_code == 0 and sorted(loads) == ["acme", "beta"]  # --no-cache computes everyone
+    assert bypassed.stdout == cli("--today", "2026-11-20", "digest", "--format", "json", root=root).stdout
+    loads.clear()
     (root / RUN).write_text(RUN_MD.replace("- [ ] Call", "- [x] Call"), encoding="utf-8")
     ticked = cli("--today", "2026-11-20", "due", "--format", "json", root=root)
     assert loads == ["acme"] and "Call" not in ticked.stdout

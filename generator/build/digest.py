@@ -22,11 +22,12 @@ def digests(
     today: dt.date,
     since: Duration,
     owner: str | None = None,
+    cache: bool = True,
 ) -> list[Digest]:
     """One digest per team member in kb.yaml's order, or `owner`'s alone."""
     given = DigestInput(
         insights=insights,
-        past=flags_at(root, since.before(today)),
+        past=flags_at(root, since.before(today), cache),
         handles=frozenset(m.handle for m in settings.team),
         today=today,
         window=DueWindow(settings.health.due_soon, settings.health.undated_after),

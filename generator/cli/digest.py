@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.cli.app import Context, _format_option, main
-from generator.cli.insights import _computed, _DurationParam
+from generator.cli.insights import NO_CACHE_OPTION, _computed, _DurationParam
 from generator.model.dates import Duration
 
 
@@ -15,19 +15,20 @@ from generator.model.dates import Duration
     "--since", "since", type=_DurationParam(), default="7d", show_default=True, help="The period, back from today."
 )
 @_format_option(["text", "markdown", "json"], "markdown is ready for a CI job summary or a chat message.")
+@NO_CACHE_OPTION
 @click.pass_obj
-def digest(ctx: Context, owner: str | None, since: Duration, output_format: str) -> None:
+def digest(ctx: Context, owner: str | None, since: Duration, output_format: str, no_cache: bool) -> None:
     """Each person's digest: due and overdue, flags raised and cleared (from Git), renewals, wins."""
     from generator.build.digest import digests
     from generator.digest.report import format_json, format_markdown, format_text
     from generator.parse.errors import did_you_mean
 
-    computed = _computed(ctx)
+    computed = _computed(ctx, no_cache)
     settings = computed.kb.settings
     handles = [m.handle for m in settings.team]
     if owner is not None and owner not in handles:
         raise click.BadParameter(f"{owner!r} is not a team handle{did_you_mean(owner, handles)}", param_hint="--owner")
-    found = digests(ctx.root, settings, computed.insights, computed.today, since, owner)
+    found = digests(ctx.root, settings, computed.insights, computed.today, since, owner, cache=not no_cache)
     if output_format == "json":
         click.echo(format_json(found, single=owner is not None), nl=False)
     elif output_format == "markdown":

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from generator.build.config import Mode
 from generator.cli.app import (
     Context,
+    SiteChoices,
     _echo,
     _format_option,
     _paint,
@@ -38,16 +39,19 @@ class _DurationParam(click.ParamType):  # type: ignore[type-arg]
 
 
 FORMAT_OPTION = _format_option(["text", "json"], "text for people, json for scripts.")
+NO_CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True, help="Compute every client again, ignoring the cache (the answer is the same)."
+)
 
 
-def _computed(ctx: Context) -> Computed:
+def _computed(ctx: Context, no_cache: bool = False) -> Computed:
     """Load, refuse on errors (a record with an error would silently be missing), compute."""
     from generator.build.load import computed_from, load_knowledge_base
     from generator.build.settings import read_settings
 
     settings = read_settings(ctx.root)
     today = announce_today(settings, ctx)
-    loaded = load_knowledge_base(ctx.config(Mode.INSIGHTS, today), settings)
+    loaded = load_knowledge_base(ctx.config(Mode.INSIGHTS, today, SiteChoices(cache=not no_cache)), settings)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if errors or loaded.kb is None:
         click.echo(format_text(sorted_problems(errors)), err=True)
@@ -62,15 +66,16 @@ def _computed(ctx: Context) -> Computed:
 @click.option("--owner", metavar="HANDLE", help="Only what this team member must act on.")
 @click.option("--within", type=_DurationParam(), help="Window ahead, e.g. 7d, 2w (default: kb.yaml due_soon).")
 @FORMAT_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str) -> None:
+def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str, no_cache: bool) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
     from generator.cli.terminal import due_view
     from generator.compute.due import DueWindow, due_entries
     from generator.parse.errors import did_you_mean
     from generator.site.exports import due_json
 
-    computed = _computed(ctx)
+    computed = _computed(ctx, no_cache)
     settings = computed.kb.settings
     handles = frozenset(m.handle for m in settings.team)
     if owner is not None and owner not in handles:
@@ -90,14 +95,15 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
 @main.command()
 @click.argument("client", required=False)
 @FORMAT_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def health(ctx: Context, client: str | None, output_format: str) -> None:
+def health(ctx: Context, client: str | None, output_format: str, no_cache: bool) -> None:
     """Health (red, amber, green) and its reasons, for every client or one."""
     from generator.cli.terminal import health_view
     from generator.parse.errors import did_you_mean
     from generator.site.exports import health_json
 
-    computed = _computed(ctx)
+    computed = _computed(ctx, no_cache)
     insights = computed.insights
     if client is not None:
         ids = [i.id for i in insights]
@@ -112,13 +118,14 @@ def health(ctx: Context, client: str | None, output_format: str) -> None:
 
 @main.command()
 @FORMAT_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def stats(ctx: Context, output_format: str) -> None:
+def stats(ctx: Context, output_format: str, no_cache: bool) -> None:
     """Portfolio metrics: NPS, retention, check-in compliance, revenue, effort."""
     from generator.cli.terminal import stats_view
     from generator.site.exports import portfolio_record, to_json
 
-    computed = _computed(ctx)
+    computed = _computed(ctx, no_cache)
     if output_format == "json":
         click.echo(to_json(portfolio_record(computed.portfolio)))
     else:

@@ -27,9 +27,12 @@ themselves are not kept twice: a hit takes them from the previous build, hard-li
 that each still has its digest (a page someone changed or deleted there makes the client render
 again). Entries no build used are deleted after each successful build. The folder is safe to delete.
 
-`check` keeps each client's problems the same way, keyed by its files' bytes, kb.yaml, the set of
-client ids and clientkb's code, all in one file (`check`). The health timeline's months are kept
-under `health/`, keyed by the commit, the date and clientkb's code.
+`check` keeps each client's problems the same way, keyed by its files' bytes, kb.yaml, the playbooks,
+the set of client ids and clientkb's code, all in one file (`check`). `due`, `health`, `stats` and
+`digest` keep each client's problems and insight for one `today` (`insights`, and its keys alone in
+`insights-keys`; generator/build/insights_cache.py), keyed as `check` is plus `today` and the
+client's status history. The health timeline's months, and the flags the digest computes for the
+start of its period, are kept under `health/`, keyed by the commit, the date and clientkb's code.
 """
 
 from __future__ import annotations
