@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.compute.digest import Digest, DigestInput, person_digest
@@ -15,19 +16,23 @@ from generator.model.dates import Duration
 from generator.model.settings import Settings
 
 
+@dataclass(frozen=True, slots=True)
+class DigestRequest:
+    """What `clientkb digest` was asked: the period back from today, whose digest, with the cache."""
+
+    since: Duration
+    owner: str | None = None
+    cache: bool = True
+
+
 def digests(
-    root: Path,
-    settings: Settings,
-    insights: Sequence[ClientInsight],
-    today: dt.date,
-    since: Duration,
-    owner: str | None = None,
-    cache: bool = True,
+    root: Path, settings: Settings, insights: Sequence[ClientInsight], today: dt.date, request: DigestRequest
 ) -> list[Digest]:
-    """One digest per team member in kb.yaml's order, or `owner`'s alone."""
+    """One digest per team member in kb.yaml's order, or `request.owner`'s alone."""
+    owner = request.owner
     given = DigestInput(
         insights=insights,
-        past=flags_at(root, since.before(today), cache),
+        past=flags_at(root, request.since.before(today), request.cache),
         handles=frozenset(m.handle for m in settings.team),
         today=today,
         window=DueWindow(settings.health.due_soon, settings.health.undated_after),

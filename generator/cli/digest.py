@@ -19,7 +19,7 @@ from generator.model.dates import Duration
 @click.pass_obj
 def digest(ctx: Context, owner: str | None, since: Duration, output_format: str, no_cache: bool) -> None:
     """Each person's digest: due and overdue, flags raised and cleared (from Git), renewals, wins."""
-    from generator.build.digest import digests
+    from generator.build.digest import DigestRequest, digests
     from generator.digest.report import format_json, format_markdown, format_text
     from generator.parse.errors import did_you_mean
 
@@ -28,7 +28,9 @@ def digest(ctx: Context, owner: str | None, since: Duration, output_format: str,
     handles = [m.handle for m in settings.team]
     if owner is not None and owner not in handles:
         raise click.BadParameter(f"{owner!r} is not a team handle{did_you_mean(owner, handles)}", param_hint="--owner")
-    found = digests(ctx.root, settings, computed.insights, computed.today, since, owner, cache=not no_cache)
+    found = digests(
+        ctx.root, settings, computed.insights, computed.today, DigestRequest(since, owner, cache=not no_cache)
+    )
     if output_format == "json":
         click.echo(format_json(found, single=owner is not None), nl=False)
     elif output_format == "markdown":
