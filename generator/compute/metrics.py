@@ -9,15 +9,19 @@ from dataclasses import dataclass
 
 from generator.compute.feedback import Answer
 from generator.compute.insights import ClientInsight, Event
-from generator.model.dates import Duration, add_months, shift_days
-from generator.model.records import ClientRecord
+from generator.compute.revenue import (
+    CURRENT_STATUSES,
+    RevenueRetention,
+    contract_value,
+    is_client_on,
+    revenue_retention,
+)
+from generator.model.dates import Duration, add_months, calendar_quarter
 from generator.model.vocabulary import STATUSES
 
 YEAR = Duration(12, "m")
 UPCOMING_WINDOW = Duration(90, "d")
 TREND_QUARTERS = 8
-CURRENT_STATUSES = frozenset({"onboarding", "active", "paused", "offboarding"})
-"""Statuses of a client we work for (not a prospect yet, not former any more)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,7 @@ class Portfolio:
     effort: tuple[Effort, ...]
     upcoming: tuple[Event, ...]
     """Renewals, milestones and key dates in the next 90 days, and overdue milestones."""
+    revenue_retention: RevenueRetention
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -140,31 +145,14 @@ def portfolio_nps(insights: Sequence[ClientInsight], start: dt.date, end: dt.dat
     return nps_score(a.score for a in latest if a is not None)
 
 
-def quarter_of(date: dt.date) -> tuple[int, int]:
-    return date.year, (date.month - 1) // 3 + 1
-
-
 def nps_trend(insights: Sequence[ClientInsight], today: dt.date) -> tuple[QuarterNps, ...]:
     """NPS of each of the last 8 calendar quarters (the current one so far): latest answer per client
     within the quarter."""
-    year, quarter = quarter_of(today)
-    first_month = dt.date(year, 3 * quarter - 2, 1)
     trend = []
     for back in range(TREND_QUARTERS - 1, -1, -1):
-        start = add_months(first_month, -3 * back)
-        end = min(shift_days(add_months(start, 3), -1), today)
-        label = f"{start.year}-Q{quarter_of(start)[1]}"
-        trend.append(QuarterNps(label, portfolio_nps(insights, start, end)))
+        quarter = calendar_quarter(today, -back)
+        trend.append(QuarterNps(quarter.label, portfolio_nps(insights, quarter.start, min(quarter.end, today))))
     return tuple(trend)
-
-
-def is_client_on(record: ClientRecord, date: dt.date) -> bool:
-    """We worked for the client on `date`: signed (not a prospect), started, not yet ended."""
-    if record.status == "prospect" or record.since > date:
-        return False
-    if record.status == "former":
-        return record.until is not None and record.until > date
-    return True
 
 
 def retention(insights: Sequence[ClientInsight], today: dt.date) -> Retention:
@@ -189,18 +177,11 @@ def action_stats(insights: Sequence[ClientInsight], today: dt.date) -> ActionSta
     return ActionStats(total, done, len(open_items), overdue, _percent(done, total))
 
 
-def annual_value(record: ClientRecord) -> float | None:
-    contract = record.contract
-    if contract.value is None:
-        return None
-    return contract.value * 12 if contract.period == "month" else contract.value
-
-
 def revenue_by_segment(insights: Sequence[ClientInsight]) -> tuple[Revenue, ...]:
     totals: dict[tuple[str, str], list[float]] = {}
     for insight in insights:
         record = insight.record
-        value = annual_value(record)
+        value = contract_value(record)
         if record.status not in CURRENT_STATUSES or value is None:
             continue
         entry = totals.setdefault((record.segment, record.contract.currency or ""), [0.0, 0.0, 0])
@@ -223,7 +204,7 @@ def effort(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Effort, .
         hours = sum(h.spent for h in record.hours if h.month in months)
         if not hours and record.contract.value is None:
             continue
-        value = annual_value(record)
+        value = contract_value(record)
         per_hour = round(value / hours, 2) if value is not None and hours else None
         result.append(Effort(insight.id, hours, value, record.contract.currency, per_hour))
     return tuple(result)
@@ -257,4 +238,5 @@ def portfolio(insights: Sequence[ClientInsight], today: dt.date) -> Portfolio:
         revenue=revenue_by_segment(insights),
         effort=effort(insights, today),
         upcoming=upcoming(insights, today),
+        revenue_retention=revenue_retention(insights, today),
     )

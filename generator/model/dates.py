@@ -71,3 +71,19 @@ def shift_days(start: dt.date, days: int) -> dt.date:
         return start + dt.timedelta(days=days)
     except OverflowError:
         return dt.date.max if days > 0 else dt.date.min
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    """A calendar quarter, e.g. 2026-Q4: 2026-10-01 to 2026-12-31."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+def calendar_quarter(date: dt.date, offset: int = 0) -> Quarter:
+    """The quarter `date` is in, or `offset` quarters later (negative: earlier)."""
+    start = add_months(dt.date(date.year, 3 * ((date.month - 1) // 3) + 1, 1), 3 * offset)
+    end = shift_days(add_months(start, 3), -1)
+    return Quarter(f"{start.year}-Q{(start.month - 1) // 3 + 1}", start, end)

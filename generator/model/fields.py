@@ -177,6 +177,12 @@ SegmentKey = Annotated[
     _format_check(SLUG_PATTERN, "segment key", "strategic"),
     _text_schema(SLUG_PATTERN, "a key of kb.yaml segments"),
 ]
+ReasonKey = Annotated[
+    str,
+    Strict(),
+    _format_check(SLUG_PATTERN, "churn reason", "budget-cut"),
+    _text_schema(SLUG_PATTERN, "a key of kb.yaml churn_reasons"),
+]
 
 
 def _email(value: str) -> str:

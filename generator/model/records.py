@@ -33,6 +33,7 @@ from generator.model.fields import (
     Name,
     Number,
     PlaybookSlug,
+    ReasonKey,
     SegmentKey,
     Text,
     TimeZone,
@@ -42,6 +43,7 @@ from generator.model.settings import Settings
 from generator.model.sourcemap import SourceMap
 from generator.model.vocabulary import (
     MeetingType,
+    RenewalOutcome,
     Sentiment,
     Stage,
     Status,
@@ -76,6 +78,20 @@ class Contract:
     period: Literal["month", "year", "project"] | None = None
     renewal: Date | None = None
     hours_per_month: Number | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Renewal:
+    """One renewal of the contract: the day its term ended, what became of it, and what the term
+    that ended was worth (docs/health.md, "Revenue retention")."""
+
+    date: Date
+    outcome: RenewalOutcome
+    value: Number | None = Field(
+        default=None,
+        description="what the term that ended was worth, in the contract's currency and period; "
+        "leave it out when it did not change (renewed) or when it is contract.value (churned)",
+    )
 
 
 @record(frozen=True, slots=True, config=RECORD)
@@ -176,6 +192,12 @@ class ClientRecord:
     communication: Communication = Field(default_factory=Communication)
     contacts: tuple[Contact, ...] = ()
     contract: Contract = Field(default_factory=Contract)
+    renewal_history: tuple[Renewal, ...] = Field(
+        default=(), description="past renewals, oldest first; contract.renewal stays the next one"
+    )
+    churn_reason: ReasonKey | None = Field(
+        default=None, description="why a former client left: a kb.yaml churn_reasons key"
+    )
     scope: Scope = Field(default_factory=Scope)
     milestones: tuple[Milestone, ...] = ()
     nps: tuple[NpsAnswer, ...] = ()

@@ -20,6 +20,7 @@ from generator.model.fields import (
     Handle,
     Name,
     PlaybookSlug,
+    ReasonKey,
     SegmentKey,
     Text,
     TimeZone,
@@ -107,4 +108,8 @@ class Settings:
         description="flag code -> the playbook that answers it and the time to respond, "
         "e.g. nps-detractor: {playbook: handling-feedback, within: 5d}",
         json_schema_extra={"propertyNames": {"enum": list(RESPONDABLE_FLAGS)}},
+    )
+    churn_reasons: dict[ReasonKey, Name] = Field(
+        default_factory=dict,
+        description="why clients leave: key -> label, e.g. budget-cut: Budget cut; a former client's churn_reason",
     )

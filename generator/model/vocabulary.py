@@ -38,10 +38,12 @@ FlagCode = Literal[
     "response-overdue",
 ]
 Sentiment = Literal["positive", "neutral", "negative"]
+RenewalOutcome = Literal["renewed", "expanded", "contracted", "churned"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
 STAGES: tuple[str, ...] = get_args(Stage)
+RENEWAL_OUTCOMES: tuple[str, ...] = get_args(RenewalOutcome)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 RESPONDABLE_FLAGS: tuple[str, ...] = tuple(code for code in FLAG_CODES if code != "response-overdue")
 """The flags kb.yaml's `responses:` may map to a playbook (a late response is not itself answered)."""

@@ -22,6 +22,7 @@ from generator.parse.validate.clients import (
     referrals_resolve,
     runs_resolve,
 )
+from generator.parse.validate.contracts import churn_reason_known, renewal_values_agree, renewals_in_order
 from generator.parse.validate.knowledge_base import playbook_references, playbook_steps_resolve, responses_resolve
 from generator.parse.validate.refs import References
 from generator.source.problems import Problem
@@ -41,6 +42,9 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     note_attendees_and_dates,
     names_are_visible,
     runs_resolve,
+    renewals_in_order,
+    renewal_values_agree,
+    churn_reason_known,
 )
 KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references, playbook_steps_resolve, responses_resolve)
 

@@ -1,0 +1,65 @@
+"""The terminal's view of revenue retention, money at risk, the renewal forecast, concentration and
+churn reasons (`stats`): plain lines, amounts always with their currency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from generator.compute.revenue import Amount, RateRow, RevenueRetention
+
+Paint = Callable[[str, str], str]
+
+
+def _money(amounts: Sequence[Amount]) -> str:
+    return ", ".join(f"{a.currency or '?'} {a.value:,.0f}" for a in amounts) or "-"
+
+
+def _rate(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1f}%"
+
+
+def _rows(kind: str, gross: Sequence[RateRow], net: Sequence[RateRow]) -> list[str]:
+    net_by = {(r.group, r.currency): r for r in net}
+    lines = []
+    for row in gross:
+        other = net_by[(row.group, row.currency)]
+        lines.append(
+            f"  {kind:<9} {'' if row.group == 'all' else row.group[:16]:<16} {row.currency or '?':<3} {row.clients:>7} {row.base:>12,.0f} "
+            f"{_rate(row.rate):>8} {_rate(other.rate):>8}"
+        )
+    return lines
+
+
+def revenue_lines(rr: RevenueRetention, paint: Paint) -> list[str]:
+    grr, nrr = rr.grr, rr.nrr
+    lines = [
+        "",
+        paint(f"Revenue retention, {grr.start} to {grr.end} (recurring contracts, yearly value)", "bold"),
+        f"  {'':<9} {'':<16} {'':<3} {'clients':>7} {'at start':>12} {'gross':>8} {'net':>8}",
+    ]
+    lines += _rows("12 months", grr.trailing, nrr.trailing)
+    lines += _rows("quarter", grr.by_quarter, nrr.by_quarter)
+    lines += _rows("segment", grr.by_segment, nrr.by_segment)
+    lines += _rows("owner", grr.by_owner, nrr.by_owner)
+    lines += ["", paint("Contract value by health (yearly; projects whole)", "bold")]
+    for risk in rr.at_risk:
+        lines.append(f"  {risk.health:<6} {risk.clients:>3} clients  {_money(risk.amounts)}")
+    lines += ["", paint("Renewal forecast", "bold")]
+    for row in rr.forecast:
+        if row.renewals:
+            lines.append(
+                f"  {row.quarter}  {row.health:<6} {row.renewals:>3}  {_money(row.amounts)}  ({', '.join(row.clients)})"
+            )
+    if not any(row.renewals for row in rr.forecast):
+        lines.append("  no renewal in the next four quarters")
+    lines += ["", paint("Concentration: the 5 largest clients' share", "bold")]
+    for c in rr.concentration:
+        lines.append(f"  {c.currency or '?'}  {_rate(c.share)} of {c.total:,.0f}  ({', '.join(c.clients)})")
+    lines += ["", paint("Why clients left, last 12 months", "bold")]
+    for reason in rr.churn_reasons:
+        lines.append(
+            f"  {reason.reason:<16} {len(reason.clients):>3}  {_money(reason.amounts)}  ({', '.join(reason.clients)})"
+        )
+    if not rr.churn_reasons:
+        lines.append("  no client left")
+    return lines
