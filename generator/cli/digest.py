@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.cli.app import Context, _format_option, main
-from generator.cli.insights import NO_CACHE_OPTION, _computed, _DurationParam
+from generator.cli.insights import Asked, _computed, _DurationParam, insight_options
 from generator.model.dates import Duration
 
 
@@ -15,21 +15,21 @@ from generator.model.dates import Duration
     "--since", "since", type=_DurationParam(), default="7d", show_default=True, help="The period, back from today."
 )
 @_format_option(["text", "markdown", "json"], "markdown is ready for a CI job summary or a chat message.")
-@NO_CACHE_OPTION
+@insight_options
 @click.pass_obj
-def digest(ctx: Context, owner: str | None, since: Duration, output_format: str, no_cache: bool) -> None:
+def digest(ctx: Context, owner: str | None, since: Duration, output_format: str, asked: Asked) -> None:
     """Each person's digest: due and overdue, flags raised and cleared (from Git), renewals, wins."""
     from generator.build.digest import DigestRequest, digests
     from generator.digest.report import format_json, format_markdown, format_text
     from generator.parse.errors import did_you_mean
 
-    computed = _computed(ctx, no_cache)
+    computed = _computed(ctx, asked)
     settings = computed.kb.settings
     handles = [m.handle for m in settings.team]
     if owner is not None and owner not in handles:
         raise click.BadParameter(f"{owner!r} is not a team handle{did_you_mean(owner, handles)}", param_hint="--owner")
     found = digests(
-        ctx.root, settings, computed.insights, computed.today, DigestRequest(since, owner, cache=not no_cache)
+        ctx.root, settings, computed.insights, computed.today, DigestRequest(since, owner, cache=asked.cache)
     )
     if output_format == "json":
         click.echo(format_json(found, single=owner is not None), nl=False)

@@ -3,6 +3,7 @@ churn reasons (`stats`): plain lines, amounts always with their currency."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
 from generator.compute.revenue import Amount, RateRow, RevenueRetention
@@ -23,14 +24,20 @@ def _rows(kind: str, gross: Sequence[RateRow], net: Sequence[RateRow]) -> list[s
     lines = []
     for row in gross:
         other = net_by[(row.group, row.currency)]
+        group = "" if row.group == "all" else row.group[:16]
         lines.append(
-            f"  {kind:<9} {'' if row.group == 'all' else row.group[:16]:<16} {row.currency or '?':<3} {row.clients:>7} {row.base:>12,.0f} "
+            f"  {kind:<9} {group:<16} {row.currency or '?':<3} {row.clients:>7} {row.base:>12,.0f} "
             f"{_rate(row.rate):>8} {_rate(other.rate):>8}"
         )
     return lines
 
 
-def revenue_lines(rr: RevenueRetention, paint: Paint) -> list[str]:
+def _wrapped(text: str, width: int) -> list[str]:
+    """A line of figures and the clients behind them, wrapped under its first words."""
+    return textwrap.wrap(text, width=max(40, width), subsequent_indent=" " * 6, break_on_hyphens=False)
+
+
+def revenue_lines(rr: RevenueRetention, width: int, paint: Paint) -> list[str]:
     grr, nrr = rr.grr, rr.nrr
     lines = [
         "",
@@ -47,14 +54,15 @@ def revenue_lines(rr: RevenueRetention, paint: Paint) -> list[str]:
     lines += ["", paint("Renewal forecast", "bold")]
     for row in rr.forecast:
         if row.renewals:
-            lines.append(
+            text = (
                 f"  {row.quarter}  {row.health:<6} {row.renewals:>3}  {_money(row.amounts)}  ({', '.join(row.clients)})"
             )
+            lines += _wrapped(text, width)
     if not any(row.renewals for row in rr.forecast):
         lines.append("  no renewal in the next four quarters")
     lines += ["", paint("Concentration: the 5 largest clients' share", "bold")]
     for c in rr.concentration:
-        lines.append(f"  {c.currency or '?'}  {_rate(c.share)} of {c.total:,.0f}  ({', '.join(c.clients)})")
+        lines += _wrapped(f"  {c.currency or '?'}  {_rate(c.share)} of {c.total:,.0f}  ({', '.join(c.clients)})", width)
     lines += ["", paint("Why clients left, last 12 months", "bold")]
     for reason in rr.churn_reasons:
         lines.append(

@@ -130,7 +130,8 @@ def _counts(counts: dict[str, int]) -> str:
     return " · ".join(f"{key} {value}" for key, value in counts.items())
 
 
-def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no_paint) -> str:
+def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no_paint, scope: str = "") -> str:
+    """`scope` describes the filters the clients went through ("" for all)."""
     p = portfolio
     retention = p.retention
     lost = f"; lost {', '.join(retention.lost)}" if retention.lost else ""
@@ -157,7 +158,8 @@ def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no
         ("by health", _counts(p.by_health)),
     ]
     label_width = max(len(label) for label, _ in rows)
-    lines = [paint(f"Portfolio on {p.today}: {_plural(clients, 'client')}", "bold"), ""]
+    only = f" ({scope})" if scope else ""
+    lines = [paint(f"Portfolio on {p.today}: {_plural(clients, 'client')}{only}", "bold"), ""]
     for label, value in rows:
         wrapped = textwrap.wrap(value, width=max(20, width - label_width - 2)) or [""]
         lines.append(f"{label:<{label_width}}  {wrapped[0]}")
@@ -176,7 +178,7 @@ def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no
             value = MISSING if e.value is None else f"{e.currency or '?'} {e.value:,.0f}"
             per_hour = MISSING if e.value_per_hour is None else f"{e.value_per_hour:,.0f}"
             lines.append(f"  {_fit(e.client_id, 24):<24} {e.hours:>7g} {value:>12} {per_hour:>9}")
-    lines += revenue_lines(p.revenue_retention, paint)
+    lines += revenue_lines(p.revenue_retention, width, paint)
     if p.upcoming:
         lines += ["", paint("Coming up in the next 90 days, and overdue milestones", "bold")]
         for event in p.upcoming:
