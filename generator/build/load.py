@@ -317,10 +317,10 @@ class Computed:
 def compute(kb: KnowledgeBase, today: dt.date) -> Computed:
     """Compute every client's insight and the portfolio in this process."""
     insights = client_insights(kb, today)
-    return Computed(kb, today, insights, portfolio(insights, today))
+    return Computed(kb, today, insights, portfolio(insights, today, kb.settings))
 
 
 def computed_from(loaded: Loaded, today: dt.date) -> Computed:
     """The computed model from insights the workers made (the knowledge base must have no errors)."""
     assert loaded.kb is not None
-    return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today))
+    return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today, loaded.kb.settings))

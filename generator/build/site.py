@@ -106,7 +106,8 @@ def write_portfolio(
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
     searchable: dict[str, bytes] = {}
-    for path, data in portfolio_pages(insights, portfolio(insights, site.today), site, fragments, row_cache):
+    computed = portfolio(insights, site.today, site.settings)
+    for path, data in portfolio_pages(insights, computed, site, fragments, row_cache):
         if not isinstance(data, bytes):
             writer.write_chunks(path, data)
             continue

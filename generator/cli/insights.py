@@ -131,7 +131,7 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
     if not asked.filters:
         return computed
     insights = asked.filters.apply(computed.insights)
-    return replace(computed, insights=insights, portfolio=portfolio(insights, today))
+    return replace(computed, insights=insights, portfolio=portfolio(insights, today, computed.kb.settings))
 
 
 @main.command()

@@ -42,6 +42,15 @@ class Meetings:
     """Notes dated after today."""
 
 
+@dataclass(frozen=True, slots=True)
+class Touchpoint:
+    """A meeting held (dated on or before today): what service levels and the journey count."""
+
+    date: dt.date
+    type: str
+    sentiment: str | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientInsight:
     """The computed model of one client. It holds the record, not the notes: it is what worker
@@ -71,6 +80,8 @@ class ClientInsight:
     """client.yaml's top-level `x-` fields, in the order written (shown on its page, exported)."""
     runs: tuple[RunState, ...] = ()
     """Its runs of playbooks, oldest first."""
+    touchpoints: tuple[Touchpoint, ...] = ()
+    """Its meetings held, oldest first."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +218,7 @@ def client_insight(
         events=events,
         custom=tuple(client.custom.items()),
         runs=tuple(run_state(run) for run in client.runs),
+        touchpoints=tuple(Touchpoint(n.meta.date, n.meta.type, n.meta.sentiment) for n in past if n.meta.held),
     )
 
 

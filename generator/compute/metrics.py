@@ -16,7 +16,9 @@ from generator.compute.revenue import (
     is_client_on,
     revenue_retention,
 )
+from generator.compute.service_levels import ServiceLevels, service_levels
 from generator.model.dates import Duration, add_months, calendar_quarter
+from generator.model.settings import Settings
 from generator.model.vocabulary import STATUSES
 
 YEAR = Duration(12, "m")
@@ -119,6 +121,7 @@ class Portfolio:
     upcoming: tuple[Event, ...]
     """Renewals, milestones and key dates in the next 90 days, and overdue milestones."""
     revenue_retention: RevenueRetention
+    service_levels: ServiceLevels
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -222,7 +225,7 @@ def upcoming(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Event, 
     return tuple(sorted(events, key=lambda e: (e.date, e.client_id, e.kind, e.label)))
 
 
-def portfolio(insights: Sequence[ClientInsight], today: dt.date) -> Portfolio:
+def portfolio(insights: Sequence[ClientInsight], today: dt.date, settings: Settings) -> Portfolio:
     current = [i for i in insights if i.record.status != "former"]
     return Portfolio(
         today=today,
@@ -239,4 +242,5 @@ def portfolio(insights: Sequence[ClientInsight], today: dt.date) -> Portfolio:
         effort=effort(insights, today),
         upcoming=upcoming(insights, today),
         revenue_retention=revenue_retention(insights, today),
+        service_levels=service_levels(insights, settings, today),
     )

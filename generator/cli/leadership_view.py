@@ -1,5 +1,5 @@
-"""The terminal's view of revenue retention, money at risk, the renewal forecast, concentration and
-churn reasons (`stats`): plain lines, amounts always with their currency."""
+"""The terminal's view of the leadership figures of `stats`: revenue retention, money at risk, the
+renewal forecast, concentration, churn reasons and service levels; amounts always with their currency."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from generator.compute.revenue import Amount, RateRow, RevenueRetention
+from generator.compute.service_levels import ServiceLevels
 
 Paint = Callable[[str, str], str]
 
@@ -70,4 +71,23 @@ def revenue_lines(rr: RevenueRetention, width: int, paint: Paint) -> list[str]:
         )
     if not rr.churn_reasons:
         lines.append("  no client left")
+    return lines
+
+
+def service_lines(levels: ServiceLevels, paint: Paint) -> list[str]:
+    """Per segment and per owner: clients whose every promised check-in and review came in time."""
+    lines = [
+        "",
+        paint(f"Service levels, {levels.quarter} ({levels.start} to {levels.end}): cadences kept", "bold"),
+        f"  {'':<8} {'':<16} {'clients':>7} {'check-ins':>9} {'reviews':>9} {'all kept':>9}",
+    ]
+    for kind, rows in (("segment", levels.by_segment), ("owner", levels.by_owner)):
+        for row in rows:
+            reviews = f"{row.reviews_kept}/{row.reviews_promised}" if row.reviews_promised else "-"
+            lines.append(
+                f"  {kind:<8} {row.group[:16]:<16} {row.clients:>7} {row.checkins_kept:>9} {reviews:>9} "
+                f"{_rate(row.rate):>9}"
+            )
+    if not levels.by_segment:
+        lines.append("  no client was served through the whole quarter")
     return lines
