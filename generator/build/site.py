@@ -102,7 +102,7 @@ def write_portfolio(
     Returns the site context completed with the playbooks and client names they were made from, and
     the search index of the searchable ones of these pages (the playbooks and people's pages).
     """
-    from generator.site.portfolio_pages import portfolio_pages, static_assets
+    from generator.site.portfolio import portfolio_pages, static_assets
 
     site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
     searchable: dict[str, bytes] = {}

@@ -96,7 +96,7 @@ class LiveServer(http.server.ThreadingHTTPServer):
         site = self.site()
         if site is None:
             return (self.out / "404.html").read_bytes()
-        from generator.site.portfolio_pages import not_found_page
+        from generator.site.portfolio import not_found_page
 
         rel = path.lstrip("/")
         if rel == "" or rel.endswith("/"):
