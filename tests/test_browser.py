@@ -171,6 +171,72 @@ def test_client_table_sorts_and_filters(demo: Served, browser: Browser) -> None:
     page.close()
 
 
+_HREFS = "links => links.map(a => a.getAttribute('href'))"
+
+
+def _cli_clients(*options: str) -> list[str]:
+    """The demo's clients that `clientkb health` lets through these filters."""
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO_ROOT), "health", "--format", "json", *options],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(h["client"] for h in json.loads(run.stdout))
+
+
+def test_client_list_facets_agree_with_the_command_line_and_live_in_the_address(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "clients/index.html?segment=growth&segment=standard&health=red")
+    shown = lambda: sorted(  # noqa: E731
+        re.findall(
+            r"clients/([^/]+)/index\.html",
+            " ".join(page.eval_on_selector_all("#client-table tbody tr:not([hidden]) td:first-child a", _HREFS)),
+        )
+    )
+    expected = _cli_clients("--segment", "growth", "--segment", "standard", "--health", "red")
+    assert expected and shown() == expected
+    assert page.locator('input[data-facet="segment"][value="growth"]').is_checked()
+    page.locator('input[data-facet="owner"][value="marco"]').check()
+    assert shown() == _cli_clients(
+        "--segment", "growth", "--segment", "standard", "--health", "red", "--account-owner", "marco"
+    )
+    assert "owner=marco" in page.url and "segment=growth" in page.url
+    page.locator('input[data-facet="health"][value="red"]').uncheck()
+    page.locator('input[data-facet="status"][value="former"]').check()
+    assert shown() == _cli_clients(
+        "--segment", "growth", "--segment", "standard", "--status", "former", "--account-owner", "marco"
+    )
+    assert "health=" not in page.url
+    assert_clean(watched, demo.base)
+    page.close()
+
+
+def test_a_dashboard_per_filter_shows_only_its_clients(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "index.html")
+    page.locator(".views summary").click()
+    page.locator(".views a", has_text="Growth").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("dashboards/segment-growth.html")
+    assert "segment Growth" in page.locator("h1").inner_text()
+    attention = sorted(
+        re.findall(r"clients/([^/]+)/index\.html", " ".join(page.eval_on_selector_all(".cards li h3 a", _HREFS)))
+    )
+    red_amber = _cli_clients("--segment", "growth", "--health", "red", "--health", "amber")
+    assert attention == red_amber
+    assert page.locator("section[aria-labelledby=revenue] h3").count() == 5
+    assert page.locator("section[aria-labelledby=service] table").count() == 1
+    page.locator("a", has_text="on the client list").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("clients/index.html?segment=growth")
+    assert page.locator('input[data-facet="segment"][value="growth"]').is_checked()
+    assert_clean(watched, demo.base)
+    page.close()
+
+
 def shown_results(page: Page, wanted: Callable[[list[str]], bool], timeout: float = 15) -> list[str]:
     """The links of the results once they are all shown (titles come a moment after the count) and
     `wanted` holds for them."""

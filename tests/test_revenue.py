@@ -179,7 +179,7 @@ def test_the_terminal_shows_the_same_rates(make_repo: Callable[..., Path], cli: 
     assert "Revenue retention, 2025-11-20 to 2026-11-20" in text
     line = next(line for line in text.splitlines() if line.strip().startswith("12 months") and "EUR" in line)
     assert line.split()[-4:] == ["4", "46,800", "74.4%", "79.5%"]
-    assert "budget-cut" in text and "EUR 6,000" in text
+    assert "budget-cut" in text and "6,000 EUR" in text
 
 
 HISTORY_ERRORS = [

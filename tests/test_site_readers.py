@@ -29,6 +29,7 @@ from tests.conftest import REPO_ROOT  # noqa: E402
 
 PAGES = {
     "dashboard": "index.html",
+    "dashboard of a segment": "dashboards/segment-growth.html",
     "clients index": "clients/index.html",
     "red client": "clients/bluefin-logistics/index.html",
     "amber client": "clients/cedar-legal/index.html",
@@ -171,6 +172,7 @@ _CELLS = (
 
 
 SORTABLE = [
+    "index.html",
     "clients/index.html",
     "audit.html",
     "actions.html",

@@ -13,7 +13,7 @@ Paint = Callable[[str, str], str]
 
 
 def _money(amounts: Sequence[Amount]) -> str:
-    return ", ".join(f"{a.currency or '?'} {a.value:,.0f}" for a in amounts) or "-"
+    return ", ".join(f"{a.value:,.0f} {a.currency}".strip() for a in amounts) or "-"
 
 
 def _rate(rate: float | None) -> str:

@@ -173,11 +173,11 @@ def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no
             )
     if p.effort:
         lines += ["", paint("Effort against value, last 12 months", "bold")]
-        lines.append(f"  {'client':<24} {'hours':>7} {'value':>12} {'per hour':>9}")
+        lines.append(f"  {'client':<24} {'hours':>7} {'value':>14} {'per hour':>9}")
         for e in sorted(p.effort, key=lambda e: (e.value_per_hour is None, e.value_per_hour or 0)):
-            value = MISSING if e.value is None else f"{e.currency or '?'} {e.value:,.0f}"
+            value = MISSING if e.value is None else f"{e.value:,.0f} {e.currency or ''}".strip()
             per_hour = MISSING if e.value_per_hour is None else f"{e.value_per_hour:,.0f}"
-            lines.append(f"  {_fit(e.client_id, 24):<24} {e.hours:>7g} {value:>12} {per_hour:>9}")
+            lines.append(f"  {_fit(e.client_id, 24):<24} {e.hours:>7g} {value:>14} {per_hour:>9}")
     lines += revenue_lines(p.revenue_retention, width, paint) + service_lines(p.service_levels, paint)
     if p.upcoming:
         lines += ["", paint("Coming up in the next 90 days, and overdue milestones", "bold")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -122,12 +122,14 @@ class HealthTimeline:
     clients: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
     """Client id -> its health at each month end ("" when the client did not exist then)."""
 
-    def counts(self) -> list[dict[str, int]]:
-        """Clients by health at each month end, for the dashboard."""
+    def counts(self, only: Collection[str] | None = None) -> list[dict[str, int]]:
+        """Clients by health at each month end, for the dashboard (of the clients `only` names)."""
         result = []
         for index in range(len(self.months)):
             count = {"red": 0, "amber": 0, "green": 0}
-            for healths in self.clients.values():
+            for client, healths in self.clients.items():
+                if only is not None and client not in only:
+                    continue
                 health = healths[index]
                 if health in count:
                     count[health] += 1

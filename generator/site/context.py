@@ -82,6 +82,8 @@ def environment() -> jinja2.Environment:
         flag_label=formatting.flag_label,
         readable_dates=formatting.readable_dates,
         amount=formatting.amount,
+        amounts=formatting.amounts,
+        rate=formatting.rate,
     )
     env.globals["action_table"] = action_table
     return env

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -60,6 +61,16 @@ def amount(value: float | None, currency: str | None) -> str:
     if value is None:
         return ""
     return f"{value:,.0f} {currency or ''}".strip()
+
+
+def amounts(values: Sequence[Any]) -> str:
+    """Sums in several currencies, e.g. '46,800 EUR, 10,000 USD' (each `Amount` in its own)."""
+    return ", ".join(amount(a.value, a.currency) for a in values) or NONE_SHOWN
+
+
+def rate(value: float | None) -> str:
+    """A retention or service rate, to the tenth as `stats` prints it, e.g. '94.5%'."""
+    return NONE_SHOWN if value is None else f"{value:.1f}%"
 
 
 FLAG_LABELS = {

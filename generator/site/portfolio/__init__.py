@@ -15,7 +15,7 @@ from generator.site.actions import ActionRowCache, action_order
 from generator.site.client_pages import ClientFragments, client_fragments
 from generator.site.context import SiteContext, people, render_page
 from generator.site.digest_pages import digest_outputs
-from generator.site.portfolio.dashboard import dashboard_page
+from generator.site.portfolio.dashboard import dashboards
 from generator.site.portfolio.everyone import Everyone, Output
 from generator.site.portfolio.journey import journey_page
 from generator.site.portfolio.lists import actions_page, audit_page, client_list
@@ -66,7 +66,7 @@ def portfolio_pages(
         "row_cache": row_cache,
     }
     everyone = Everyone(site, ordered, parts, rows, common)
-    yield "index.html", dashboard_page(everyone, portfolio)
+    yield from dashboards(everyone, portfolio)
     yield "clients/index.html", client_list(everyone)
     yield from owner_pages(everyone)
     yield from digest_outputs(everyone.ordered, site)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from generator.model.vocabulary import STATUSES
 from generator.site.context import (
     render_page,
 )
@@ -19,6 +20,8 @@ def client_list(everyone: Everyone) -> bytes:
         everyone.site,
         insights=everyone.ordered,
         rows=[Markup(part.client_row) for part in everyone.parts],
+        team=everyone.site.settings.team,
+        statuses=STATUSES,
         **everyone.common,
     )
 

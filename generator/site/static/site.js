@@ -48,23 +48,47 @@
     });
   }
 
+  /* A table's filter: words typed, and facets (checkboxes named by data-facet) that keep the rows
+     whose data-<facet> is one of the values ticked; facets combine with AND, a facet's values with OR.
+     The facets are read from and written to the address (?segment=growth&health=red). */
   function makeFilter(input) {
     var table = document.getElementById(input.getAttribute("data-filter-table"));
     if (!table) return;
-    input.parentNode.hidden = false;
+    var box = input.closest(".filter");
+    box.hidden = false;
+    var boxes = Array.prototype.slice.call(box.querySelectorAll("input[data-facet]"));
     var none = document.createElement("p");
     none.className = "filter-none";
     none.setAttribute("role", "status");
-    input.parentNode.appendChild(none);
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+    box.appendChild(none);
+    var params = new URLSearchParams(window.location.search);
+    boxes.forEach(function (check) {
+      check.checked = params.getAll(check.getAttribute("data-facet")).indexOf(check.value) !== -1;
+    });
+    function apply() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean), shown = 0, wanted = {};
+      var address = new URLSearchParams();
+      boxes.forEach(function (check) {
+        if (!check.checked) return;
+        var facet = check.getAttribute("data-facet");
+        (wanted[facet] = wanted[facet] || []).push(check.value);
+        address.append(facet, check.value);
+      });
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
-        row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
-        if (!row.hidden) shown++;
+        var keep = words.every(function (word) { return text.indexOf(word) !== -1; }) &&
+          Object.keys(wanted).every(function (facet) { return wanted[facet].indexOf(row.getAttribute("data-" + facet)) !== -1; });
+        row.hidden = !keep;
+        if (keep) shown++;
       });
-      none.textContent = shown ? "" : "No row matches \u201c" + input.value.trim() + "\u201d.";
-    });
+      var ticked = Object.keys(wanted).length;
+      none.textContent = shown ? "" : ticked ? "No row matches the filter." : "No row matches \u201c" + input.value.trim() + "\u201d.";
+      var query = address.toString();
+      history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+    input.addEventListener("input", apply);
+    boxes.forEach(function (check) { check.addEventListener("change", apply); });
+    apply();
   }
 
   /* ---- search, over the index in search/ (generator/site/search.py writes it) ---- */
