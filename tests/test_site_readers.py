@@ -38,6 +38,7 @@ PAGES = {
     "note": "clients/bluefin-logistics/meetings/2026-11-05-check-in.html",
     "document": "clients/harbor-health/account-plan.html",
     "owner": "owners/dana.html",
+    "team": "team.html",
     "actions": "actions.html",
     "audit": "audit.html",
     "journey": "journey.html",
@@ -177,6 +178,7 @@ SORTABLE = [
     "audit.html",
     "actions.html",
     "owners/dana.html",
+    "team.html",
     "clients/bluefin-logistics/index.html",
 ]
 

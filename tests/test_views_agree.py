@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
@@ -55,3 +56,79 @@ def test_health_and_next_checkin_agree_in_every_view(tmp_path: Path) -> None:
         else:
             day = dt.date.fromisoformat(following)
             assert f"next {day.day} {day:%b %Y}" in page, client
+
+
+class _Cells(HTMLParser):
+    """The text of every table row's cells, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _table_rows(html: str) -> list[list[str]]:
+    parser = _Cells()
+    parser.feed(html)
+    return parser.rows
+
+
+def _amounts(values: list[dict[str, object]]) -> str:
+    shown = [f"{value:,.0f} {a['currency']}" for a in values if isinstance(value := a["value"], float)]
+    return ", ".join(shown) or "\u2013"  # the site's en dash for no value
+
+
+def test_workload_and_revenue_retention_agree_on_the_site_and_in_stats(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    clientkb("build", "--out", str(out))
+    stats = json.loads(clientkb("stats", "--format", "json"))
+    team = {row[0]: row for row in _table_rows((out / "team.html").read_text(encoding="utf-8"))[1:]}
+    names = {"dana": "Dana Ruiz", "marco": "Marco Bellini", "sam": "Sam Okafor", "lea": "Lea Novak"}
+    assert len(team) == len(stats["workload"]) == 4
+    for load in stats["workload"]:
+        row = team[names[load["handle"]]]
+        assert row[2:5] == [str(load["clients"]), str(load["red"]), str(load["amber"])]
+        assert row[5:7] == [_amounts(load["recurring"]), _amounts(load["projects"])]
+        assert row[7:] == [
+            f"{load['hours']:g}",
+            f"{load['budget']:g}",
+            str(load["open_actions"]),
+            str(load["overdue_actions"]),
+        ]
+        page = (out / f"owners/{load['handle']}.html").read_text(encoding="utf-8")
+        assert f"{load['open_actions']} open" in page
+    dashboard = _table_rows((out / "index.html").read_text(encoding="utf-8"))
+    retention = [row for row in dashboard if row and row[0] == "12 months"]
+    expected = [
+        [
+            "12 months",
+            "",
+            g["currency"],
+            str(g["clients"]),
+            f"{g['base']:,.0f}",
+            f"{g['rate']:.1f}%",
+            f"{n['rate']:.1f}%",
+        ]
+        for g, n in zip(
+            stats["revenue_retention"]["grr"]["trailing"], stats["revenue_retention"]["nrr"]["trailing"], strict=True
+        )
+    ]
+    assert retention == expected and len(expected) == 2  # EUR and GBP, never converted
+    terminal = clientkb("stats")
+    for g in stats["revenue_retention"]["grr"]["trailing"]:
+        assert f"{g['rate']:.1f}%" in terminal

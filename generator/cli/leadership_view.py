@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from generator.compute.revenue import Amount, RateRow, RevenueRetention
 from generator.compute.service_levels import ServiceLevels
+from generator.compute.workload import Workload
 
 Paint = Callable[[str, str], str]
 
@@ -91,3 +92,28 @@ def service_lines(levels: ServiceLevels, paint: Paint) -> list[str]:
     if not levels.by_segment:
         lines.append("  no client was served through the whole quarter")
     return lines
+
+
+def workload_lines(rows: Sequence[Workload], width: int, paint: Paint) -> list[str]:
+    """Per team member: clients, last month's hours against budget, actions, risks, then the value."""
+    if not rows:
+        return []
+    lines = [
+        "",
+        paint(f"Workload (hours in {rows[0].month})", "bold"),
+        f"  {'person':<12} {'clients':>7} {'hours/budget':>13} {'actions':>8} {'overdue':>8} {'red':>4} {'amber':>6}",
+    ]
+    for row in rows:
+        hours = f"{row.hours:g}/{row.budget:g}"
+        lines.append(
+            f"  {row.handle[:12]:<12} {row.clients:>7} {hours:>13} {row.open_actions:>8} {row.overdue_actions:>8} "
+            f"{row.red:>4} {row.amber:>6}"
+        )
+        values = [f"recurring {_money(row.recurring)}" if row.recurring else "", _projects(row)]
+        if any(values):
+            lines += _wrapped("      " + "; ".join(v for v in values if v), width)
+    return lines
+
+
+def _projects(row: Workload) -> str:
+    return f"projects {_money(row.projects)}" if row.projects else ""

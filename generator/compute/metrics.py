@@ -17,6 +17,7 @@ from generator.compute.revenue import (
     revenue_retention,
 )
 from generator.compute.service_levels import ServiceLevels, service_levels
+from generator.compute.workload import Workload, workload
 from generator.model.dates import Duration, add_months, calendar_quarter
 from generator.model.settings import Settings
 from generator.model.vocabulary import STATUSES
@@ -122,6 +123,7 @@ class Portfolio:
     """Renewals, milestones and key dates in the next 90 days, and overdue milestones."""
     revenue_retention: RevenueRetention
     service_levels: ServiceLevels
+    workload: tuple[Workload, ...]
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -243,4 +245,5 @@ def portfolio(insights: Sequence[ClientInsight], today: dt.date, settings: Setti
         upcoming=upcoming(insights, today),
         revenue_retention=revenue_retention(insights, today),
         service_levels=service_levels(insights, settings, today),
+        workload=workload(insights, [m.handle for m in settings.team], today),
     )

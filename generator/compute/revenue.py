@@ -142,7 +142,7 @@ def _percent(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _amounts(pairs: Iterable[tuple[str, float]]) -> tuple[Amount, ...]:
+def sum_amounts(pairs: Iterable[tuple[str, float]]) -> tuple[Amount, ...]:
     totals: dict[str, float] = defaultdict(float)
     for currency, value in pairs:
         totals[currency] += value
@@ -203,7 +203,7 @@ def at_risk(insights: Sequence[ClientInsight]) -> tuple[AtRisk, ...]:
     for health in HEALTH_ORDER:
         group = [i for i in _current(insights) if i.health == health]
         valued = [(i.record.contract.currency or "", contract_value(i.record)) for i in group]
-        rows.append(AtRisk(health, len(group), _amounts((c, v) for c, v in valued if v is not None)))
+        rows.append(AtRisk(health, len(group), sum_amounts((c, v) for c, v in valued if v is not None)))
     return tuple(rows)
 
 
@@ -227,7 +227,7 @@ def forecast(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Forecas
                     end=quarter.end,
                     health=health,
                     renewals=len(group),
-                    amounts=_amounts((c, v) for c, v in valued if v is not None),
+                    amounts=sum_amounts((c, v) for c, v in valued if v is not None),
                     clients=tuple(i.id for i in group),
                 )
             )
@@ -266,7 +266,9 @@ def churn_reasons(insights: Sequence[ClientInsight], today: dt.date) -> tuple[Ch
     rows = []
     for reason, records in by_reason.items():
         lost = [(r.contract.currency or "", _last_term(r)) for r in records]
-        rows.append(ChurnReason(reason, tuple(sorted(ids[reason])), _amounts((c, v) for c, v in lost if v is not None)))
+        rows.append(
+            ChurnReason(reason, tuple(sorted(ids[reason])), sum_amounts((c, v) for c, v in lost if v is not None))
+        )
     return tuple(sorted(rows, key=lambda r: (-len(r.clients), r.reason)))
 
 

@@ -37,6 +37,7 @@ NAV = (
     ("index.html", "Dashboard"),
     ("clients/index.html", "Clients"),
     ("actions.html", "Actions"),
+    ("team.html", "Team"),
     ("audit.html", "Audit"),
     ("journey.html", "Journey"),
     ("playbooks/index.html", "Playbooks"),

@@ -20,7 +20,7 @@ from generator.site.portfolio.everyone import Everyone, Output
 from generator.site.portfolio.journey import journey_page
 from generator.site.portfolio.lists import actions_page, audit_page, client_list
 from generator.site.portfolio.playbook_pages import playbook_pages
-from generator.site.portfolio.team_pages import owner_pages
+from generator.site.portfolio.team_pages import owner_pages, team_page
 from generator.site.portfolio.whole_site_files import feeds_and_exports
 
 
@@ -68,7 +68,8 @@ def portfolio_pages(
     everyone = Everyone(site, ordered, parts, rows, common)
     yield from dashboards(everyone, portfolio)
     yield "clients/index.html", client_list(everyone)
-    yield from owner_pages(everyone)
+    yield "team.html", team_page(everyone, portfolio)
+    yield from owner_pages(everyone, portfolio)
     yield from digest_outputs(everyone.ordered, site)
     yield "actions.html", actions_page(everyone)
     yield "audit.html", audit_page(everyone)

@@ -1,4 +1,4 @@
-"""A page per team member."""
+"""The team page (everyone's workload in one table) and a page per team member."""
 
 from __future__ import annotations
 
@@ -6,15 +6,29 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from generator.site.context import (
-    HEALTH_ORDER,
-    render_page,
-)
+from generator.compute.metrics import Portfolio
+from generator.site.context import HEALTH_ORDER, render_page
 from generator.site.portfolio.everyone import Everyone, Output
 
 
-def owner_pages(everyone: Everyone) -> Iterator[Output]:
+def team_page(everyone: Everyone, portfolio: Portfolio) -> bytes:
+    load = {row.handle: row for row in portfolio.workload}
+    team = everyone.site.settings.team
+    return render_page(
+        "team.html",
+        "",
+        "team.html",
+        "Team",
+        everyone.site,
+        rows=[(member, load[member.handle]) for member in team],
+        month=portfolio.workload[0].month if portfolio.workload else "",
+        **everyone.common,
+    )
+
+
+def owner_pages(everyone: Everyone, portfolio: Portfolio) -> Iterator[Output]:
     ordered = everyone.ordered
+    load = {row.handle: row for row in portfolio.workload}
     for member in everyone.site.settings.team:
         owned = [i for i in ordered if i.record.owner == member.handle]
         teamed = [i for i in ordered if member.handle in i.record.team and i.record.owner != member.handle]
@@ -28,11 +42,12 @@ def owner_pages(everyone: Everyone) -> Iterator[Output]:
             render_page(
                 "owner.html",
                 "../",
-                "",
+                "team.html",
                 member.name,
                 everyone.site,
                 searchable=True,
                 member=member,
+                load=load[member.handle],
                 owned=owned,
                 owned_rows=owned_rows,
                 teamed=teamed,
