@@ -437,3 +437,18 @@ def test_hostile_content_fires_nothing(browser: Browser, tmp_path: Path) -> None
         assert watched.page.locator(".search-results script, .search-results img").count() == 0
         assert_clean(watched, served.base)
         watched.page.close()
+
+
+def test_the_quarterly_review_pack_prints_as_one_document(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "clients/bluefin-logistics/qbr.html")
+    assert page.locator("button.print").is_visible()  # offered on screen once the script runs
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible() and not page.locator("button.print").is_visible()
+    headings = page.locator("article.qbr h2")
+    assert headings.count() == 8 and all(headings.nth(i).is_visible() for i in range(8))
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    assert_clean(watched, demo.base)
+    page.close()

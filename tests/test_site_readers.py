@@ -35,6 +35,7 @@ PAGES = {
     "amber client": "clients/cedar-legal/index.html",
     "green client": "clients/harbor-health/index.html",
     "former client": "clients/juniper-books/index.html",
+    "quarterly review pack": "clients/bluefin-logistics/qbr.html",
     "note": "clients/bluefin-logistics/meetings/2026-11-05-check-in.html",
     "document": "clients/harbor-health/account-plan.html",
     "owner": "owners/dana.html",

@@ -120,7 +120,7 @@ def site_options(cache_help: str, search_help: str) -> Callable[[FC], FC]:
 
 def _format_option(choices: list[str], help_text: str) -> Callable[[FC], FC]:
     return click.option(
-        "--format", "output_format", type=click.Choice(choices), default="text", show_default=True, help=help_text
+        "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True, help=help_text
     )
 
 

@@ -74,10 +74,31 @@ def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.d
     settings, today = _scaffold_settings(ctx)
     owner = client_owner(ctx.root, client) or settings.team[0].handle
     try:
-        draft = MeetingDraft(client_id=client, date=date or today, meeting_type=meeting_type, owner=owner, title=title)
+        draft = MeetingDraft(
+            client_id=client,
+            date=date or today,
+            meeting_type=meeting_type,
+            owner=owner,
+            title=title,
+            agenda=_review_agenda(ctx, client, today) if meeting_type == "qbr" else "",
+        )
         _created(new_meeting(ctx.root, draft))
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _review_agenda(ctx: Context, client: str, today: dt.date) -> str:
+    """A quarterly review's agenda: the client's review pack; none (said on stderr) when it has errors."""
+    from generator.cli.qbr import review_pack
+    from generator.qbr.report import agenda
+
+    if not (ctx.root / "clients" / client / "client.yaml").is_file():
+        return ""  # new_meeting says there is no such client
+    try:
+        return agenda(review_pack(ctx, client, today))
+    except click.ClickException as exc:
+        click.echo(f"note: the note is written without the review pack: {exc.message}", err=True)
+        return ""
 
 
 @new.command("playbook")

@@ -46,7 +46,7 @@ T = TypeVar("T")
 
 NOTE_NAME = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(-(?P<slug>[a-z0-9][a-z0-9-]*))?\.md$")
 _SLUG = re.compile(SLUG_PATTERN)
-RESERVED_NAMES = frozenset({"index", "404", "meetings", "runs", "search"})
+RESERVED_NAMES = frozenset({"index", "404", "meetings", "runs", "search", "qbr"})
 """Document and playbook names that would overwrite a generated page or folder."""
 
 

@@ -120,6 +120,8 @@ class MeetingDraft:
     meeting_type: str
     owner: str
     title: str | None = None
+    agenda: str = ""
+    """Markdown placed before the note's own sections: a quarterly review's pack (`clientkb qbr`)."""
 
 
 def new_meeting(root: Path, draft: MeetingDraft) -> Created:
@@ -135,7 +137,7 @@ def new_meeting(root: Path, draft: MeetingDraft) -> Created:
         raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")
     title = title or f"{MEETING_LABELS[meeting_type]}, {date.strftime('%B %Y')}"
     slug = slugify(title, 50) or meeting_type
-    text = _render(root, "meeting", date=date, type=meeting_type, title=title, owner=owner)
+    text = _render(root, "meeting", date=date, type=meeting_type, title=title, owner=owner, agenda=draft.agenda)
     return _write_new(root, f"clients/{client_id}/meetings/{date}-{slug}.md", text)
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import Effort
 from generator.compute.metrics import effort as effort_of
+from generator.compute.qbr import qbr_pack
 from generator.markdown.engine import first_heading
 from generator.model.records import Client, Document, Note
 from generator.site import charts, formatting
@@ -59,7 +60,24 @@ def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> P
     pages.update(_note_pages(client, insight, site, notes))
     pages.update(_document_pages(client, site, documents))
     pages.update(_run_pages(client, site))
+    pages[f"clients/{client.id}/qbr.html"] = _qbr_page(client, insight, site)
     return pages
+
+
+def _qbr_page(client: Client, insight: ClientInsight, site: SiteContext) -> bytes:
+    """The quarterly review pack, printable: one client per document."""
+    root = "../../"
+    return render_page(
+        "qbr.html",
+        root,
+        "clients/index.html",
+        f"Quarterly review: {client.record.name}",
+        site,
+        pack=qbr_pack(client, insight, site.today),
+        insight=insight,
+        people=people(site.settings),
+        evidence=evidence_link(site, root),
+    )
 
 
 def _client_page(
@@ -82,6 +100,7 @@ def _client_page(
         segment=settings.segments[record.segment],
         people=people(settings),
         names=site.names,
+        churn_labels=settings.churn_reasons,
         change=site.history.last_changes.get(client.file),
         commits=commits[:HISTORY_SHOWN],
         commits_more=max(0, len(commits) - HISTORY_SHOWN),

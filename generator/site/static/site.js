@@ -374,6 +374,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-filter-table]"), makeFilter);
+    Array.prototype.forEach.call(document.querySelectorAll("button.print"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
     var box = document.getElementById("search");
     if (box) setupSearch(box);
   });

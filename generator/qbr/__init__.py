@@ -1,0 +1,3 @@
+"""`clientkb qbr`: a client's quarterly review pack as Markdown or JSON (`report`). The pack itself is
+computed in `compute.qbr`, so that the site's `qbr.html` shows the same; this package only reports
+it, for the command line and for the agenda of `new meeting --type qbr`. It sits beside `digest`."""
