@@ -246,6 +246,26 @@ def test_csv_neutralises_formulas(make_repo: Callable[..., Path], cli: Callable[
     assert rows[1][1] == "'=HYPERLINK(1)"
 
 
+def test_audit_csv_has_the_last_decision_and_neutralises_formulas(
+    make_repo: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    audits = (
+        "audits:\n  - {date: 2026-01-10, decision: deepen}\n"
+        "  - {date: 2026-09-01, decision: adjust, note: '-2+3+cmd|calc'}\n"
+        "  - {date: 2027-01-01, decision: end, note: planned not held yet}\n"
+        "nps:\n  - {date: 2026-03-01, score: 9}\n  - {date: 2026-09-01, score: 5}\n"
+    )
+    root = make_repo({"clients/acme/client.yaml": CLIENT_YAML.replace("name: Acme Corp", 'name: "@SUM(1)"') + audits})
+    assert build(cli, root).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((root / "site/data/audit.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["name"], row["nps_last"], row["nps_trend"]) == ("'@SUM(1)", "5", "-4")  # -4 is a number, kept
+    assert (row["last_audit"], row["decision"], row["audit_note"]) == ("2026-09-01", "adjust", "'-2+3+cmd|calc")
+    page = (root / "site/audit.html").read_text(encoding="utf-8")
+    assert '<span class="badge decision-adjust">adjust</span>' in page and "data/audit.csv" in page
+
+
 def test_git_last_change_from_one_log(make_repo: Callable[..., Path], cli: Callable[..., Run]) -> None:
     root = make_repo()
     env = {"GIT_AUTHOR_NAME": "Ana Author", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_NAME": "C",

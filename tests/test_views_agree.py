@@ -132,3 +132,20 @@ def test_workload_and_revenue_retention_agree_on_the_site_and_in_stats(tmp_path:
     terminal = clientkb("stats")
     for g in stats["revenue_retention"]["grr"]["trailing"]:
         assert f"{g['rate']:.1f}%" in terminal
+
+
+def test_the_audit_page_and_audit_csv_agree(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    clientkb("build", "--out", str(out))
+    rows = list(csv.DictReader(io.StringIO((out / "data/audit.csv").read_text(encoding="utf-8"))))
+    table = _table_rows((out / "audit.html").read_text(encoding="utf-8"))[1:]
+    assert [row["name"] for row in rows] == [cells[0] for cells in table] and len(rows) == 13
+    decided = 0
+    for row, cells in zip(rows, table, strict=True):
+        assert cells[5:7] == [row["meetings_held"], row["meetings_not_held"]]
+        if row["decision"]:
+            decided += 1
+            assert cells[-1].startswith(row["decision"]), row["client"]
+        else:
+            assert cells[-1] == "never", row["client"]
+    assert decided == 2  # the demo's audited clients: copperline-foods and harbor-health

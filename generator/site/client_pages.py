@@ -3,16 +3,13 @@ pages and files: rendered in the worker process that loaded the client, since th
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
+from generator.compute.audit import audit_row
 from generator.compute.insights import ClientInsight
-from generator.compute.metrics import Effort
-from generator.compute.metrics import effort as effort_of
 from generator.compute.qbr import qbr_pack
 from generator.markdown.engine import first_heading
 from generator.model.records import Client, Document, Note
@@ -197,33 +194,6 @@ def _document_pages(client: Client, site: SiteContext, documents: list[DocumentR
     return pages
 
 
-def _tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
-    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
-    years, rest = divmod(max(months, 0), 12)
-    text = (f"{years} y " if years else "") + f"{rest} m"
-    return text, (until - since).days
-
-
-def _audit_row(insight: ClientInsight, effort: Effort | None, today: dt.date) -> dict[str, Any]:
-    record = insight.record
-    tenure, days = _tenure(record.since, record.until or today)
-    answers = insight.nps
-    trend = ""
-    if len(answers) >= 2:
-        change = answers[-1].score - answers[-2].score
-        trend = "steady" if change == 0 else f"{change:+d}"
-    return {
-        "insight": insight,
-        "tenure": tenure,
-        "tenure_days": days,
-        "nps_last": answers[-1].score if answers else None,
-        "nps_trend": trend,
-        "escalations": len(record.escalations),
-        "escalations_open": sum(1 for e in record.escalations if e.closed is None),
-        "effort": effort,
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class ClientFragments:
     """What the whole-site pages and files need from one client, made where the client is computed
@@ -243,12 +213,11 @@ class ClientFragments:
 def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragments:
     handles = frozenset(people(site.settings))
     events = render_events(client_calendar_entries(insight, handles), site.today)
-    effort = next(iter(effort_of([insight], site.today)), None)
     return ClientFragments(
         events,
         zlib.compress(client_export(insight).encode("utf-8")),
         render_row("row_client.html", "../", site, insight=insight),
-        render_row("row_audit.html", "", site, row=_audit_row(insight, effort, site.today)),
+        render_row("row_audit.html", "", site, row=audit_row(insight, site.today)),
         render_row("row_owned.html", "../", site, insight=insight),
         tuple(action_rows([insight], site.settings, site.today)),
     )

@@ -8,10 +8,12 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from generator.compute.audit import AuditRow
 from generator.compute.due import DueEntry
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import Portfolio
@@ -119,8 +121,45 @@ def health_csv(insights: Sequence[ClientInsight]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+AUDIT_COLUMNS = (
+    "client", "name", "status", "owner", "health", "tenure_days", "meetings_held", "meetings_not_held", "nps_last",
+    "nps_trend", "escalations", "escalations_open", "hours_12m", "value", "currency", "value_per_hour", "renewal",
+    "last_audit", "decision", "audit_note",
+)  # fmt: skip
+
+
+def audit_csv(rows: Sequence[AuditRow]) -> bytes:
+    """The relationship audit's table, one row per client, formula-neutralised as health.csv is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(AUDIT_COLUMNS)
+    for row in rows:
+        insight, record, effort, audit = row.insight, row.insight.record, row.effort, row.last_audit
+        cells = [
+            insight.id, record.name, record.status, record.owner, insight.health or "", row.tenure_days,
+            insight.meetings.held, insight.meetings.missed, "" if row.nps_last is None else row.nps_last,
+            row.nps_trend, row.escalations, row.escalations_open, _number(effort.hours) if effort else "",
+            _number(effort.value if effort else None), (effort.currency or "") if effort else "",
+            _number(effort.value_per_hour if effort else None), plain(record.contract.renewal) or "",
+            plain(audit.date) if audit else "", audit.decision if audit else "", (audit.note or "") if audit else "",
+        ]  # fmt: skip
+        writer.writerow([_safe_cell(str(cell)) for cell in cells])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
 def _safe_cell(text: str) -> str:
-    # OWASP CSV injection: a leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell.
+    # OWASP CSV injection: a leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell; a plain
+    # number such as -4 or +2 (an NPS change) is only a number, and stays one.
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.site.exports import clients_json_chunks, health_csv
+from generator.compute.audit import audit_row
+from generator.site.exports import audit_csv, clients_json_chunks, health_csv
 from generator.site.feeds import calendar_chunks
 from generator.site.portfolio.everyone import Everyone, Output
 
@@ -21,3 +22,4 @@ def feeds_and_exports(everyone: Everyone) -> Iterator[Output]:
         )
     yield "data/clients.json", clients_json_chunks([part.export for part in everyone.parts])
     yield "data/health.csv", health_csv(everyone.ordered)
+    yield "data/audit.csv", audit_csv([audit_row(i, everyone.site.today) for i in everyone.ordered])

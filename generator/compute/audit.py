@@ -1,0 +1,57 @@
+"""One client's row of the relationship audit (docs/health.md, "Relationship audit"): tenure,
+meetings, NPS, escalations, effort against value, and the decision of its last audit, the same on
+`audit.html` and in `data/audit.csv`. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.compute.insights import ClientInsight
+from generator.compute.metrics import Effort, effort
+from generator.model.records import Audit
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    insight: ClientInsight
+    tenure: str
+    """e.g. "3 y 2 m"."""
+    tenure_days: int
+    nps_last: int | None
+    nps_trend: str
+    """"steady", "+2", "-3", or "" with fewer than two answers."""
+    escalations: int
+    escalations_open: int
+    effort: Effort | None
+    last_audit: Audit | None
+    """The latest audit dated on or before today."""
+
+
+def tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
+    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
+    years, rest = divmod(max(months, 0), 12)
+    text = (f"{years} y " if years else "") + f"{rest} m"
+    return text, (until - since).days
+
+
+def audit_row(insight: ClientInsight, today: dt.date) -> AuditRow:
+    record = insight.record
+    text, days = tenure(record.since, record.until or today)
+    answers = insight.nps
+    trend = ""
+    if len(answers) >= 2:
+        change = answers[-1].score - answers[-2].score
+        trend = "steady" if change == 0 else f"{change:+d}"
+    audits = sorted((a for a in record.audits if a.date <= today), key=lambda a: a.date)
+    return AuditRow(
+        insight=insight,
+        tenure=text,
+        tenure_days=days,
+        nps_last=answers[-1].score if answers else None,
+        nps_trend=trend,
+        escalations=len(record.escalations),
+        escalations_open=sum(1 for e in record.escalations if e.closed is None),
+        effort=next(iter(effort([insight], today)), None),
+        last_audit=audits[-1] if audits else None,
+    )
