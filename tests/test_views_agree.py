@@ -13,6 +13,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 TODAY = "2026-11-20"
@@ -28,9 +30,15 @@ def clientkb(*args: str) -> str:
     return result.stdout
 
 
-def test_health_and_next_checkin_agree_in_every_view(tmp_path: Path) -> None:
-    out = tmp_path / "site"
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("views") / "site"
     clientkb("build", "--out", str(out))
+    return out
+
+
+def test_health_and_next_checkin_agree_in_every_view(demo_site: Path) -> None:
+    out = demo_site
     terminal = {c["client"]: c for c in json.loads(clientkb("health", "--format", "json"))}
     exported = {c["client"]: c for c in json.loads((out / "data/clients.json").read_text(encoding="utf-8"))}
     rows = {r["client"]: r for r in csv.DictReader(io.StringIO((out / "data/health.csv").read_text("utf-8")))}
@@ -93,9 +101,8 @@ def _amounts(values: list[dict[str, object]]) -> str:
     return ", ".join(shown) or "\u2013"  # the site's en dash for no value
 
 
-def test_workload_and_revenue_retention_agree_on_the_site_and_in_stats(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    clientkb("build", "--out", str(out))
+def test_workload_and_revenue_retention_agree_on_the_site_and_in_stats(demo_site: Path) -> None:
+    out = demo_site
     stats = json.loads(clientkb("stats", "--format", "json"))
     team = {row[0]: row for row in _table_rows((out / "team.html").read_text(encoding="utf-8"))[1:]}
     names = {"dana": "Dana Ruiz", "marco": "Marco Bellini", "sam": "Sam Okafor", "lea": "Lea Novak"}
@@ -134,9 +141,8 @@ def test_workload_and_revenue_retention_agree_on_the_site_and_in_stats(tmp_path:
         assert f"{g['rate']:.1f}%" in terminal
 
 
-def test_the_audit_page_and_audit_csv_agree(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    clientkb("build", "--out", str(out))
+def test_the_audit_page_and_audit_csv_agree(demo_site: Path) -> None:
+    out = demo_site
     rows = list(csv.DictReader(io.StringIO((out / "data/audit.csv").read_text(encoding="utf-8"))))
     table = _table_rows((out / "audit.html").read_text(encoding="utf-8"))[1:]
     assert [row["name"] for row in rows] == [cells[0] for cells in table] and len(rows) == 13
