@@ -20,7 +20,7 @@ from generator.compute.insights import ClientInsight, client_insight
 from generator.git.status import StatusHistory, status_set_on
 from generator.model.records import Client
 from generator.model.settings import Limits
-from generator.parse.documents import Reader, load_client
+from generator.parse.loader import Reader, load_client
 from generator.parse.validate import References, validate_client
 from generator.site.search import SearchPart, search_part
 from generator.source.cache import BuildCache

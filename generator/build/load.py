@@ -25,7 +25,7 @@ from generator.git.status import status_history
 from generator.markdown.engine import markdown_engine
 from generator.model.records import Client, KnowledgeBase, Playbook
 from generator.model.settings import Limits, Settings
-from generator.parse.documents import load_playbook
+from generator.parse.loader import load_playbook
 from generator.parse.validate import References, validate_knowledge_base
 from generator.site.search import SearchPart
 from generator.source.cache import (

@@ -68,7 +68,7 @@ def new_client_command(ctx: Context, name: str, owner: str | None, segment: str 
 @click.pass_obj
 def new_meeting_command(ctx: Context, client: str, meeting_type: str, date: dt.date | None, title: str | None) -> None:
     """Create clients/CLIENT/meetings/<date>-<slug>.md."""
-    from generator.parse.documents import client_owner
+    from generator.parse.loader import client_owner
     from generator.scaffold.new import MeetingDraft, ScaffoldError, new_meeting
 
     settings, today = _scaffold_settings(ctx)

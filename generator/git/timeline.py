@@ -23,7 +23,8 @@ from generator.git.status import StatusHistory, status_history, status_set_on
 from generator.model.dates import add_months, shift_days
 from generator.model.records import Client
 from generator.model.settings import Settings
-from generator.parse.documents import load_client, parse_settings
+from generator.parse.documents import parse_settings
+from generator.parse.loader import load_client
 from generator.parse.validate import References, validate_client
 from generator.source.cache import HEALTH_FOLDER, CacheStore, code_digest
 from generator.source.load import KB_FILE, SourceText, classify_client_files, decode_source

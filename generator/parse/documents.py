@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,7 +19,6 @@ from generator.markdown.engine import MAX_NESTING
 from generator.markdown.facts import BodyFacts, body_facts
 from generator.model.records import (
     ActionItem,
-    Client,
     ClientRecord,
     Document,
     DocumentMeta,
@@ -37,7 +35,7 @@ from generator.model.vocabulary import SLUG_PATTERN
 from generator.parse.actions import parse_action_items, parse_playbook_steps
 from generator.parse.errors import kind_word, problems_of
 from generator.source.frontmatter import split_front_matter
-from generator.source.load import ClientFiles, SourceText, read_source
+from generator.source.load import SourceText
 from generator.source.problems import Problem, error
 from generator.source.yamlsource import YamlDocument, parse_yaml
 
@@ -251,77 +249,6 @@ def parse_playbook(source: SourceText, limits: Limits | None = None) -> tuple[Pl
     return playbook, parsed.problems + _nesting_problems(source.file, facts, body_line)
 
 
-@dataclass(frozen=True, slots=True)
-class ClientLoad:
-    """One client folder read and parsed: the unit of work that runs in parallel."""
-
-    client: Client | None
-    problems: list[Problem]
-
-
-Reader = Callable[[str], tuple[SourceText | None, list[Problem]]]
-"""Reads one file (a path from the root) as text: from disk, or from Git objects."""
-
-
-def disk_reader(root: Path, limits: Limits) -> Reader:
-    return lambda rel: read_source(root, rel, limits.max_file_size)
-
-
-def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | None = None) -> ClientLoad:
-    """Read and parse a client's record, notes and documents (no cross-record checks)."""
-    read = read or disk_reader(root, limits)
-    problems: list[Problem] = []
-    record: Parsed[ClientRecord] | None = None
-    source, found = read(files.record)
-    problems.extend(found)
-    if source is not None:
-        record = parse_client(source, limits)
-        problems.extend(record.problems)
-    notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source, limits), problems)
-    documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source, limits), problems)
-    runs = _read_all(read, files.runs, lambda source: parse_run(files.id, source, limits), problems)
-    if record is None or record.value is None:
-        return ClientLoad(None, problems)
-    notes.sort(key=lambda n: (n.meta.date, n.file))
-    runs.sort(key=lambda r: (r.meta.started, r.file))
-    client = Client(
-        id=files.id,
-        file=files.record,
-        record=record.value,
-        source=record.source,
-        notes=tuple(notes),
-        documents=tuple(documents),
-        custom=record.custom,
-        runs=tuple(runs),
-    )
-    return ClientLoad(client, problems)
-
-
-def load_playbook(root: Path, rel: str, limits: Limits) -> tuple[Playbook | None, list[Problem]]:
-    problems: list[Problem] = []
-    found = _read_all(disk_reader(root, limits), (rel,), lambda source: parse_playbook(source, limits), problems)
-    return (found[0] if found else None), problems
-
-
-def _read_all(
-    read: Reader,
-    rels: Sequence[str],
-    parse: Callable[[SourceText], tuple[T | None, list[Problem]]],
-    problems: list[Problem],
-) -> list[T]:
-    """Read and parse each file; every problem goes to `problems`, every parsed value is returned."""
-    values: list[T] = []
-    for rel in rels:
-        source, found = read(rel)
-        problems.extend(found)
-        if source is not None:
-            value, found = parse(source)
-            problems.extend(found)
-            if value is not None:
-                values.append(value)
-    return values
-
-
 def _nesting_problems(file: str, facts: BodyFacts, body_line: int) -> list[Problem]:
     if facts.too_deep is None:
         return []
@@ -433,15 +360,3 @@ def _without_custom(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_custom(v) for v in value]
     return value
-
-
-def read_client_record(root: Path, client_id: str) -> ClientRecord | None:
-    """A client's record, or None when it cannot be read (`clientkb new` fills templates from it)."""
-    source, _ = read_source(root, f"clients/{client_id}/client.yaml", Limits().max_file_size)
-    return parse_client(source).value if source is not None else None
-
-
-def client_owner(root: Path, client_id: str) -> str | None:
-    """The owner named in a client's record, or None when it cannot be read."""
-    record = read_client_record(root, client_id)
-    return record.owner if record else None

@@ -14,8 +14,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from generator.markdown.engine import slug_words
 from generator.model.settings import Settings
 from generator.model.vocabulary import CLIENT_ID_PATTERN, FLAG_CODES
-from generator.parse.documents import RESERVED_NAMES, load_playbook, read_client_record
+from generator.parse.documents import RESERVED_NAMES
 from generator.parse.errors import did_you_mean
+from generator.parse.loader import load_playbook, read_client_record
 
 MEETING_LABELS = {
     "kickoff": "Kickoff",
