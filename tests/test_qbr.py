@@ -77,7 +77,7 @@ def test_the_pack_by_hand(make_repo: Callable[..., Path], cli: Callable[..., Run
         "clients/acme/meetings/2026-09-15-review.md",
     )
     assert pack["goals"] == ["Ship the *new* shop"]
-    assert [(w["date"], w["text"], w["line"]) for w in pack["wins"]] == [
+    assert [(w["date"], w["summary"], w["line"]) for w in pack["wins"]] == [
         ("2026-10-10", "Checkout conversion up 12%", 16)
     ]
     # NPS of the last 12 months only; the note's meeting held no answer
@@ -123,7 +123,7 @@ def test_the_site_page_shows_the_same_pack(make_repo: Callable[..., Path], cli: 
     assert "<h1>Quarterly review: Acme &lt;Corp&gt;</h1>" in page
     for key in ("wins", "milestones_done", "escalations"):
         for entry in pack[key]:
-            assert (entry.get("text") or entry.get("name") or entry.get("summary")) in page
+            assert (entry.get("name") or entry.get("summary")) in page
     for step in pack["next_steps"]:
         assert step["text"] in page
     assert 'href="qbr.html"' in (out / "clients/acme/index.html").read_text(encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +45,21 @@ def test_demo_records_satisfy_the_schemas() -> None:
         assert not errors, (path, errors[0].message)
     kb = yaml.safe_load((REPO_ROOT / "kb.yaml").read_text(encoding="utf-8"))
     assert not list(_schema("kb.schema.json").iter_errors(json.loads(json.dumps(kb, default=str))))
+    events = sorted((REPO_ROOT / "clients").glob("*/events/*.yaml"))
+    assert len(events) >= 3
+    for path in events:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert _schema("event.schema.json").is_valid(data), path
+
+
+def test_the_event_schema_refuses_what_check_refuses() -> None:
+    event = _schema("event.schema.json")
+    assert event.is_valid({"score": 9, "comment": "Good", "contact": "Ana"})
+    assert event.is_valid({"summary": "Outage", "severity": "high", "closed": "2026-11-20"})
+    assert not event.is_valid({"score": 11})
+    assert not event.is_valid({"summary": "Outage", "severity": "huge"})
+    assert not event.is_valid({"scroe": 9})
+    assert not event.is_valid({})
 
 
 def test_schema_rejects_what_the_validator_rejects() -> None:
@@ -57,9 +74,25 @@ def test_schema_rejects_what_the_validator_rejects() -> None:
 
 
 def test_demo_yaml_files_carry_the_schema_modeline() -> None:
-    files = [REPO_ROOT / "kb.yaml", *sorted((REPO_ROOT / "clients").glob("*/client.yaml"))]
+    files = [
+        REPO_ROOT / "kb.yaml",
+        *sorted((REPO_ROOT / "clients").glob("*/client.yaml")),
+        *sorted((REPO_ROOT / "clients").glob("*/events/*.yaml")),
+    ]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1]).resolve()
         assert target.is_file(), (path, target)
+
+
+def test_check_jsonschema_accepts_the_demo_with_the_committed_schemas() -> None:
+    """What a team's CI or pre-commit hook would run on the repository, with the schemas it ships."""
+    for schema, pattern in (("client.schema.json", "*/client.yaml"), ("event.schema.json", "*/events/*.yaml")):
+        files = [str(p) for p in sorted((REPO_ROOT / "clients").glob(pattern))]
+        run = subprocess.run(
+            [sys.executable, "-m", "check_jsonschema", "--schemafile", str(REPO_ROOT / "schemas" / schema), *files],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr

@@ -92,7 +92,7 @@ class _CachedClient:
 def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
     if job.cache is None:
         return None
-    rels = (files.record, *files.notes, *files.documents, *files.runs)
+    rels = (files.record, *files.notes, *files.documents, *files.runs, *files.events)
     if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
         statuses = job.status_history.get(files.id) if job.today is not None else None  # insights: and statuses
         return job.cache.key(job.root, rels, statuses, job.limits.max_file_size)

@@ -81,6 +81,7 @@ class Loaded:
     notes: int
     playbooks: int
     runs: int = 0
+    events: int = 0
     insights: tuple[ClientInsight, ...] = ()
     """Computed in the workers (INSIGHTS and SITE), in client order."""
     client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -161,6 +162,7 @@ def load_knowledge_base(
         clients=len(files.clients),
         notes=sum(len(c.notes) for c in files.clients),
         runs=sum(len(c.runs) for c in files.clients),
+        events=sum(len(c.events) for c in files.clients),
         playbooks=len(files.playbooks),
         insights=tuple(collected.insights),
         client_pages=collected.pages,

@@ -43,6 +43,7 @@ def check(ctx: Context, output_format: str, strict: bool, no_cache: bool) -> Non
     errors = count(problems, Severity.ERROR)
     warnings = count(problems, Severity.WARNING)
     runs = f"{loaded.runs} run{'s' * (loaded.runs != 1)}, " if loaded.runs else ""
+    runs += f"{loaded.events} event{'s' * (loaded.events != 1)}, " if loaded.events else ""
     summary = (
         f"checked {loaded.clients} client{'s' * (loaded.clients != 1)}, "
         f"{loaded.notes} note{'s' * (loaded.notes != 1)}, {runs}"

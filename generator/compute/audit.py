@@ -50,8 +50,8 @@ def audit_row(insight: ClientInsight, today: dt.date) -> AuditRow:
         tenure_days=days,
         nps_last=answers[-1].score if answers else None,
         nps_trend=trend,
-        escalations=len(record.escalations),
-        escalations_open=sum(1 for e in record.escalations if e.closed is None),
+        escalations=len(insight.escalations),
+        escalations_open=sum(1 for e in insight.escalations if e.closed is None),
         effort=next(iter(effort([insight], today)), None),
         last_audit=audits[-1] if audits else None,
     )

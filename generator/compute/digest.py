@@ -141,7 +141,7 @@ def _client_celebrations(insight: ClientInsight, start: dt.date, today: dt.date)
     ahead = CELEBRATE_AHEAD.after(today)
     found: list[Celebration] = []
 
-    def add(kind: CelebrateKind, date: dt.date, text: str, line: int) -> None:
+    def add(kind: CelebrateKind, date: dt.date, text: str, line: int, file: str | None = None) -> None:
         found.append(
             Celebration(
                 kind=kind,
@@ -149,14 +149,14 @@ def _client_celebrations(insight: ClientInsight, start: dt.date, today: dt.date)
                 client_name=record.name,
                 date=date,
                 text=text,
-                file=insight.file,
+                file=file or insight.file,
                 line=line,
             )
         )
 
-    for index, win in enumerate(record.wins):
+    for win in insight.wins:
         if start < win.date <= today:
-            add("win", win.date, win.summary, source.line("wins", index, "date"))
+            add("win", win.date, win.summary, win.line, win.file)
     for index, key_date in enumerate(record.dates):
         when = next_occurrence(key_date.date, today)
         if key_date.yearly and when.year > key_date.date.year and when <= ahead:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
-from generator.compute.feedback import Answer
 from generator.model.dates import add_months, shift_days
+from generator.model.logged import Answer, escalation_history
 from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client
 from generator.model.settings import Settings
 
@@ -168,21 +168,19 @@ def csat_low(facts: Facts) -> HealthFlag | None:
 
 
 def escalation_open(facts: Facts) -> HealthFlag | None:
-    records = facts.client.record.escalations
-    open_ones = [i for i, e in enumerate(records) if e.closed is None and e.opened <= facts.today]
+    """Escalations opened by today and not closed, wherever they were logged."""
+    open_ones = [e for e in escalation_history(facts.client) if e.closed is None and e.opened <= facts.today]
     if not open_ones:
         return None
-    high = [i for i in open_ones if records[i].severity == "high"]
-    shown = (high or open_ones)[0]
-    item = records[shown]
+    high = [e for e in open_ones if e.severity == "high"]
+    item = (high or open_ones)[0]
     reason = f"{_plural(len(open_ones), 'open escalation')}: {item.summary} ({item.severity}, opened {item.opened})"
-    line = facts.client.source.line("escalations", shown)
     return HealthFlag(
         code="escalation-open",
         severity="risk" if high else "warn",
         reason=reason,
-        file=facts.client.file,
-        line=line,
+        file=item.file,
+        line=item.line,
         raised=item.opened,
     )
 

@@ -10,9 +10,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.compute.checkins import CheckIn, checkin, past_notes
-from generator.compute.feedback import Answer, answered_by, csat_history, nps_history
 from generator.compute.health import Facts, Health, HealthFlag, assess, colour
 from generator.compute.responses import answer
+from generator.model.logged import (
+    Answer,
+    EscalationEntry,
+    WinEntry,
+    answered_by,
+    csat_history,
+    escalation_history,
+    nps_history,
+    win_history,
+)
 from generator.model.records import ActionItem, Client, ClientRecord, KnowledgeBase, Run
 from generator.model.settings import Settings
 from generator.model.sourcemap import SourceMap
@@ -82,6 +91,10 @@ class ClientInsight:
     """Its runs of playbooks, oldest first."""
     touchpoints: tuple[Touchpoint, ...] = ()
     """Its meetings held, oldest first."""
+    escalations: tuple[EscalationEntry, ...] = ()
+    """Every escalation (record, notes and events), by the day it was opened."""
+    wins: tuple[WinEntry, ...] = ()
+    """Every win (record, notes and events), oldest first."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -219,6 +232,8 @@ def client_insight(
         custom=tuple(client.custom.items()),
         runs=tuple(run_state(run) for run in client.runs),
         touchpoints=tuple(Touchpoint(n.meta.date, n.meta.type, n.meta.sentiment) for n in past if n.meta.held),
+        escalations=escalation_history(client),
+        wins=win_history(client),
     )
 
 

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.compute.feedback import Answer
 from generator.compute.insights import ClientInsight, Event
 from generator.compute.revenue import (
     CURRENT_STATUSES,
@@ -19,6 +18,7 @@ from generator.compute.revenue import (
 from generator.compute.service_levels import ServiceLevels, service_levels
 from generator.compute.workload import Workload, workload
 from generator.model.dates import Duration, add_months, calendar_quarter
+from generator.model.logged import Answer
 from generator.model.settings import Settings
 from generator.model.vocabulary import STATUSES
 

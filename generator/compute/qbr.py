@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.compute.feedback import Answer
 from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight
 from generator.compute.workload import last_full_month
 from generator.model.dates import Duration, add_months
+from generator.model.logged import Answer, EscalationEntry, WinEntry
 from generator.model.records import Client, Note
 
 REVIEW_TYPES = ("review", "qbr")
@@ -21,16 +21,6 @@ DEFAULT_PERIOD = Duration(3, "m")
 """The period reviewed when no review was held before: the last three months."""
 TREND = Duration(12, "m")
 HOURS_MONTHS = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """A dated line of the record or a note, e.g. a win: what it says and where."""
-
-    date: dt.date
-    text: str
-    file: str
-    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +35,6 @@ class MilestoneState:
     name: str
     due: dt.date
     done: dt.date | None
-    file: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationState:
-    summary: str
-    severity: str
-    opened: dt.date
-    closed: dt.date | None
     file: str
     line: int
 
@@ -81,7 +61,7 @@ class QbrPack:
     last_review: str | None
     """That review's note, if one was held."""
     goals: tuple[str, ...]
-    wins: tuple[Written, ...]
+    wins: tuple[WinEntry, ...]
     """Wins of the period."""
     nps: tuple[Answer, ...]
     """Answers of the last 12 months, oldest first."""
@@ -92,7 +72,7 @@ class QbrPack:
     """Done in the period."""
     milestones_next: tuple[MilestoneState, ...]
     """Not done yet, by due date."""
-    escalations: tuple[EscalationState, ...]
+    escalations: tuple[EscalationEntry, ...]
     """Open, or opened or closed in the period."""
     risks: tuple[HealthFlag, ...]
     included: tuple[str, ...]
@@ -129,12 +109,6 @@ def qbr_pack(client: Client, insight: ClientInsight, today: dt.date) -> QbrPack:
         MilestoneState(m.name, m.due, m.done, client.file, source.line("milestones", i, "name"))
         for i, m in enumerate(record.milestones)
     ]
-    escalations = [
-        EscalationState(
-            e.summary, e.severity, e.opened, e.closed, client.file, source.line("escalations", i, "summary")
-        )
-        for i, e in enumerate(record.escalations)
-    ]
     return QbrPack(
         client=client.id,
         name=record.name,
@@ -143,11 +117,7 @@ def qbr_pack(client: Client, insight: ClientInsight, today: dt.date) -> QbrPack:
         since=since,
         last_review=review.file if review is not None else None,
         goals=record.goals,
-        wins=tuple(
-            Written(w.date, w.summary, client.file, source.line("wins", i, "summary"))
-            for i, w in enumerate(record.wins)
-            if since <= w.date <= today
-        ),
+        wins=tuple(w for w in insight.wins if since <= w.date <= today),
         nps=tuple(a for a in insight.nps if a.date >= trend_start),
         csat=tuple(a for a in insight.csat if a.date >= trend_start),
         hours=tuple(MonthHours(m, spent.get(m, 0), record.contract.hours_per_month) for m in _months(today)),
@@ -155,7 +125,7 @@ def qbr_pack(client: Client, insight: ClientInsight, today: dt.date) -> QbrPack:
         milestones_next=tuple(sorted((m for m in milestones if m.done is None), key=lambda m: (m.due, m.name))),
         escalations=tuple(
             e
-            for e in escalations
+            for e in insight.escalations
             if e.closed is None or since <= e.opened <= today or (e.closed is not None and since <= e.closed <= today)
         ),
         risks=insight.flags,

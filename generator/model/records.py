@@ -19,6 +19,7 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass as record
 
 from generator.model.dates import Duration
+from generator.model.events import CsatEvent, EscalationEvent, LoggedEvent, NpsEvent, WinEvent
 from generator.model.fields import (
     RECORD,
     ClientId,
@@ -222,7 +223,16 @@ class NoteMeta:
     held: Flag = True
     sentiment: Sentiment | None = None
     next: Date | None = Field(default=None, description="next meeting agreed")
-    nps: Annotated[Count, Field(ge=0, le=10)] | None = Field(default=None, description="NPS answer taken")
+    nps: Annotated[Count, Field(ge=0, le=10)] | NpsEvent | None = Field(
+        default=None, description="NPS answer taken: a score, or {score, comment, contact}"
+    )
+    csat: Annotated[Count, Field(ge=1, le=5)] | CsatEvent | None = Field(
+        default=None, description="satisfaction score taken: a score, or {score, comment, contact}"
+    )
+    win: Name | WinEvent | None = Field(default=None, description="a win to celebrate: a sentence, or {summary}")
+    escalation: EscalationEvent | None = Field(
+        default=None, description="an escalation opened in this meeting: {summary, severity, closed}"
+    )
     tags: tuple[Text, ...] = ()
 
 
@@ -345,6 +355,8 @@ class Client:
     """The record's top-level `x-` keys."""
     runs: tuple[Run, ...] = ()
     """Ordered by start date, then file name."""
+    events: tuple[LoggedEvent, ...] = ()
+    """Its `events/` files, ordered by date, then file name."""
 
     def without_text(self) -> Client:
         """This client without the Markdown of its notes, documents and runs (for computing only)."""

@@ -9,16 +9,18 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.dates import Duration
+from generator.model.events import EventRecord
 from generator.model.records import ClientRecord, DocumentMeta, NoteMeta, PlaybookMeta, RunMeta
 from generator.model.settings import Settings
 
-SCHEMA_FILES: dict[str, tuple[type[Any], str]] = {
+SCHEMA_FILES: dict[str, tuple[Any, str]] = {
     "kb.schema.json": (Settings, "clientkb settings (kb.yaml)"),
     "client.schema.json": (ClientRecord, "clientkb client record (clients/<id>/client.yaml)"),
     "note.schema.json": (NoteMeta, "clientkb meeting note front matter (clients/<id>/meetings/*.md)"),
     "playbook.schema.json": (PlaybookMeta, "clientkb playbook front matter (playbooks/*.md)"),
     "document.schema.json": (DocumentMeta, "clientkb client document front matter (clients/<id>/*.md)"),
     "run.schema.json": (RunMeta, "clientkb playbook run front matter (clients/<id>/runs/*.md)"),
+    "event.schema.json": (EventRecord, "clientkb event (clients/<id>/events/<date>-<kind>-<suffix>.yaml)"),
 }
 
 

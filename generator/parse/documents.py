@@ -65,7 +65,7 @@ def parse_settings(source: SourceText) -> Parsed[Settings]:
     """kb.yaml, with every problem it has: the checks within kb.yaml run on what was read even when
     a field is invalid (a bad time zone must not hide a duplicate handle)."""
     document, problems = parse_yaml(source.text, source.file)
-    parsed = _validated(Settings, document, source.file, problems, "kb.yaml")
+    parsed = validated(Settings, document, source.file, problems, "kb.yaml")
     if document is not None:
         parsed.problems.extend(_duplicate_handles(document, source.file))
     return parsed
@@ -98,7 +98,7 @@ def _duplicate_handles(document: YamlDocument, file: str) -> list[Problem]:
 def parse_client(source: SourceText, limits: Limits | None = None) -> Parsed[ClientRecord]:
     limits = limits or Limits()
     document, problems = parse_yaml(source.text, source.file, 0, limits.max_yaml_values, limits.max_yaml_depth)
-    return _validated(ClientRecord, document, source.file, problems, "client.yaml")
+    return validated(ClientRecord, document, source.file, problems, "client.yaml")
 
 
 def _action_items(
@@ -318,13 +318,11 @@ def _front_matter(
     document, problems = parse_yaml(
         split.front_matter, source.file, split.front_matter_line - 1, limits.max_yaml_values, limits.max_yaml_depth
     )
-    parsed = _validated(kind, document, source.file, problems, "the front matter")
+    parsed = validated(kind, document, source.file, problems, "the front matter")
     return parsed, split.body, split.body_line
 
 
-def _validated(
-    kind: type[R], document: YamlDocument | None, file: str, problems: list[Problem], what: str
-) -> Parsed[R]:
+def validated(kind: type[R], document: YamlDocument | None, file: str, problems: list[Problem], what: str) -> Parsed[R]:
     if document is None:
         return Parsed(None, SourceMap(file), problems, {})
     data = document.data

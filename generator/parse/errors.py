@@ -127,12 +127,34 @@ _TYPE_MESSAGES: dict[str, str] = {
 
 def problems_of(errors: list[ErrorDetails], kind: type[Any], data: dict[str, Any], source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
-    for err in errors:
-        if isinstance(err.get("input"), InvalidScalar):
-            continue  # already reported when the YAML was read
-        path, rest = _data_path(err["loc"], data)
+    located = [
+        (err, *_data_path(err["loc"], data)) for err in errors if not isinstance(err.get("input"), InvalidScalar)
+    ]
+    # A field that is a value or a record (`nps: 9` or `nps: {score: 9}`): pydantic reports what each
+    # branch of the union found wrong, tagged with the branch; only the branch of what was written
+    # (a mapping, or not) is the user's, and its tag is not a field.
+    records = {path for _, path, rest in located if rest and _is_record_tag(rest[0])}
+    for err, path, rest in located:
+        if path in records:
+            written = _value_at(data, path)
+            if rest and _is_record_tag(rest[0]) == isinstance(written, dict):
+                inner, rest = _data_path(rest[1:] if _is_record_tag(rest[0]) else [], written)
+                path = (*path, *inner)
+            else:
+                continue
         problems.append(_problem_of(err, kind, path, rest, source))
     return problems
+
+
+def _is_record_tag(part: int | str) -> bool:
+    """pydantic tags a union's record branch with the record's class name (NpsEvent)."""
+    return isinstance(part, str) and part[:1].isupper()
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _problem_of(err: ErrorDetails, kind: type[Any], path: KeyPath, rest: list[int | str], source: SourceMap) -> Problem:

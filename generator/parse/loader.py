@@ -11,6 +11,7 @@ from typing import TypeVar
 from generator.model.records import Client, ClientRecord, Playbook
 from generator.model.settings import Limits
 from generator.parse.documents import Parsed, parse_client, parse_document, parse_note, parse_playbook, parse_run
+from generator.parse.events import parse_event
 from generator.source.load import ClientFiles, SourceText, read_source
 from generator.source.problems import Problem
 
@@ -46,10 +47,12 @@ def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | N
     notes = _read_all(read, files.notes, lambda source: parse_note(files.id, source, limits), problems)
     documents = _read_all(read, files.documents, lambda source: parse_document(files.id, source, limits), problems)
     runs = _read_all(read, files.runs, lambda source: parse_run(files.id, source, limits), problems)
+    events = _read_all(read, files.events, lambda source: parse_event(files.id, source, limits), problems)
     if record is None or record.value is None:
         return ClientLoad(None, problems)
     notes.sort(key=lambda n: (n.meta.date, n.file))
     runs.sort(key=lambda r: (r.meta.started, r.file))
+    events.sort(key=lambda e: (e.date, e.file))
     client = Client(
         id=files.id,
         file=files.record,
@@ -59,6 +62,7 @@ def load_client(root: Path, files: ClientFiles, limits: Limits, read: Reader | N
         documents=tuple(documents),
         custom=record.custom,
         runs=tuple(runs),
+        events=tuple(events),
     )
     return ClientLoad(client, problems)
 

@@ -37,7 +37,7 @@ def _step(step: NextStep) -> str:
 def sections(pack: QbrPack) -> list[tuple[str, list[str]]]:
     """(heading, lines) for each part of the pack, lines as Markdown list items or sentences."""
     goals = [f"- {literal(g)}" for g in pack.goals] or ["No goals are written down: agree them in this review."]
-    wins = [f"- {w.date}: {literal(w.text)} ({where(w.file, w.line)})" for w in pack.wins] or ["No win recorded."]
+    wins = [f"- {w.date}: {literal(w.summary)} ({where(w.file, w.line)})" for w in pack.wins] or ["No win recorded."]
     nps = [f"- NPS {a.score} on {a.date}" + (f": {literal(a.comment)}" if a.comment else "") for a in pack.nps]
     csat = [f"- CSAT {a.score} on {a.date}" + (f": {literal(a.comment)}" if a.comment else "") for a in pack.csat]
     hours = [

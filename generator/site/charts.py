@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from generator.compute.feedback import Answer
 from generator.compute.metrics import QuarterNps
+from generator.model.logged import Answer
 from generator.site.formatting import day, plural
 
 WIDTH = 520

@@ -23,8 +23,9 @@ CLIENT_FILE = "client.yaml"
 SUBFOLDERS = {
     "meetings": ("one Markdown file per meeting", "a meeting note"),
     "runs": ("one Markdown file per run of a playbook", "a playbook run"),
+    "events": ("one YAML file per event logged", "an event"),
 }
-"""A client's folders of Markdown files: what each holds, and what one of its files is."""
+"""A client's folders of files: what each holds, and what one of its files is."""
 _CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
 _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
@@ -47,6 +48,7 @@ class ClientFiles:
     notes: tuple[str, ...]
     documents: tuple[str, ...]
     runs: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +264,7 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
             for note in _entries(root / rel):
                 if not _is_dir(note):
                     paths.append(f"{rel}/{note.name}")
-                elif note.name.endswith(".md"):
+                elif note.name.endswith((".md", ".yaml")):
                     problems.append(_not_a_file(f"{rel}/{note.name}", SUBFOLDERS[entry.name][1]))
         elif not _is_dir(entry):
             paths.append(rel)
@@ -280,6 +282,7 @@ def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientF
     notes: list[str] = []
     documents: list[str] = []
     runs: list[str] = []
+    events: list[str] = []
     names: set[str] = set()
     for rel in sorted(paths):
         parts = rel[len(folder) + 1 :].split("/")
@@ -290,13 +293,16 @@ def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientF
             notes.append(rel)
         elif len(parts) == 2 and parts[0] == "runs" and parts[1].endswith(".md"):
             runs.append(rel)
+        elif len(parts) == 2 and parts[0] == "events" and parts[1].endswith(".yaml"):
+            events.append(rel)
         elif len(parts) == 1 and parts[0].endswith(".md"):
             documents.append(rel)
     if CLIENT_FILE not in names:
         near = next((n for n in sorted(names) if n.startswith("client.")), None)
         hint = f"rename {near!r} to {CLIENT_FILE!r}" if near else f"create {folder}/{CLIENT_FILE}"
         return None, [error(folder, 0, 0, "missing-record", f"the client folder has no {CLIENT_FILE}", hint)]
-    return ClientFiles(client_id, folder, f"{folder}/{CLIENT_FILE}", tuple(notes), tuple(documents), tuple(runs)), []
+    record = f"{folder}/{CLIENT_FILE}"
+    return ClientFiles(client_id, folder, record, tuple(notes), tuple(documents), tuple(runs), tuple(events)), []
 
 
 def find_root(start: Path) -> Path | None:

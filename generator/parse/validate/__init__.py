@@ -24,6 +24,7 @@ from generator.parse.validate.clients import (
 )
 from generator.parse.validate.contracts import churn_reason_known, renewal_values_agree, renewals_in_order
 from generator.parse.validate.knowledge_base import playbook_references, playbook_steps_resolve, responses_resolve
+from generator.parse.validate.logged import contacts_known, logged_escalation_dates, logged_once
 from generator.parse.validate.refs import References
 from generator.source.problems import Problem
 
@@ -45,6 +46,9 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     renewals_in_order,
     renewal_values_agree,
     churn_reason_known,
+    logged_once,
+    contacts_known,
+    logged_escalation_dates,
 )
 KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references, playbook_steps_resolve, responses_resolve)
 

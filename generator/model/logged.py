@@ -1,0 +1,128 @@
+"""NPS and CSAT answers, escalations and wins wherever they are written: client.yaml's lists, a
+meeting note's front matter (`nps:`, `csat:`, `win:`, `escalation:`), and event files
+(generator/model/events.py). One history of each, in date order, every entry with its file and
+line; the health rules, the pages and the reports read these, never one source alone. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator.model.events import CsatEvent, EscalationEvent, NpsEvent, WinEvent
+from generator.model.records import Client
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    date: dt.date
+    score: int
+    comment: str | None
+    file: str
+    line: int
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationEntry:
+    opened: dt.date
+    summary: str
+    severity: str
+    closed: dt.date | None
+    file: str
+    line: int
+    """The line of its summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class WinEntry:
+    date: dt.date
+    summary: str
+    file: str
+    line: int
+
+
+def _answer(date: dt.date, value: int | NpsEvent | CsatEvent, file: str, line: int) -> Answer:
+    if isinstance(value, int):
+        return Answer(date, value, None, file, line)
+    return Answer(date, value.score, value.comment, file, line, value.contact)
+
+
+def _by_date(answers: Iterator[Answer]) -> tuple[Answer, ...]:
+    return tuple(sorted(answers, key=lambda a: (a.date, a.file, a.line)))
+
+
+def nps_history(client: Client) -> tuple[Answer, ...]:
+    """Every NPS answer, record, notes and events together, by date, then file, then position."""
+
+    def found() -> Iterator[Answer]:
+        for i, a in enumerate(client.record.nps):
+            yield Answer(a.date, a.score, a.comment, client.file, client.source.line("nps", i, "score"))
+        for n in client.notes:
+            if n.meta.nps is not None:
+                yield _answer(n.meta.date, n.meta.nps, n.file, n.source.line("nps"))
+        for e in client.events:
+            if isinstance(e.meta, NpsEvent):
+                yield _answer(e.date, e.meta, e.file, e.source.line("score"))
+
+    return _by_date(found())
+
+
+def csat_history(client: Client) -> tuple[Answer, ...]:
+    def found() -> Iterator[Answer]:
+        for i, a in enumerate(client.record.csat):
+            yield Answer(a.date, a.score, a.comment, client.file, client.source.line("csat", i, "score"))
+        for n in client.notes:
+            if n.meta.csat is not None:
+                yield _answer(n.meta.date, n.meta.csat, n.file, n.source.line("csat"))
+        for e in client.events:
+            if isinstance(e.meta, CsatEvent):
+                yield _answer(e.date, e.meta, e.file, e.source.line("score"))
+
+    return _by_date(found())
+
+
+def escalation_history(client: Client) -> tuple[EscalationEntry, ...]:
+    """Every escalation, by the day it was opened (a note's and an event's: their date)."""
+    entries = [
+        EscalationEntry(e.opened, e.summary, e.severity, e.closed, client.file, client.source.line("escalations", i))
+        for i, e in enumerate(client.record.escalations)
+    ]
+    entries += [
+        _escalation(n.meta.date, n.meta.escalation, n.file, n.source.line("escalation", "summary"))
+        for n in client.notes
+        if n.meta.escalation is not None
+    ]
+    entries += [
+        _escalation(e.date, e.meta, e.file, e.source.line("summary"))
+        for e in client.events
+        if isinstance(e.meta, EscalationEvent)
+    ]
+    return tuple(sorted(entries, key=lambda e: (e.opened, e.file, e.line)))
+
+
+def _escalation(opened: dt.date, event: EscalationEvent, file: str, line: int) -> EscalationEntry:
+    return EscalationEntry(opened, event.summary, event.severity, event.closed, file, line)
+
+
+def win_history(client: Client) -> tuple[WinEntry, ...]:
+    entries = [
+        WinEntry(w.date, w.summary, client.file, client.source.line("wins", i, "summary"))
+        for i, w in enumerate(client.record.wins)
+    ]
+    for n in client.notes:
+        win = n.meta.win
+        if win is not None:
+            summary = win.summary if isinstance(win, WinEvent) else win
+            entries.append(WinEntry(n.meta.date, summary, n.file, n.source.line("win")))
+    entries += [
+        WinEntry(e.date, e.meta.summary, e.file, e.source.line("summary"))
+        for e in client.events
+        if isinstance(e.meta, WinEvent)
+    ]
+    return tuple(sorted(entries, key=lambda w: (w.date, w.file, w.line)))
+
+
+def answered_by(answers: tuple[Answer, ...], today: dt.date) -> tuple[Answer, ...]:
+    """Answers dated on or before today: later ones are plans, not history."""
+    return tuple(a for a in answers if a.date <= today)
