@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
-from generator.model.events import EscalationEvent
+from generator.model.events import CsatEvent, EscalationEvent, NpsEvent
 from generator.model.logged import csat_history, escalation_history, nps_history, win_history
 from generator.model.records import Client
 from generator.parse.errors import did_you_mean
@@ -42,14 +42,23 @@ def logged_once(client: Client, refs: References) -> Iterator[Problem]:
 def contacts_known(client: Client, refs: References) -> Iterator[Problem]:
     """A logged answer's `contact` names one of the client's contacts."""
     names = [c.name for c in client.record.contacts]
-    for answer in (*nps_history(client), *csat_history(client)):
-        if answer.contact is not None and answer.contact not in names:
+    found: list[tuple[str, int, str | None]] = []
+    for note in client.notes:
+        for kind in ("nps", "csat"):
+            answer = getattr(note.meta, kind)
+            if isinstance(answer, NpsEvent | CsatEvent):
+                found.append((note.file, note.source.line(kind, "contact"), answer.contact))
+    for event in client.events:
+        if isinstance(event.meta, NpsEvent | CsatEvent):
+            found.append((event.file, event.source.line("contact"), event.meta.contact))
+    for file, line, contact in found:
+        if contact is not None and contact not in names:
             yield warning(
-                answer.file,
-                answer.line,
+                file,
+                line,
                 0,
                 "unknown-contact",
-                f"{answer.contact!r} is not one of the client's contacts{did_you_mean(answer.contact, names)}",
+                f"{contact!r} is not one of the client's contacts{did_you_mean(contact, names)}",
                 "name a contact listed in client.yaml's contacts, or add them there",
             )
 
