@@ -206,11 +206,14 @@ def _render_client(job: ClientJob, client: Client, insight: ClientInsight, resul
     )
 
 
-def process_one_client(root: Path, files: ClientFiles, refs: References, today: dt.date) -> ClientResult:
-    """Load, check and compute one client in this process, keeping its record and notes (for `serve`)."""
+def process_one_client(
+    root: Path, files: ClientFiles, refs: References, today: dt.date, read: Reader | None = None
+) -> ClientResult:
+    """Load, check and compute one client in this process, keeping its record and notes (for `serve`,
+    `qbr` and `log`); `read` may give some files' text instead of the disk's (what `log` would write)."""
     settings = refs.settings
     job = ClientJob(root=root, limits=settings.limits, refs=refs, keep_records=True, today=today)
-    return process_client(job, files)
+    return process_client(job, files) if read is None else _load_client(job, files, read)
 
 
 def _process_chunk(job: ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientResult]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from generator.model.events import CsatEvent, EscalationEvent, NpsEvent, WinEvent
 from generator.model.records import Client
+from generator.model.sourcemap import KeyPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class EscalationEntry:
     file: str
     line: int
     """The line of its summary."""
+    path: KeyPath = ()
+    """Where in its file's YAML (`clientkb log close-escalation` adds `closed:` there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +88,19 @@ def csat_history(client: Client) -> tuple[Answer, ...]:
 def escalation_history(client: Client) -> tuple[EscalationEntry, ...]:
     """Every escalation, by the day it was opened (a note's and an event's: their date)."""
     entries = [
-        EscalationEntry(e.opened, e.summary, e.severity, e.closed, client.file, client.source.line("escalations", i))
+        EscalationEntry(
+            e.opened,
+            e.summary,
+            e.severity,
+            e.closed,
+            client.file,
+            client.source.line("escalations", i),
+            ("escalations", i),
+        )
         for i, e in enumerate(client.record.escalations)
     ]
     entries += [
-        _escalation(n.meta.date, n.meta.escalation, n.file, n.source.line("escalation", "summary"))
+        _escalation(n.meta.date, n.meta.escalation, n.file, n.source.line("escalation", "summary"), ("escalation",))
         for n in client.notes
         if n.meta.escalation is not None
     ]
@@ -101,8 +112,8 @@ def escalation_history(client: Client) -> tuple[EscalationEntry, ...]:
     return tuple(sorted(entries, key=lambda e: (e.opened, e.file, e.line)))
 
 
-def _escalation(opened: dt.date, event: EscalationEvent, file: str, line: int) -> EscalationEntry:
-    return EscalationEntry(opened, event.summary, event.severity, event.closed, file, line)
+def _escalation(opened: dt.date, event: EscalationEvent, file: str, line: int, path: KeyPath = ()) -> EscalationEntry:
+    return EscalationEntry(opened, event.summary, event.severity, event.closed, file, line, path)
 
 
 def win_history(client: Client) -> tuple[WinEntry, ...]:
