@@ -452,3 +452,18 @@ def test_the_quarterly_review_pack_prints_as_one_document(demo: Served, browser:
     assert pdf.startswith(b"%PDF")
     assert_clean(watched, demo.base)
     page.close()
+
+
+def test_log_feedback_gets_a_file_name_of_its_own(demo: Served, browser: Browser) -> None:
+    watched = watch(browser)
+    page = watched.page
+    page.goto(demo.base + "clients/harbor-health/index.html")
+    link = page.locator("a[data-new-file]", has_text="Log feedback")
+    assert "-from-site.yaml" in (link.get_attribute("href") or "")
+    # Stay on the site: the Git host is not part of the test.
+    page.evaluate("document.addEventListener('click', e => e.preventDefault())")
+    link.click()
+    href = link.get_attribute("href") or ""
+    assert re.search(r"/events/2026-11-20-nps-[0-9a-f]{4}\.yaml&", href), href
+    assert_clean(watched, demo.base)
+    page.close()

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.build.drafts import log_drafts
 from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
 from generator.compute.insights import ClientInsight, client_insight
@@ -192,7 +193,7 @@ def _render_client(job: ClientJob, client: Client, insight: ClientInsight, resul
 
     assert job.site is not None and job.staging is not None
     writer = PageWriter(job.staging, previous=job.previous)
-    rendered = client_pages(client, insight, job.site)
+    rendered = client_pages(client, insight, job.site, log_drafts(job.root, client, job.site.today))
     for path, data in rendered.items():
         writer.write(path, data)
     pages = tuple(sorted(writer.written))

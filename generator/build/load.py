@@ -27,6 +27,7 @@ from generator.model.records import Client, KnowledgeBase, Playbook
 from generator.model.settings import Limits, Settings
 from generator.parse.loader import load_playbook
 from generator.parse.validate import References, validate_knowledge_base
+from generator.scaffold.new import repository_templates
 from generator.site.search import SearchPart
 from generator.source.cache import (
     CHECK_FILE,
@@ -212,7 +213,11 @@ def _client_job(
     if target is not None and config.cache and usable:
         shared = (target.site.today, sorted(client_ids), target.site.timeline.months)
         build_cache = BuildCache.open(
-            config.root, markdown_engine(), shared, (KB_FILE, *files.playbooks), limits.max_file_size
+            config.root,
+            markdown_engine(),
+            shared,
+            (KB_FILE, *files.playbooks, *repository_templates(config.root)),
+            limits.max_file_size,
         )
     if config.mode in (Mode.CHECK, Mode.INSIGHTS) and config.cache and usable:
         # The mode in place of a Markdown engine: these keys never match a build's, nor each other's.

@@ -211,6 +211,17 @@ Url = Annotated[
     _format_check(URL_PATTERN, "web address", "https://example.com"),
     _text_schema(URL_PATTERN, "an http(s) or mailto address"),
 ]
+URL_TEMPLATE_PATTERN = r"^https?://[^\s]*\{path\}[^\s]*$"
+UrlTemplate = Annotated[
+    str,
+    Strict(),
+    _format_check(
+        URL_TEMPLATE_PATTERN,
+        "address with {path}",
+        "https://github.com/org/kb/new/main?filename={path}&value={content}",
+    ),
+    _text_schema(URL_TEMPLATE_PATTERN, "an http(s) address with {path} (and {content}) to fill in"),
+]
 WebUrl = Annotated[
     str,
     Strict(),

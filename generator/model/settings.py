@@ -25,6 +25,7 @@ from generator.model.fields import (
     Text,
     TimeZone,
     Url,
+    UrlTemplate,
     WebUrl,
 )
 from generator.model.vocabulary import RESPONDABLE_FLAGS, FlagCode
@@ -95,6 +96,11 @@ class Settings:
     repo_url: Url | None = None
     edit_url: Text | None = Field(
         default=None, description="'edit this file' link with {path}, e.g. https://host/org/repo/edit/main/{path}"
+    )
+    new_file_url: UrlTemplate | None = Field(
+        default=None,
+        description="the Git host's 'new file' page with {path} and {content}; default "
+        "{repo_url}/new/main?filename={path}&value={content} (GitHub)",
     )
     today: Date | None = Field(default=None, description="pin the date (demos, audits)")
     base_url: WebUrl | None = Field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ MEETING_LABELS = {
     "offboarding": "Offboarding",
     "other": "Meeting",
 }
-TEMPLATE_NAMES = {"client": "client.yaml", "meeting": "meeting.md", "playbook": "playbook.md", "run": "run.md"}
+TEMPLATE_NAMES = {
+    "client": "client.yaml",
+    "meeting": "meeting.md",
+    "playbook": "playbook.md",
+    "run": "run.md",
+    "feedback": "feedback.yaml",
+}
 _ID = re.compile(CLIENT_ID_PATTERN)
 
 
@@ -47,6 +54,20 @@ def slugify(name: str, max_length: int = 63) -> str:
     return slug_words(name)[:max_length].rstrip("-")
 
 
+SITE_TEMPLATES = ("meeting", "feedback")
+"""The templates the site's "Log a meeting" and "Log feedback" links fill in."""
+
+
+def repository_templates(root: Path) -> tuple[str, ...]:
+    """The repository's own templates that the site uses (their bytes belong to its cache keys)."""
+    return tuple(
+        f"templates/{TEMPLATE_NAMES[kind]}"
+        for kind in SITE_TEMPLATES
+        if (root / "templates" / TEMPLATE_NAMES[kind]).is_file()
+    )
+
+
+@functools.lru_cache(maxsize=8)
 def _environment(root: Path) -> jinja2.Environment:
     # The repository's templates/ first, then the package's. Plain text out: no HTML escaping.
     # Sandboxed: a template comes from the repository (a pull request can change it), and nothing read
@@ -125,21 +146,27 @@ class MeetingDraft:
     """Markdown placed before the note's own sections: a quarterly review's pack (`clientkb qbr`)."""
 
 
-def new_meeting(root: Path, draft: MeetingDraft) -> Created:
-    client_id, date, meeting_type, title, owner = (
-        draft.client_id,
-        draft.date,
-        draft.meeting_type,
-        draft.title,
-        draft.owner,
+def meeting_text(root: Path, draft: MeetingDraft) -> tuple[str, str]:
+    """The new note's path and text (`new meeting`, and the site's "Log a meeting" link)."""
+    title = draft.title or f"{MEETING_LABELS[draft.meeting_type]}, {draft.date.strftime('%B %Y')}"
+    slug = slugify(title, 50) or draft.meeting_type
+    text = _render(
+        root, "meeting", date=draft.date, type=draft.meeting_type, title=title, owner=draft.owner, agenda=draft.agenda
     )
+    return f"clients/{draft.client_id}/meetings/{draft.date}-{slug}.md", text
+
+
+def feedback_text(root: Path, client_id: str, date: dt.date) -> tuple[str, str]:
+    """An event file to fill in (the site's "Log feedback" link): an NPS answer by default."""
+    return f"clients/{client_id}/events/{date}-nps-from-site.yaml", _render(root, "feedback", date=date)
+
+
+def new_meeting(root: Path, draft: MeetingDraft) -> Created:
+    client_id = draft.client_id
     if not (root / "clients" / client_id / "client.yaml").is_file():
         known = sorted(p.parent.name for p in (root / "clients").glob("*/client.yaml"))
         raise ScaffoldError(f"there is no client {client_id!r}{did_you_mean(client_id, known)}")
-    title = title or f"{MEETING_LABELS[meeting_type]}, {date.strftime('%B %Y')}"
-    slug = slugify(title, 50) or meeting_type
-    text = _render(root, "meeting", date=date, type=meeting_type, title=title, owner=owner, agenda=draft.agenda)
-    return _write_new(root, f"clients/{client_id}/meetings/{date}-{slug}.md", text)
+    return _write_new(root, *meeting_text(root, draft))
 
 
 def new_playbook(root: Path, settings: Settings, title: str, today: dt.date) -> Created:

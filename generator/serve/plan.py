@@ -8,6 +8,8 @@ from pathlib import PurePosixPath
 
 from generator.source.load import KB_FILE
 
+SITE_TEMPLATE_FILES = frozenset({"templates/meeting.md", "templates/feedback.yaml"})
+
 
 @dataclass(frozen=True, slots=True)
 class RebuildPlan:
@@ -32,7 +34,9 @@ def plan_rebuild(changed: Iterable[str], known_clients: Iterable[str], current_c
     - a client folder added, removed or renamed -> everything (references between clients, lists);
     - a file in `clients/<id>/` -> that client's pages, and the pages made from every client
       (dashboard, client list, owners, actions, audit, journey, feeds, exports, search);
-    - anything else (README, `templates/` for `clientkb new`, ...) -> nothing.
+    - `templates/meeting.md`, `templates/feedback.yaml` -> everything (each client page's "Log a
+      meeting" and "Log feedback" links are filled from them);
+    - anything else (README, the other `templates/` of `clientkb new`, ...) -> nothing.
     """
     known = set(known_clients)
     current = set(current_clients)
@@ -46,7 +50,7 @@ def plan_rebuild(changed: Iterable[str], known_clients: Iterable[str], current_c
             continue
         if parts == (KB_FILE,):
             return RebuildPlan(full=True, reason="kb.yaml changed")
-        if parts[0] == "playbooks":
+        if parts[0] == "playbooks" or path in SITE_TEMPLATE_FILES:
             return RebuildPlan(full=True, reason=f"{path} changed")
         if parts[0] == "clients" and len(parts) >= 3 and parts[1] in current:
             clients.add(parts[1])

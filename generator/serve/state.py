@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.build.clients import process_one_client
 from generator.build.config import BuildConfig
+from generator.build.drafts import log_drafts
 from generator.build.outputlock import output_lock
 from generator.build.settings import SettingsLoad, read_settings
 from generator.build.site import PLAYBOOKS_PART, SEARCH_KEY, build_site, write_portfolio
@@ -182,7 +183,9 @@ class SiteState:
             if self.insights.get(client_id) != result.insight or self.fragments.get(client_id) != fragments:
                 portfolio_changed = True
             self.insights[client_id] = result.insight
-            pages = client_pages(result.client, result.insight, self.site)
+            pages = client_pages(
+                result.client, result.insight, self.site, log_drafts(self.root, result.client, self.site.today)
+            )
             for path, data in pages.items():
                 writer.write(path, data)
             for stale in set(self.pages.get(client_id, ())) - set(pages):

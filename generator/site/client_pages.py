@@ -4,6 +4,7 @@ pages and files: rendered in the worker process that loaded the client, since th
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -17,11 +18,13 @@ from generator.site import charts, formatting
 from generator.site.actions import ActionRow, action_rows, mark_action_items
 from generator.site.context import (
     HISTORY_SHOWN,
+    Draft,
     Pages,
     SiteContext,
     body_html,
     edit_url,
     evidence_link,
+    new_file_url,
     note_title,
     people,
     render_page,
@@ -46,14 +49,16 @@ class DocumentRow:
     summary: str | None
 
 
-def client_pages(client: Client, insight: ClientInsight, site: SiteContext) -> Pages:
-    """The client's page, a page per note and a page per document."""
+def client_pages(client: Client, insight: ClientInsight, site: SiteContext, drafts: Sequence[Draft] = ()) -> Pages:
+    """The client's page (with a link to the Git host's "new file" page for each of `drafts`), a page
+    per note, document and run, and its quarterly review pack."""
     notes = [NoteRow(note, note_title(note.body, note.meta.title, note.slug)) for note in client.notes]
     documents = [
         DocumentRow(d, d.name, d.meta.title or first_heading(d.body) or d.name, d.meta.summary)
         for d in client.documents
     ]
-    pages = {f"clients/{client.id}/index.html": _client_page(client, insight, site, notes, documents)}
+    links = [(d.label, url) for d in drafts if (url := new_file_url(site.settings, d.path, d.text))]
+    pages = {f"clients/{client.id}/index.html": _client_page(client, insight, site, notes, documents, links)}
     pages.update(_note_pages(client, insight, site, notes))
     pages.update(_document_pages(client, site, documents))
     pages.update(_run_pages(client, site))
@@ -78,7 +83,12 @@ def _qbr_page(client: Client, insight: ClientInsight, site: SiteContext) -> byte
 
 
 def _client_page(
-    client: Client, insight: ClientInsight, site: SiteContext, notes: list[NoteRow], documents: list[DocumentRow]
+    client: Client,
+    insight: ClientInsight,
+    site: SiteContext,
+    notes: list[NoteRow],
+    documents: list[DocumentRow],
+    log_links: list[tuple[str, str]],
 ) -> bytes:
     settings = site.settings
     root = "../../"
@@ -102,6 +112,7 @@ def _client_page(
         commits=commits[:HISTORY_SHOWN],
         commits_more=max(0, len(commits) - HISTORY_SHOWN),
         edit_url=edit_url(settings, client.file),
+        log_links=log_links,
         evidence=evidence_link(site, root),
         notes=notes,
         actions=action_rows([insight], settings, site.today),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -140,6 +141,27 @@ def edit_url(settings: Settings, file: str, line: int | None = None) -> str | No
     else:
         return None
     return f"{url}#L{line}" if line else url
+
+
+def new_file_url(settings: Settings, path: str, content: str) -> str | None:
+    """The Git host's page that creates `path` holding `content`: `new_file_url` from kb.yaml, else
+    GitHub's `{repo_url}/new/main?filename={path}&value={content}`; None without either."""
+    if settings.new_file_url:
+        template = settings.new_file_url
+    elif settings.repo_url:
+        template = f"{settings.repo_url.rstrip('/')}/new/main?filename={{path}}&value={{content}}"
+    else:
+        return None
+    return template.replace("{path}", quote(path, safe="/")).replace("{content}", quote(content, safe=""))
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A file to create from the site ("Log a meeting"): the link's label, the path and the text."""
+
+    label: str
+    path: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -374,6 +374,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-filter-table]"), makeFilter);
+    /* Two teammates logging feedback the same day must not name the same file: add a random part. */
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-new-file]"), function (link) {
+      link.addEventListener("click", function () {
+        var random = Array.from(crypto.getRandomValues(new Uint8Array(2)), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+        link.href = link.href.replace("-from-site.yaml", "-" + random + ".yaml");
+      });
+    });
     Array.prototype.forEach.call(document.querySelectorAll("button.print"), function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
