@@ -45,7 +45,9 @@ NOTE = "clients/acme/meetings/2026-11-02-check-in.md"
         (["clients/gamma/client.yaml"], {"acme"}, {"acme", "gamma"}, True, set()),  # added
         (["clients/acme"], {"acme", "beta"}, {"beta"}, True, set()),  # removed
         (["clients/acme/x.md", "clients/acme-2/x.md"], {"acme"}, {"acme-2"}, True, set()),  # renamed
-        (["README.md", "templates/meeting.md", "docs/x.md"], {"acme"}, {"acme"}, False, set()),
+        (["README.md", "templates/client.yaml", "docs/x.md"], {"acme"}, {"acme"}, False, set()),
+        (["templates/meeting.md"], {"acme"}, {"acme"}, True, set()),  # the client pages' "Log a meeting"
+        (["templates/feedback.yaml"], {"acme"}, {"acme"}, True, set()),
         (["clients/acme"], {"acme"}, {"acme"}, False, set()),  # the folder itself touched
     ],
 )  # fmt: skip
