@@ -214,3 +214,27 @@ def test_two_branches_logging_for_one_client_merge_cleanly(repo: Path, cli: Call
     assert isinstance(problems, list)
     # Both logged the very same answer, win and escalation: check says so, as a warning.
     assert {p["code"] for p in problems} == {"logged-twice"} and all(p["severity"] == "warning" for p in problems)
+
+
+def test_close_escalation_where_it_was_logged_in_a_note_or_an_event(repo: Path, cli: Callable[..., Run]) -> None:
+    note = (
+        "---\ndate: 2026-11-05\ntype: escalation\nescalation: {summary: Refund dispute, severity: low}\n---\nNotes.\n"
+    )
+    (repo / "clients/acme/meetings/2026-11-05-escalation.md").write_text(note, encoding="utf-8")
+    assert cli(*TODAY, "log", "escalation", "acme", "Outage in checkout", root=repo).exit_code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two more")
+    run = cli(*TODAY, "log", "close-escalation", "acme", "--match", "refund", root=repo)
+    assert run.exit_code == 0, run.stderr
+    assert changed_lines(repo) == [
+        "-escalation: {summary: Refund dispute, severity: low}",
+        "+escalation: {summary: Refund dispute, severity: low, closed: 2026-11-20}",
+    ]
+    git(repo, "commit", "-qam", "refund closed")
+    run = cli(*TODAY, "log", "close-escalation", "acme", "--match", "outage", "--date", "2026-11-21", root=repo)
+    assert run.exit_code == 0, run.stderr
+    assert changed_lines(repo) == ["+closed: 2026-11-21"]
+    open_ones = cli(*TODAY, "health", "acme", "--format", "json", root=repo).json()
+    assert isinstance(open_ones, list)
+    reasons = [f["reason"] for f in open_ones[0]["flags"] if f["code"] == "escalation-open"]
+    assert reasons and "Refund" not in reasons[0] and "Outage" not in reasons[0]  # those two are closed
