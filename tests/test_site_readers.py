@@ -43,6 +43,7 @@ PAGES = {
     "actions": "actions.html",
     "audit": "audit.html",
     "journey": "journey.html",
+    "advocacy": "advocacy.html",
     "playbooks": "playbooks/index.html",
     "playbook": "playbooks/renewal.html",
     "digest": "digest/marco.html",

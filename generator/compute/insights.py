@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from generator.compute.advocacy import NO_ADVOCACY, AdvocacyView, advocacy
 from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.health import Facts, Health, HealthFlag, assess, colour
 from generator.compute.responses import answer
@@ -95,6 +96,8 @@ class ClientInsight:
     """Every escalation (record, notes and events), by the day it was opened."""
     wins: tuple[WinEntry, ...] = ()
     """Every win (record, notes and events), oldest first."""
+    advocacy: AdvocacyView = NO_ADVOCACY
+    """Ready to ask, asked, done or none (generator/compute/advocacy.py)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,6 +213,7 @@ def client_insight(
     flags, _ = assess(facts)
     flags = answer(flags, client, settings, today)
     health = colour(list(flags)) if client.record.status != "former" else None
+    wins = win_history(client)
     past = past_notes(client, today)
     held = sum(1 for note in past if note.meta.held)
     meetings = Meetings(held, len(past) - held, len(client.notes) - len(past))
@@ -233,7 +237,8 @@ def client_insight(
         runs=tuple(run_state(run) for run in client.runs),
         touchpoints=tuple(Touchpoint(n.meta.date, n.meta.type, n.meta.sentiment) for n in past if n.meta.held),
         escalations=escalation_history(client),
-        wins=win_history(client),
+        wins=wins,
+        advocacy=advocacy(client.record, nps, wins, settings.advocacy, today),
     )
 
 

@@ -159,11 +159,24 @@ class Audit:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class AdvocacyAsk:
+    """A time we asked the client to speak for us, and what came of it."""
+
+    kind: Literal["referral", "testimonial", "case-study", "review"]
+    date: Date
+    outcome: Literal["waiting", "agreed", "declined", "done"] = "waiting"
+    note: Text | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class Advocacy:
     testimonial: Text | None = None
     case_study: Flag = False
     referred_by: ClientId | None = None
     referrals: tuple[ClientId, ...] = ()
+    asks: tuple[AdvocacyAsk, ...] = Field(
+        default=(), description="asks for a referral, testimonial, case study or review, oldest first"
+    )
 
 
 @record(frozen=True, slots=True, config=RECORD)

@@ -67,6 +67,19 @@ class HealthSettings:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class AdvocacySettings:
+    """When a client is ready to be asked to speak for us (docs/health.md, "Advocacy")."""
+
+    promoter_within: DurationField = Field(
+        default=Duration(6, "m"), description="a promoter's NPS answer (9-10) counts this long"
+    )
+    recent_win: DurationField = Field(default=Duration(90, "d"), description="a win counts as recent this long")
+    ask_again_after: DurationField = Field(
+        default=Duration(6, "m"), description="do not ask again sooner than this after the last ask"
+    )
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class Limits:
     max_file_size: ByteSize = 1024 * 1024
     max_yaml_values: Annotated[Count, Field(ge=1_000, le=10_000_000)] = Field(
@@ -108,6 +121,7 @@ class Settings:
         description="where the site is published, e.g. https://kb.example.com/agency/ (the 404 page links from it)",
     )
     health: HealthSettings = Field(default_factory=HealthSettings)
+    advocacy: AdvocacySettings = Field(default_factory=AdvocacySettings)
     limits: Limits = Field(default_factory=Limits)
     responses: dict[Text, Response] = Field(
         default_factory=dict,

@@ -41,6 +41,7 @@ NAV = (
     ("team.html", "Team"),
     ("audit.html", "Audit"),
     ("journey.html", "Journey"),
+    ("advocacy.html", "Advocacy"),
     ("playbooks/index.html", "Playbooks"),
 )
 HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}

@@ -51,6 +51,7 @@ def health_record(insight: ClientInsight) -> dict[str, Any]:
             }
             for f in insight.flags
         ],
+        "advocacy_state": insight.advocacy.state,
         "checkin": {
             "last": plain(insight.checkin.last_contact),
             # Untracked (prospect, paused, former): no next check-in, as on the site and in the CSV.

@@ -15,6 +15,7 @@ from generator.site.actions import ActionRowCache, action_order
 from generator.site.client_pages import ClientFragments, client_fragments
 from generator.site.context import SiteContext, people, render_page
 from generator.site.digest_pages import digest_outputs
+from generator.site.portfolio.advocacy_page import advocacy_page
 from generator.site.portfolio.dashboard import dashboards
 from generator.site.portfolio.everyone import Everyone, Output
 from generator.site.portfolio.journey import journey_page
@@ -74,6 +75,7 @@ def portfolio_pages(
     yield "actions.html", actions_page(everyone)
     yield "audit.html", audit_page(everyone)
     yield "journey.html", journey_page(everyone)
+    yield "advocacy.html", advocacy_page(everyone)
     yield from playbook_pages(everyone)
     yield "search.html", render_page("search.html", "", "", "Search", site)
     yield "404.html", not_found_page(site, not_found_root(site.settings))
