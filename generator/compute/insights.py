@@ -12,6 +12,7 @@ from typing import Any, Literal
 from generator.compute.advocacy import NO_ADVOCACY, AdvocacyView, advocacy
 from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.health import Facts, Health, HealthFlag, assess, colour
+from generator.compute.loyalty import NO_TIER, TierView, loyalty_tier
 from generator.compute.responses import answer
 from generator.model.logged import (
     Answer,
@@ -98,6 +99,8 @@ class ClientInsight:
     """Every win (record, notes and events), oldest first."""
     advocacy: AdvocacyView = NO_ADVOCACY
     """Ready to ask, asked, done or none (generator/compute/advocacy.py)."""
+    tier: TierView = NO_TIER
+    """Its loyalty tier and why (generator/compute/loyalty.py)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,6 +242,7 @@ def client_insight(
         escalations=escalation_history(client),
         wins=wins,
         advocacy=advocacy(client.record, nps, wins, settings.advocacy, today),
+        tier=loyalty_tier(client.record, nps, settings.loyalty.tiers, today),
     )
 
 

@@ -8,18 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight, Event
-from generator.compute.revenue import (
-    CURRENT_STATUSES,
-    RevenueRetention,
-    contract_value,
-    is_client_on,
-    revenue_retention,
-)
+from generator.compute.revenue import RevenueRetention, revenue_retention
 from generator.compute.service_levels import ServiceLevels, service_levels
 from generator.compute.workload import Workload, workload
 from generator.model.dates import Duration, add_months, calendar_quarter
 from generator.model.logged import Answer
 from generator.model.settings import Settings
+from generator.model.terms import CURRENT_STATUSES, contract_value, is_client_on
 from generator.model.vocabulary import STATUSES
 
 YEAR = Duration(12, "m")

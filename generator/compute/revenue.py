@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from generator.compute.insights import ClientInsight
 from generator.model.dates import Duration, calendar_quarter, shift_days
 from generator.model.records import ClientRecord
-from generator.model.terms import RECURRING_PERIODS, value_in_force, yearly
+from generator.model.terms import (
+    CURRENT_STATUSES,
+    contract_value,
+    recurring_on,
+    value_in_force,
+    yearly,
+)
 
 YEAR = Duration(12, "m")
 QUARTERS = 4
 TOP = 5
-CURRENT_STATUSES = frozenset({"onboarding", "active", "paused", "offboarding"})
-"""Statuses of a client we work for (not a prospect yet, not former any more)."""
 HEALTH_ORDER = ("red", "amber", "green")
 NO_REASON = "unknown"
 """The churn reason of a former client whose record gives none."""
@@ -108,34 +112,6 @@ class RevenueRetention:
     forecast: tuple[ForecastRow, ...]
     concentration: tuple[Concentration, ...]
     churn_reasons: tuple[ChurnReason, ...]
-
-
-def is_client_on(record: ClientRecord, date: dt.date) -> bool:
-    """We worked for the client on `date`: signed (not a prospect), started, not yet ended."""
-    if record.status == "prospect" or record.since > date:
-        return False
-    if record.status == "former":
-        return record.until is not None and record.until > date
-    return True
-
-
-def recurring_on(record: ClientRecord, date: dt.date) -> float | None:
-    """The client's yearly recurring value on `date`: 0 when we did not work for it that day,
-    None for a project or a contract without a value."""
-    if record.contract.period not in RECURRING_PERIODS or record.contract.value is None:
-        return None
-    if not is_client_on(record, date):
-        return 0.0
-    return yearly(record, value_in_force(record, date))
-
-
-def contract_value(record: ClientRecord) -> float | None:
-    """A contract's value for a year: a monthly one's times 12, any other's as written (a
-    project's whole value)."""
-    contract = record.contract
-    if contract.value is None:
-        return None
-    return contract.value * 12 if contract.period == "month" else contract.value
 
 
 def _percent(part: float, whole: float) -> float | None:

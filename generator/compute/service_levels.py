@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight
-from generator.compute.revenue import is_client_on
 from generator.model.dates import Duration, calendar_quarter
 from generator.model.settings import Settings
+from generator.model.terms import is_client_on
 
 REVIEW_TYPES = frozenset({"review", "qbr"})
 NOT_SERVED = frozenset({"prospect", "paused"})

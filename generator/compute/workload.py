@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight, action_owner
-from generator.compute.revenue import CURRENT_STATUSES, Amount, contract_value, recurring_on, sum_amounts
+from generator.compute.revenue import Amount, sum_amounts
 from generator.model.dates import add_months
+from generator.model.terms import CURRENT_STATUSES, contract_value, recurring_on
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,13 @@ from generator.model.fields import (
     RECORD,
     ByteSize,
     Count,
+    Currency,
     Date,
     DurationField,
     Email,
     Handle,
     Name,
+    Number,
     PlaybookSlug,
     ReasonKey,
     SegmentKey,
@@ -80,6 +82,37 @@ class AdvocacySettings:
 
 
 @record(frozen=True, slots=True, config=RECORD)
+class TierCriteria:
+    """What a client needs for a loyalty tier; every criterion given must be met."""
+
+    tenure: DurationField | None = Field(default=None, description="a client for at least this long, e.g. 3y as 36m")
+    yearly_value: dict[Currency, Number] | None = Field(
+        default=None, description="currency -> the least yearly contract value, e.g. {EUR: 100000}"
+    )
+    latest_nps: Annotated[Count, Field(ge=0, le=10)] | None = Field(
+        default=None, description="the client's latest NPS answer is at least this"
+    )
+    referrals: Annotated[Count, Field(ge=0)] | None = Field(default=None, description="referrals given, at least")
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Tier:
+    name: Name
+    criteria: TierCriteria = Field(default_factory=TierCriteria)
+    perks: tuple[Text, ...] = ()
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class Loyalty:
+    tiers: tuple[Tier, ...] = Field(
+        default=(), description="highest first: a client is in the first whose criteria it meets"
+    )
+    recognise_within: DurationField = Field(
+        default=Duration(30, "d"), description="wins and milestones reached this recently are due a recognition"
+    )
+
+
+@record(frozen=True, slots=True, config=RECORD)
 class Limits:
     max_file_size: ByteSize = 1024 * 1024
     max_yaml_values: Annotated[Count, Field(ge=1_000, le=10_000_000)] = Field(
@@ -122,6 +155,7 @@ class Settings:
     )
     health: HealthSettings = Field(default_factory=HealthSettings)
     advocacy: AdvocacySettings = Field(default_factory=AdvocacySettings)
+    loyalty: Loyalty = Field(default_factory=Loyalty)
     limits: Limits = Field(default_factory=Limits)
     responses: dict[Text, Response] = Field(
         default_factory=dict,

@@ -7,6 +7,8 @@ import datetime as dt
 
 from generator.model.records import ClientRecord
 
+CURRENT_STATUSES = frozenset({"onboarding", "active", "paused", "offboarding"})
+"""Statuses of a client we work for (not a prospect yet, not former any more)."""
 RECURRING_PERIODS = {"month": 12, "year": 1}
 """Contract periods that recur, and how many of them make a year."""
 
@@ -37,3 +39,31 @@ def yearly(record: ClientRecord, value: float | None) -> float | None:
     """A recurring contract's value per year; None for a project or an unknown value."""
     per_year = RECURRING_PERIODS.get(record.contract.period or "")
     return None if value is None or per_year is None else value * per_year
+
+
+def is_client_on(record: ClientRecord, date: dt.date) -> bool:
+    """We worked for the client on `date`: signed (not a prospect), started, not yet ended."""
+    if record.status == "prospect" or record.since > date:
+        return False
+    if record.status == "former":
+        return record.until is not None and record.until > date
+    return True
+
+
+def recurring_on(record: ClientRecord, date: dt.date) -> float | None:
+    """The client's yearly recurring value on `date`: 0 when we did not work for it that day,
+    None for a project or a contract without a value."""
+    if record.contract.period not in RECURRING_PERIODS or record.contract.value is None:
+        return None
+    if not is_client_on(record, date):
+        return 0.0
+    return yearly(record, value_in_force(record, date))
+
+
+def contract_value(record: ClientRecord) -> float | None:
+    """A contract's value for a year: a monthly one's times 12, any other's as written (a
+    project's whole value)."""
+    contract = record.contract
+    if contract.value is None:
+        return None
+    return contract.value * 12 if contract.period == "month" else contract.value

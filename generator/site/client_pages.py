@@ -108,6 +108,7 @@ def _client_page(
         people=people(settings),
         names=site.names,
         churn_labels=settings.churn_reasons,
+        perks=next((t.perks for t in settings.loyalty.tiers if t.name == insight.tier.name), ()),
         change=site.history.last_changes.get(client.file),
         commits=commits[:HISTORY_SHOWN],
         commits_more=max(0, len(commits) - HISTORY_SHOWN),

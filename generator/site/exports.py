@@ -52,6 +52,7 @@ def health_record(insight: ClientInsight) -> dict[str, Any]:
             for f in insight.flags
         ],
         "advocacy_state": insight.advocacy.state,
+        "tier": {"name": insight.tier.name, "reason": insight.tier.reason},
         "checkin": {
             "last": plain(insight.checkin.last_contact),
             # Untracked (prospect, paused, former): no next check-in, as on the site and in the CSV.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generator.compute.revenue import recurring_on, sum_amounts
+from generator.compute.revenue import sum_amounts
+from generator.model.terms import recurring_on
 from generator.site.context import render_page
 from generator.site.portfolio.everyone import Everyone
 
