@@ -93,6 +93,8 @@ def test_health_json(make_repo: Callable[..., Path], cli: Callable[..., Run]) ->
                  "file": "clients/acme/client.yaml", "line": 8, "raised": "2026-09-25",
                  "playbook": None, "response": None, "respond_by": None},
             ],
+            "advocacy_state": "none",
+            "tier": {"name": None, "reason": ""},
             "checkin": {"last": "2026-11-02", "next": "2026-12-02", "state": "ok"},
         }
     ]  # fmt: skip

@@ -95,7 +95,13 @@ def test_a_persons_digest_from_git_history(history: Path, cli: Callable[..., Run
         ("anniversary", "2026-11-25", "Relationship anniversary (2 years)"),
         ("milestone", "2026-12-01", "Launch"),
     ]
-    assert [(e["kind"], e["client"], e["state"]) for e in dana["due"]] == [("checkin", "acme", "overdue")]
+    assert [(e["kind"], e["client"], e["state"], e["text"]) for e in dana["due"]] == [
+        ("recognition", "acme", "overdue", "recognise the win: Old win"),  # both wins within 30 days
+        ("recognition", "acme", "overdue", "recognise the win: Big launch"),
+        ("checkin", "acme", "overdue", "check-in (last contact 2026-10-15)"),
+        ("recognition", "acme", "due", "2 years with us"),  # since 2024-11-25: 14 days ahead
+        ("recognition", "acme", "due", "Relationship anniversary (2 years)"),
+    ]
     for section in ("due", "raised", "cleared", "renewals", "celebrate"):
         assert all(isinstance(e["file"], str) and e["line"] >= 1 for e in dana[section]), section
     # What Marco must act on: the action items named for him, though Dana owns both clients.

@@ -35,7 +35,7 @@ def digests(
         past=flags_at(root, request.since.before(today), request.cache),
         handles=frozenset(m.handle for m in settings.team),
         today=today,
-        window=DueWindow(settings.health.due_soon, settings.health.undated_after),
+        window=DueWindow(settings.health.due_soon, settings.health.undated_after, settings.loyalty.recognise_within),
     )
     if owner is None:
         given = given.with_due()

@@ -156,7 +156,11 @@ def due(ctx: Context, owner: str | None, within: Duration | None, output_format:
         )
     window = within or settings.health.due_soon
     entries = due_entries(
-        computed.insights, handles, computed.today, DueWindow(window, settings.health.undated_after), owner
+        computed.insights,
+        handles,
+        computed.today,
+        DueWindow(window, settings.health.undated_after, settings.loyalty.recognise_within),
+        owner,
     )
     if output_format == "json":
         click.echo(due_json(entries))

@@ -90,6 +90,7 @@ def due_view(
         return "\n".join(lines)
     client_width = min(22, max(len(e.client_name) for e in entries))
     owner_width = 0 if owner else max(len(e.owner) for e in entries) + 1
+    kind_width = max(9, *(len(e.kind) for e in entries))
     for state, colour in (("overdue", "red"), ("due", "yellow"), ("undated", "cyan")):
         group = [e for e in entries if e.state == state]
         if not group:
@@ -99,7 +100,8 @@ def due_view(
         for entry in group:
             who = f"@{entry.owner:<{owner_width - 1}}  " if owner_width else ""
             when = entry.date or "no date"
-            fixed = f"  {when!s:<10}  {entry.kind:<9}  {_fit(entry.client_name, client_width):<{client_width}}  {who}"
+            name = _fit(entry.client_name, client_width)
+            fixed = f"  {when!s:<10}  {entry.kind:<{kind_width}}  {name:<{client_width}}  {who}"
             if width - len(fixed) >= WIDE_TEXT:
                 lines.append(fixed + _fit(entry.text, width - len(fixed)))
             else:  # narrow terminal: the text goes on its own line rather than being cut short

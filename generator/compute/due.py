@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.compute.checkins import is_within_ahead
-from generator.compute.insights import ClientInsight, action_owner
-from generator.model.dates import Duration
+from generator.compute.insights import ClientInsight, action_owner, next_occurrence
+from generator.model.dates import Duration, shift_days
 
-DueKind = Literal["checkin", "action", "renewal", "milestone", "risk"]
+DueKind = Literal["checkin", "action", "renewal", "milestone", "risk", "recognition"]
 DueState = Literal["overdue", "due", "undated"]
 
 
@@ -45,6 +45,8 @@ class DueWindow:
 
     within: Duration
     undated_after: Duration
+    recognise_within: Duration
+    """Wins and milestones reached this recently, not yet acknowledged, are due a recognition."""
 
 
 def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, window: DueWindow) -> list[DueEntry]:
@@ -59,6 +61,8 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
     ) -> None:
         file, line = where
         state = _state(date, today, window.within) if date is not None else "undated"
+        if kind == "recognition" and date is not None and date > today:
+            state = "due"  # an anniversary, 14 days ahead
         if state is not None:
             entries.append(
                 DueEntry(
@@ -98,11 +102,48 @@ def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, 
                 milestone.name,
                 (insight.file, source.line("milestones", index, "due")),
             )
+    for date, text, where in recognitions(insight, today, window.recognise_within):
+        add("recognition", record.owner, date, text, where)
     for flag in insight.flags:
         if flag.response == "unanswered" and flag.respond_by is not None:
             text = f"respond to {flag.code}: run {flag.playbook}"
             add("risk", record.owner, flag.respond_by, text, (flag.file, flag.line), flag.playbook)
     return entries
+
+
+ANNIVERSARY_AHEAD = 14
+"""Days before an anniversary that recognising it is due."""
+
+
+def recognitions(
+    insight: ClientInsight, today: dt.date, within: Duration
+) -> list[tuple[dt.date, str, tuple[str, int]]]:
+    """Wins and milestones reached within `within` and not acknowledged, and the relationship's and
+    yearly dates' anniversaries in the next 14 days (once a year): (date, text, where)."""
+    record, source = insight.record, insight.source
+    start, ahead = within.before(today), shift_days(today, ANNIVERSARY_AHEAD)
+    found = [
+        (w.date, f"recognise the win: {w.summary}", (w.file, w.line))
+        for w in insight.wins
+        if w.acknowledged is None and start <= w.date <= today
+    ]
+    for index, m in enumerate(record.milestones):
+        if m.done is not None and m.acknowledged is None and start <= m.done <= today:
+            found.append(
+                (
+                    m.done,
+                    f"recognise the milestone reached: {m.name}",
+                    (insight.file, source.line("milestones", index, "done")),
+                )
+            )
+    yearly = [(d.date, d.label, ("dates", i, "date")) for i, d in enumerate(record.dates) if d.yearly]
+    for first, label, path in [(record.since, "", ("since",)), *yearly]:
+        when = next_occurrence(first, today)
+        years = when.year - first.year
+        if years > 0 and when <= ahead:
+            text = f"{label} ({years} years)" if label else f"{years} year{'s' * (years != 1)} with us"
+            found.append((when, text, (insight.file, source.line(*path))))
+    return found
 
 
 def due_entries(

@@ -44,6 +44,7 @@ class WinEvent:
     """A success worth celebrating."""
 
     summary: Name
+    acknowledged: Date | None = Field(default=None, description="when the win was recognised with the client")
 
 
 @record(frozen=True, slots=True, config=RECORD)

@@ -43,6 +43,7 @@ class WinEntry:
     summary: str
     file: str
     line: int
+    acknowledged: dt.date | None = None
 
 
 def _answer(date: dt.date, value: int | NpsEvent | CsatEvent, file: str, line: int) -> Answer:
@@ -118,16 +119,18 @@ def _escalation(opened: dt.date, event: EscalationEvent, file: str, line: int, p
 
 def win_history(client: Client) -> tuple[WinEntry, ...]:
     entries = [
-        WinEntry(w.date, w.summary, client.file, client.source.line("wins", i, "summary"))
+        WinEntry(w.date, w.summary, client.file, client.source.line("wins", i, "summary"), w.acknowledged)
         for i, w in enumerate(client.record.wins)
     ]
     for n in client.notes:
         win = n.meta.win
         if win is not None:
-            summary = win.summary if isinstance(win, WinEvent) else win
-            entries.append(WinEntry(n.meta.date, summary, n.file, n.source.line("win")))
+            if isinstance(win, WinEvent):
+                entries.append(WinEntry(n.meta.date, win.summary, n.file, n.source.line("win"), win.acknowledged))
+            else:
+                entries.append(WinEntry(n.meta.date, win, n.file, n.source.line("win")))
     entries += [
-        WinEntry(e.date, e.meta.summary, e.file, e.source.line("summary"))
+        WinEntry(e.date, e.meta.summary, e.file, e.source.line("summary"), e.meta.acknowledged)
         for e in client.events
         if isinstance(e.meta, WinEvent)
     ]

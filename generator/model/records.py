@@ -106,6 +106,7 @@ class Milestone:
     name: Name
     due: Date
     done: Date | None = None
+    acknowledged: Date | None = Field(default=None, description="when reaching it was recognised with the client")
 
 
 @record(frozen=True, slots=True, config=RECORD)
@@ -147,6 +148,7 @@ class KeyDate:
 class Win:
     date: Date
     summary: Name
+    acknowledged: Date | None = Field(default=None, description="when the win was recognised with the client")
 
 
 @record(frozen=True, slots=True, config=RECORD)
