@@ -222,3 +222,21 @@ def test_clients_with_errors_are_said_not_skipped(repo: Path, cli: Callable[...,
     assert "not compared: gamma (errors before and after)" in text
     markdown = diff(cli, repo, "HEAD", "--format", "markdown").stdout
     assert "Acme Corp (errors before the change; now amber)" in markdown
+
+
+def test_a_change_of_loyalty_tier_is_in_the_diff(repo: Path, cli: Callable[..., Run]) -> None:
+    tiers = "loyalty:\n  tiers:\n    - name: Gold\n      criteria: {yearly_value: {EUR: 50000}}\n"
+    tiers += "    - name: Silver\n      criteria: {yearly_value: {EUR: 10000}}\n"
+    (repo / "kb.yaml").write_text(KB_YAML + f"today: {TODAY}\n" + tiers, encoding="utf-8")
+    record = repo / "clients/acme/client.yaml"
+    record.write_text(CLIENT_YAML + "contract: {value: 20000, currency: EUR, period: year}\n", encoding="utf-8")
+    commit(repo, "Tiers, and Acme's contract")
+    record.write_text(CLIENT_YAML + "contract: {value: 60000, currency: EUR, period: year}\n", encoding="utf-8")
+    data = diff(cli, repo, "HEAD", "--format", "json").json()
+    assert isinstance(data, dict)
+    (change,) = data["changed"]
+    assert (change["client"], change["tier_before"], change["tier_after"]) == ("acme", "Silver", "Gold")
+    assert change["before"] == change["after"]  # the health did not move: the tier alone is the change
+    assert "Acme Corp: still" in (text := diff(cli, repo, "HEAD").stdout) and "; tier Silver -> Gold" in text
+    markdown = diff(cli, repo, "HEAD", "--format", "markdown").stdout
+    assert "<br>tier Silver → Gold" in markdown

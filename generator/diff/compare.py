@@ -36,6 +36,9 @@ class ClientChange:
     after: str | None
     raised: tuple[HealthFlag, ...]
     cleared: tuple[HealthFlag, ...]
+    tier_before: str | None = None
+    tier_after: str | None = None
+    """Loyalty tiers (None: none); they differ when the change moved the client to another tier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +171,9 @@ def compare(before: Snapshot, after: Snapshot, today: dt.date) -> KbDiff:
         new_codes = {f.code for f in new.flags}
         raised = tuple(f for f in new.flags if f.code not in old_codes)
         cleared = tuple(f for f in old.flags if f.code not in new_codes)
-        if raised or cleared or old.health != new.health:
-            changed.append(ClientChange(client_id, new.record.name, old.health, new.health, raised, cleared))
+        tiers = (old.tier.name, new.tier.name)
+        if raised or cleared or old.health != new.health or tiers[0] != tiers[1]:
+            changed.append(ClientChange(client_id, new.record.name, old.health, new.health, raised, cleared, *tiers))
     old_errors = {_problem_key(p) for p in before.problems if p.severity is Severity.ERROR}
     new_errors = [p for p in after.problems if p.severity is Severity.ERROR]
     fresh = [p for p in new_errors if _problem_key(p) not in old_errors]

@@ -28,7 +28,13 @@ def _change_line(change: ClientChange) -> str:
     if change.before == change.after:
         head = f"{change.name}: still {_health(change.after)}"
     reasons = "; ".join(_flag_text(f) for f in change.raised)
-    return f"{head} ({reasons})" if reasons else head
+    return (f"{head} ({reasons})" if reasons else head) + _tier_text(change)
+
+
+def _tier_text(change: ClientChange) -> str:
+    if change.tier_before == change.tier_after:
+        return ""
+    return f"; tier {change.tier_before or 'none'} -> {change.tier_after or 'none'}"
 
 
 def format_text(diff: KbDiff) -> str:
@@ -66,6 +72,8 @@ def format_markdown(diff: KbDiff) -> str:
         lines += ["| client | health | flags raised | flags cleared |", "|---|---|---|---|"]
         for change in diff.changed:
             health = f"{_health(change.before)} → {_health(change.after)}"
+            if change.tier_before != change.tier_after:
+                health += f"<br>tier {_md(change.tier_before or 'none')} → {_md(change.tier_after or 'none')}"
             raised = "<br>".join(_md(_flag_text(f)) for f in change.raised) or NONE
             cleared = ", ".join(_md(f.code) for f in change.cleared) or NONE
             lines.append(f"| {_md(change.name)} | {health} | {raised} | {cleared} |")
@@ -114,6 +122,8 @@ def format_json(diff: KbDiff) -> str:
                 "after": c.after,
                 "raised": [_flag_json(f) for f in c.raised],
                 "cleared": [_flag_json(f) for f in c.cleared],
+                "tier_before": c.tier_before,
+                "tier_after": c.tier_after,
             }
             for c in diff.changed
         ],
