@@ -200,3 +200,22 @@ def test_the_site_has_each_persons_digest_page_and_feed_saying_what_the_cli_says
     assert "Beta &lt;i&gt;&amp;&lt;/i&gt; Ltd" in raw and "<i>" not in raw
     assert "Beta &lt;i&gt;&amp;&lt;/i&gt; Ltd" in (out / "digest/dana.html").read_text(encoding="utf-8")
     _feed(out, "dana")
+
+
+def test_a_loyalty_tier_change_of_the_period_is_in_the_digest(history: Path, cli: Callable[..., Run]) -> None:
+    tiers = "loyalty:\n  tiers:\n    - name: Gold\n      criteria: {yearly_value: {EUR: 50000}}\n"
+    tiers += "    - name: Silver\n      criteria: {yearly_value: {EUR: 5000}}\n"
+    (history / "kb.yaml").write_text(KB_YAML + tiers, encoding="utf-8")
+    commit(history, "Loyalty tiers", date="2026-11-02T10:00:00")  # before the period: Acme is Silver
+    record = history / "clients/acme/client.yaml"
+    record.write_text(record.read_text().replace("value: 12000", "value: 60000"), encoding="utf-8")
+    commit(history, "Acme's contract grows", date="2026-11-16T10:00:00")
+    dana = _json(cli, history, "--owner", "dana")
+    assert [(t["client"], t["before"], t["after"], t["reason"]) for t in dana["tiers"]] == [
+        ("acme", "Silver", "Gold", "60,000 EUR a year")
+    ]
+    assert dana["tiers"][0]["file"] == "clients/acme/client.yaml" and dana["tiers"][0]["line"] == 5
+    text = cli("--today", TODAY, "digest", "--owner", "dana", root=history).stdout
+    assert "Loyalty tier changes (1)" in text and "Acme *Corp*: Silver -> Gold" in text
+    markdown = cli("--today", TODAY, "digest", "--owner", "dana", "--format", "markdown", root=history).stdout
+    assert "Acme \\*Corp\\*: Silver -> Gold, 60\\,000 EUR a year" in markdown

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from generator.compute.due import DueEntry, DueWindow, due_entries
@@ -71,6 +71,19 @@ class Digest:
     celebrate: tuple[Celebration, ...]
     history: str | None = None
     """Why raised and cleared are unknown (no Git history for the period), else None."""
+    tiers: tuple[TierChange, ...] = ()
+    """Loyalty tiers their clients moved to in the period (known with the history)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TierChange:
+    client: str
+    client_name: str
+    before: str | None
+    after: str | None
+    reason: str
+    file: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,8 @@ class PastFlags:
     start: dt.date
     flags: Mapping[str, tuple[HealthFlag, ...]] | None
     missing: str | None = None
+    tiers: Mapping[str, str | None] = field(default_factory=dict)
+    """Each client's loyalty tier then (None: none)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,4 +215,14 @@ def person_digest(owner: str, given: DigestInput) -> Digest:
             )
         ),
         history=given.past.missing,
+        tiers=tuple(_tier_changes(owned, given.past)) if given.past.flags is not None else (),
     )
+
+
+def _tier_changes(owned: Sequence[ClientInsight], past: PastFlags) -> list[TierChange]:
+    """Clients that were in another loyalty tier at the period's start (clients new since: none)."""
+    return [
+        TierChange(i.id, i.record.name, past.tiers[i.id], i.tier.name, i.tier.reason, i.file, i.source.line("since"))
+        for i in owned
+        if i.id in past.tiers and past.tiers[i.id] != i.tier.name
+    ]

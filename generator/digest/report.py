@@ -8,16 +8,17 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from generator.compute.digest import Celebration, Digest, FlagChange, Renewal
+from generator.compute.digest import Celebration, Digest, FlagChange, Renewal, TierChange
 from generator.compute.due import DueEntry
 from generator.markdown.escape import code_span, literal
 from generator.site.exports import due_record
 
-SECTIONS = ("due", "raised", "cleared", "renewals", "celebrate")
+SECTIONS = ("due", "raised", "cleared", "tiers", "renewals", "celebrate")
 TITLES = {
     "due": "To do",
     "raised": "Flags raised",
     "cleared": "Flags cleared",
+    "tiers": "Loyalty tier changes",
     "renewals": "Renewals in the next 90 days",
     "celebrate": "To celebrate",
 }
@@ -48,10 +49,19 @@ def _lines(digest: Digest, text: Callable[[str], str], where: Callable[[str], st
     def celebrate(c: Celebration) -> str:
         return f"{c.date} · {c.kind} · {text(c.client_name)}: {text(c.text)} ({where(f'{c.file}:{c.line}')})"
 
+    def tier(t: TierChange) -> str:
+        moved = f"{text(t.before or 'no tier')} -> {text(t.after or 'no tier')}"
+        return (
+            f"{text(t.client_name)}: {moved}"
+            + (f", {text(t.reason)}" if t.reason else "")
+            + f" ({where(f'{t.file}:{t.line}')})"
+        )
+
     return {
         "due": [due(e) for e in digest.due],
         "raised": [change(c) for c in digest.raised],
         "cleared": [change(c) for c in digest.cleared],
+        "tiers": [tier(t) for t in digest.tiers],
         "renewals": [renewal(r) for r in digest.renewals],
         "celebrate": [celebrate(c) for c in digest.celebrate],
     }
@@ -68,7 +78,7 @@ def format_text(digests: Sequence[Digest]) -> str:
     for digest in digests:
         lines = [f"Digest for {digest.owner}, {digest.start} to {digest.today}", *_history_line(digest)]
         for key, entries in _lines(digest, str, str).items():
-            if key in ("raised", "cleared") and digest.history is not None:
+            if key in ("raised", "cleared", "tiers") and digest.history is not None:
                 continue
             lines.append("")
             lines.append(f"{TITLES[key]} ({len(entries)})")
@@ -84,7 +94,7 @@ def format_markdown(digests: Sequence[Digest]) -> str:
         if digest.history is not None:
             lines.extend([literal(_history_line(digest)[0]), ""])
         for key, entries in _lines(digest, literal, code_span).items():
-            if key in ("raised", "cleared") and digest.history is not None:
+            if key in ("raised", "cleared", "tiers") and digest.history is not None:
                 continue
             lines.append(f"**{TITLES[key]} ({len(entries)})**")
             lines.append("")
@@ -117,6 +127,20 @@ def digest_record(digest: Digest) -> dict[str, Any]:
         "due": [due_record(e) for e in digest.due],
         "raised": [_change_json(c) for c in digest.raised] if digest.history is None else None,
         "cleared": [_change_json(c) for c in digest.cleared] if digest.history is None else None,
+        "tiers": [
+            {
+                "client": t.client,
+                "name": t.client_name,
+                "before": t.before,
+                "after": t.after,
+                "reason": t.reason,
+                "file": t.file,
+                "line": t.line,
+            }
+            for t in digest.tiers
+        ]
+        if digest.history is None
+        else None,
         "renewals": [
             {
                 "client": r.client,

@@ -215,7 +215,7 @@ def _read_flags(store: CacheStore, commit: str, date: dt.date) -> dict[str, tupl
     if payload is None:
         return None
     try:
-        data = json.loads(payload)
+        data = json.loads(payload)["flags"]
         return {
             client: tuple(
                 HealthFlag(
@@ -234,6 +234,15 @@ def _read_flags(store: CacheStore, commit: str, date: dt.date) -> dict[str, tupl
         return None
 
 
+def _read_tiers(store: CacheStore, commit: str, date: dt.date) -> dict[str, str | None] | None:
+    payload = store.read(_flags_file(commit, date))
+    try:
+        tiers = json.loads(payload)["tiers"] if payload is not None else None
+        return {str(k): (str(v) if v is not None else None) for k, v in tiers.items()} if tiers is not None else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
 def flags_at(root: Path, date: dt.date, cache: bool = True) -> PastFlags:
     """Every client's flags as the knowledge base stood at the end of `date`, computed for that day
     (the digest's start: generator/compute/digest.py); kept in the cache folder by commit, date and
@@ -248,14 +257,19 @@ def flags_at(root: Path, date: dt.date, cache: bool = True) -> PastFlags:
         return PastFlags(date, None, f"the repository has no commit before {date}")
     store = CacheStore.open(root) if cache else None
     known = _read_flags(store, commit, date) if store is not None else None
-    if known is not None:
-        return PastFlags(date, known)
+    tiers = _read_tiers(store, commit, date) if store is not None else None
+    if known is not None and tiers is not None:
+        return PastFlags(date, known, tiers=tiers)
     try:
         insights = _PastClients(root).insights(commit, date, status_history(root))
     except RevisionError as exc:
         return PastFlags(date, None, f"Git cannot read {commit[:7]}: {exc}")
     flags = {name: insight.flags for name, insight in insights.items()}
+    tiers = {name: insight.tier.name for name, insight in insights.items()}
     if store is not None:
-        data = {name: [_flag_record(f) for f in found] for name, found in sorted(flags.items())}
+        data = {
+            "flags": {name: [_flag_record(f) for f in found] for name, found in sorted(flags.items())},
+            "tiers": tiers,
+        }
         store.write(_flags_file(commit, date), json.dumps(data, sort_keys=True).encode())
-    return PastFlags(date, flags)
+    return PastFlags(date, flags, tiers=tiers)

@@ -76,6 +76,9 @@ def feed_entries(digest: Digest) -> list[FeedEntry]:
     for c in digest.cleared:
         title = f"{c.client_name}: {flag_label(c.flag.code)} cleared"
         entries.append(_entry(digest, "cleared", c.client, (c.flag.code, str(digest.today)), digest.today, title))
+    for t in digest.tiers:
+        title = f"{t.client_name}: loyalty tier {t.before or 'none'} -> {t.after or 'none'}"
+        entries.append(_entry(digest, "tier", t.client, (str(t.before), str(t.after)), digest.today, title))
     for r in digest.renewals:
         title = f"{r.client_name}: contract renews on {r.date}"
         entries.append(_entry(digest, "renewal", r.client, (str(r.date),), RENEWALS_AHEAD.before(r.date), title))
