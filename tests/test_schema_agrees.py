@@ -184,6 +184,8 @@ def allowed_difference(field: str, sub: str | None, value: str, check_codes: set
         return "7.0: JSON Schema counts it as an integer; check wants a whole number written as one"
     if value == "{}" and name in ("escalation", "nps", "csat", "win"):
         return "an empty record: check reports its missing field (missing-field, not counted above)"
+    if value == "[]" and name == "statuses":
+        return "a stage with no status: check says it needs at least one, which this test counts as the list's"
     if value == ".nan":
         return "NaN: JSON has no such number, and jsonschema lets Python's through"
     if name == "timezone":

@@ -250,10 +250,13 @@ def test_typing_a_short_word_does_not_flash_no_results(browser: Browser, demo: S
 def test_the_smaller_things_a_reader_notices(browser: Browser, demo: Served) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(demo.base + "journey.html")
+    columns = page.eval_on_selector_all(".journey-map thead th", "cells => cells.map(c => c.textContent.trim())")
+    stages = ["Discovery", "Onboarding gap", "Planning", "Execution gap", "Review gap", "Renewal", "Offboarding"]
+    assert columns[1:] == stages  # the demo's gaps: a stalled onboarding, few check-ins, a stalled review
     tops = page.eval_on_selector_all(
         ".journey > *", "stages => stages.map(s => Math.round(s.getBoundingClientRect().top))"
     )
-    assert len(tops) == 6 and len(set(tops)) == 1, tops  # the six stages in one row, none left alone
+    assert len(tops) == 7 and len(set(tops[:4])) == 1, tops  # the stages' client lists side by side
     page.goto(demo.base + "clients/index.html")
     assert page.locator('meta[name="description"]').get_attribute("content")
     sizes = page.eval_on_selector_all(

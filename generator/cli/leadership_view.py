@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 
+from generator.compute.journey import StageFigures
 from generator.compute.revenue import Amount, RateRow, RevenueRetention
 from generator.compute.service_levels import ServiceLevels
 from generator.compute.workload import Workload
@@ -117,3 +118,15 @@ def workload_lines(rows: Sequence[Workload], width: int, paint: Paint) -> list[s
 
 def _projects(row: Workload) -> str:
     return f"projects {_money(row.projects)}" if row.projects else ""
+
+
+def journey_lines(figures: Sequence[StageFigures], paint: Paint) -> list[str]:
+    """The experience map's figures, a stage a line, its gaps said."""
+    lines = ["", paint("Journey (experience map)", "bold")]
+    lines.append(f"  {'stage':<14} {'clients':>7} {'median days':>11} {'touchpoints':>11} {'stalled':>7}")
+    for f in figures:
+        median = "-" if f.median_days is None else f"{f.median_days:g}"
+        touch = f"{f.held:>5}/{f.expected:<5}"
+        row = f"  {f.stage.label[:14]:<14} {len(f.clients):>7} {median:>11} {touch} {len(f.stalled):>7}"
+        lines.append(row + ("  gap" if f.gaps else ""))
+    return lines

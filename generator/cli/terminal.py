@@ -10,7 +10,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
 
-from generator.cli.leadership_view import revenue_lines, service_lines, workload_lines
+from generator.cli.leadership_view import journey_lines, revenue_lines, service_lines, workload_lines
 from generator.compute.due import DueEntry
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import NpsScore, Portfolio
@@ -182,6 +182,7 @@ def stats_view(portfolio: Portfolio, clients: int, width: int, paint: Paint = no
             lines.append(f"  {_fit(e.client_id, 24):<24} {e.hours:>7g} {value:>14} {per_hour:>9}")
     lines += revenue_lines(p.revenue_retention, width, paint) + service_lines(p.service_levels, paint)
     lines += workload_lines(p.workload, width, paint)
+    lines += [_fit(line, width) for line in journey_lines(p.journey, paint)]
     if p.upcoming:
         lines += ["", paint("Coming up in the next 90 days, and overdue milestones", "bold")]
         for event in p.upcoming:

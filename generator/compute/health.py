@@ -15,6 +15,7 @@ from typing import Literal
 
 from generator.compute.checkins import UNTRACKED_STATUSES, CheckIn, last_held, past_notes
 from generator.model.dates import add_months, shift_days
+from generator.model.lifecycle import status_entered
 from generator.model.logged import Answer, escalation_history
 from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client
 from generator.model.settings import Settings
@@ -321,12 +322,12 @@ def onboarding_stalled(facts: Facts) -> HealthFlag | None:
     record = facts.client.record
     if record.status != "onboarding":
         return None
-    start = facts.status_since or record.since
+    start = status_entered(record, facts.status_since)
     longest = facts.settings.health.onboarding_max
     if longest.after(start) >= facts.today:
         return None
     days = (facts.today - start).days
-    began = f"set to onboarding on {start}" if facts.status_since else f"client since {start}"
+    began = f"set to onboarding on {start}" if start != record.since else f"client since {start}"
     reason = f"onboarding for {_plural(days, 'day')} ({began}), longer than the {longest.describe()} expected"
     return HealthFlag(
         code="onboarding-stalled",

@@ -14,6 +14,7 @@ from generator.compute.checkins import CheckIn, checkin, past_notes
 from generator.compute.health import Facts, Health, HealthFlag, assess, colour
 from generator.compute.loyalty import NO_TIER, TierView, loyalty_tier
 from generator.compute.responses import answer
+from generator.model.lifecycle import status_entered
 from generator.model.logged import (
     Answer,
     EscalationEntry,
@@ -101,6 +102,8 @@ class ClientInsight:
     """Ready to ask, asked, done or none (generator/compute/advocacy.py)."""
     tier: TierView = NO_TIER
     """Its loyalty tier and why (generator/compute/loyalty.py)."""
+    status_entered: dt.date | None = None
+    """The day it entered its current status (generator/model/lifecycle.py)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +246,7 @@ def client_insight(
         wins=wins,
         advocacy=advocacy(client.record, nps, wins, settings.advocacy, today),
         tier=loyalty_tier(client.record, nps, settings.loyalty.tiers, today),
+        status_entered=status_entered(client.record, status_since),
     )
 
 

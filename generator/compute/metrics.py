@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight, Event
+from generator.compute.journey import StageFigures, journey_map
 from generator.compute.revenue import RevenueRetention, revenue_retention
 from generator.compute.service_levels import ServiceLevels, service_levels
 from generator.compute.workload import Workload, workload
@@ -119,6 +120,7 @@ class Portfolio:
     revenue_retention: RevenueRetention
     service_levels: ServiceLevels
     workload: tuple[Workload, ...]
+    journey: tuple[StageFigures, ...]
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -241,4 +243,5 @@ def portfolio(insights: Sequence[ClientInsight], today: dt.date, settings: Setti
         revenue_retention=revenue_retention(insights, today),
         service_levels=service_levels(insights, settings, today),
         workload=workload(insights, [m.handle for m in settings.team], today),
+        journey=journey_map(insights, settings.journey, today),
     )

@@ -46,7 +46,6 @@ from generator.model.vocabulary import (
     MeetingType,
     RenewalOutcome,
     Sentiment,
-    Stage,
     Status,
 )
 
@@ -79,6 +78,14 @@ class Contract:
     period: Literal["month", "year", "project"] | None = None
     renewal: Date | None = None
     hours_per_month: Number | None = None
+
+
+@record(frozen=True, slots=True, config=RECORD)
+class StatusChange:
+    """A status the client had from a day on: the history before Git knew it."""
+
+    status: Status
+    since: Date
 
 
 @record(frozen=True, slots=True, config=RECORD)
@@ -208,6 +215,9 @@ class ClientRecord:
     communication: Communication = Field(default_factory=Communication)
     contacts: tuple[Contact, ...] = ()
     contract: Contract = Field(default_factory=Contract)
+    status_history: tuple[StatusChange, ...] = Field(
+        default=(), description="statuses before Git's history, oldest first: when each began"
+    )
     renewal_history: tuple[Renewal, ...] = Field(
         default=(), description="past renewals, oldest first; contract.renewal stays the next one"
     )
@@ -263,7 +273,7 @@ class PlaybookMeta:
 
     title: Name
     summary: Text | None = None
-    stage: Stage = "any"
+    stage: SegmentKey = Field(default="any", description="a stage of kb.yaml's journey (default: any stage)")
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     owner: Handle | None = None
     review_every: DurationField | None = None

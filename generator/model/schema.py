@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -27,7 +28,18 @@ SCHEMA_FILES: dict[str, tuple[Any, str]] = {
 class _SchemaGenerator(GenerateJsonSchema):
     def encode_default(self, dft: Any) -> Any:
         # Durations are written "7d" in YAML; pydantic would show the dataclass as an object.
-        return str(dft) if isinstance(dft, Duration) else super().encode_default(dft)
+        return super().encode_default(_as_written(dft))
+
+
+def _as_written(value: Any) -> Any:
+    """A default as a YAML file would write it: durations as "7d", records as mappings."""
+    if isinstance(value, Duration):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _as_written(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_as_written(v) for v in value]
+    return value
 
 
 def json_schemas() -> dict[str, str]:

@@ -30,6 +30,7 @@ from generator.model.fields import (
     UrlTemplate,
     WebUrl,
 )
+from generator.model.journey import DEFAULT_JOURNEY, JourneyStage
 from generator.model.vocabulary import RESPONDABLE_FLAGS, FlagCode
 
 
@@ -156,6 +157,9 @@ class Settings:
     health: HealthSettings = Field(default_factory=HealthSettings)
     advocacy: AdvocacySettings = Field(default_factory=AdvocacySettings)
     loyalty: Loyalty = Field(default_factory=Loyalty)
+    journey: tuple[JourneyStage, ...] = Field(
+        default=DEFAULT_JOURNEY, description="the experience map's stages, in the order a client goes through them"
+    )
     limits: Limits = Field(default_factory=Limits)
     responses: dict[Text, Response] = Field(
         default_factory=dict,

@@ -16,7 +16,6 @@ invisible, or worse on a terminal), so they are refused wherever they appear."""
 
 Status = Literal["prospect", "onboarding", "active", "paused", "offboarding", "former"]
 MeetingType = Literal["kickoff", "check-in", "review", "qbr", "workshop", "escalation", "offboarding", "other"]
-Stage = Literal["discovery", "onboarding", "planning", "execution", "review", "renewal", "offboarding", "any"]
 FlagCode = Literal[
     "checkin-overdue",
     "gone-quiet",
@@ -42,7 +41,6 @@ RenewalOutcome = Literal["renewed", "expanded", "contracted", "churned"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
-STAGES: tuple[str, ...] = get_args(Stage)
 RENEWAL_OUTCOMES: tuple[str, ...] = get_args(RenewalOutcome)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 RESPONDABLE_FLAGS: tuple[str, ...] = tuple(code for code in FLAG_CODES if code != "response-overdue")

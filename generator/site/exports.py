@@ -16,6 +16,7 @@ from typing import Any
 from generator.compute.audit import AuditRow
 from generator.compute.due import DueEntry
 from generator.compute.insights import ClientInsight
+from generator.compute.journey import ClientStage, StageFigures
 from generator.compute.metrics import Portfolio
 
 
@@ -76,8 +77,27 @@ def due_record(entry: DueEntry) -> dict[str, Any]:
     }
 
 
+def journey_record(figures: StageFigures) -> dict[str, Any]:
+    def who(stage: ClientStage | None, value: int) -> dict[str, Any] | None:
+        return None if stage is None else {"client": stage.client, "days": value}
+
+    return {
+        "stage": figures.stage.id,
+        "label": figures.stage.label,
+        "clients": [c.client for c in figures.clients],
+        "median_days": figures.median_days,
+        "slowest": who(figures.slowest, figures.slowest.days if figures.slowest else 0),
+        "touchpoints": {"held": figures.held, "expected": figures.expected},
+        "sentiment": figures.sentiment,
+        "longest_silence": who(figures.silence, figures.silence.silence if figures.silence else 0),
+        "stalled": [c.client for c in figures.stalled],
+        "gaps": list(figures.gaps),
+    }
+
+
 def portfolio_record(portfolio: Portfolio) -> dict[str, Any]:
     record: dict[str, Any] = plain(portfolio)
+    record["journey"] = [journey_record(f) for f in portfolio.journey]
     record["nps"]["responses"] = portfolio.nps.responses
     for quarter, computed in zip(record["nps_trend"], portfolio.nps_trend, strict=True):
         quarter["nps"]["responses"] = computed.nps.responses

@@ -23,7 +23,13 @@ from generator.parse.validate.clients import (
     runs_resolve,
 )
 from generator.parse.validate.contracts import churn_reason_known, renewal_values_agree, renewals_in_order
-from generator.parse.validate.knowledge_base import playbook_references, playbook_steps_resolve, responses_resolve
+from generator.parse.validate.knowledge_base import (
+    journey_stages_unique,
+    playbook_references,
+    playbook_stages_resolve,
+    playbook_steps_resolve,
+    responses_resolve,
+)
 from generator.parse.validate.logged import contacts_known, logged_escalation_dates, logged_once
 from generator.parse.validate.refs import References
 from generator.source.problems import Problem
@@ -50,7 +56,13 @@ CLIENT_VALIDATIONS: tuple[ClientValidation, ...] = (
     contacts_known,
     logged_escalation_dates,
 )
-KB_VALIDATIONS: tuple[KbValidation, ...] = (playbook_references, playbook_steps_resolve, responses_resolve)
+KB_VALIDATIONS: tuple[KbValidation, ...] = (
+    playbook_references,
+    playbook_steps_resolve,
+    responses_resolve,
+    playbook_stages_resolve,
+    journey_stages_unique,
+)
 
 
 def validate_client(client: Client, refs: References) -> list[Problem]:

@@ -39,6 +39,36 @@ def playbook_references(kb: KnowledgeBase) -> Iterator[Problem]:
             )
 
 
+def playbook_stages_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
+    """A playbook's `stage:` is a stage of kb.yaml's journey (or `any`)."""
+    stages = [s.id for s in kb.settings.journey]
+    for playbook in kb.playbooks:
+        stage = playbook.meta.stage
+        if stage != "any" and stage not in stages:
+            yield at(
+                playbook.source,
+                ("stage",),
+                "error",
+                "unknown-stage",
+                f"{stage!r} is not a stage of the journey{did_you_mean(stage, stages)}",
+                f"stages (kb.yaml journey): {', '.join(stages)}, or any",
+            )
+
+
+def journey_stages_unique(kb: KnowledgeBase) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, stage in enumerate(kb.settings.journey):
+        if stage.id in seen:
+            yield at(
+                kb.settings_source,
+                ("journey", index, "key"),
+                "error",
+                "duplicate-stage",
+                f"the stage {stage.id!r} is listed twice",
+            )
+        seen.add(stage.id)
+
+
 def playbook_steps_resolve(kb: KnowledgeBase) -> Iterator[Problem]:
     """A step's `@who` is `@owner`, `@client` or a team handle: a run gives it to a real person."""
     handles = [m.handle for m in kb.settings.team]

@@ -74,7 +74,7 @@ def portfolio_pages(
     yield from digest_outputs(everyone.ordered, site)
     yield "actions.html", actions_page(everyone)
     yield "audit.html", audit_page(everyone)
-    yield "journey.html", journey_page(everyone)
+    yield "journey.html", journey_page(everyone, portfolio.journey)
     yield "advocacy.html", advocacy_page(everyone)
     yield from playbook_pages(everyone)
     yield "search.html", render_page("search.html", "", "", "Search", site)
