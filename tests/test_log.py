@@ -189,24 +189,13 @@ def test_a_file_changed_meanwhile_is_not_overwritten(
 
 
 def test_two_branches_logging_for_one_client_merge_cleanly(repo: Path, cli: Callable[..., Run]) -> None:
-    git(repo, "checkout", "-qb", "marco")
-    for args in (
-        ("nps", "acme", "9", "--contact", "Ana Lima"),
-        ("win", "acme", "Launch"),
-        ("escalation", "acme", "Late"),
-    ):
-        assert cli(*TODAY, "log", *args, root=repo).exit_code == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "marco logs")
-    git(repo, "checkout", "-q", "main")
-    for args in (
-        ("nps", "acme", "9", "--contact", "Ana Lima"),
-        ("win", "acme", "Launch"),
-        ("escalation", "acme", "Late"),
-    ):
-        assert cli(*TODAY, "log", *args, root=repo).exit_code == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "dana logs")
+    logged = (("nps", "acme", "9", "--contact", "Ana Lima"), ("win", "acme", "Launch"), ("escalation", "acme", "Late"))
+    for branch in ("marco", "main"):  # marco logs on his branch, then dana on main: the same three
+        git(repo, "checkout", "-q", *(["-b"] if branch == "marco" else []), branch)
+        for args in logged:
+            assert cli(*TODAY, "log", *args, root=repo).exit_code == 0
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"{branch} logs")
     merged = subprocess.run(["git", "merge", "--no-edit", "marco"], cwd=repo, env=ENV, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert len(list((repo / "clients/acme/events").iterdir())) == 6

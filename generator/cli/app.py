@@ -24,6 +24,7 @@ from generator.source.load import find_root
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
     from generator.build.settings import SettingsLoad
+    from generator.model.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +194,22 @@ _Commands.command_class = _Command
 def main(click_ctx: click.Context, root: Path | None, today: dt.date | None, jobs: int | None) -> None:
     """clientkb: check, compute and publish a plain-text client knowledge base."""
     click_ctx.obj = Context(_resolve_root(root), today, jobs)
+
+
+def one_client_settings(ctx: Context, client: str) -> tuple[Settings, SettingsLoad]:
+    """kb.yaml's settings for a command about one CLIENT (`qbr`, `log`): refused when kb.yaml has
+    errors or there is no such client."""
+    from generator.build.one_client import client_ids
+    from generator.build.settings import read_settings
+    from generator.parse.errors import did_you_mean
+
+    settings = read_settings(ctx.root)
+    if settings.settings is None:
+        from generator.source.problems import format_text, sorted_problems
+
+        click.echo(format_text(sorted_problems(settings.problems)), err=True)
+        raise click.ClickException("kb.yaml has errors; fix them first (clientkb check lists them)")
+    known = client_ids(ctx.root)
+    if client not in known:
+        raise click.BadParameter(f"there is no client {client!r}{did_you_mean(client, known)}", param_hint="CLIENT")
+    return settings.settings, settings

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.app import Context, _DateParam, announce_today, main
+from generator.cli.app import Context, _DateParam, announce_today, main, one_client_settings
 from generator.source.problems import Severity, format_text, sorted_problems
 
 if TYPE_CHECKING:
@@ -48,23 +48,15 @@ def log() -> None:
 
 
 def _logging(ctx: Context, client: str) -> Logging:
-    from generator.build.one_client import client_ids, load_one_client
-    from generator.build.settings import read_settings
-    from generator.parse.errors import did_you_mean
+    from generator.build.one_client import load_one_client
 
-    settings = read_settings(ctx.root)
-    if settings.settings is None:
-        click.echo(format_text(sorted_problems(settings.problems)), err=True)
-        raise click.ClickException("kb.yaml has errors; fix them first (clientkb check lists them)")
-    known = client_ids(ctx.root)
-    if client not in known:
-        raise click.BadParameter(f"there is no client {client!r}{did_you_mean(client, known)}", param_hint="CLIENT")
-    today = announce_today(settings, ctx)
-    now = load_one_client(ctx.root, client, settings.settings, today)
+    settings, loaded = one_client_settings(ctx, client)
+    today = announce_today(loaded, ctx)
+    now = load_one_client(ctx.root, client, settings, today)
     if now.client is None:
         click.echo(format_text(sorted_problems(now.problems)), err=True)
         raise click.ClickException(f"{client} cannot be read; fix it first (clientkb check lists its problems)")
-    return Logging(ctx, client, settings.settings, today, now)
+    return Logging(ctx, client, settings, today, now)
 
 
 def _errors(one: OneClient) -> set[tuple[str, str, str]]:
@@ -113,32 +105,24 @@ def _event(ctx: Context, client: str, kind: str, when: dt.date | None, fields: d
 DATE_OPTION = click.option("--date", "when", type=_DateParam(), help="When it happened (default: today).")
 
 
-@log.command("nps")
-@click.argument("client")
-@click.argument("score", type=int)
-@click.option("--comment", help="What they said.")
-@click.option("--contact", help="Who answered (a contact's name).")
-@DATE_OPTION
-@click.pass_obj
-def log_nps(
-    ctx: Context, client: str, score: int, comment: str | None, contact: str | None, when: dt.date | None
-) -> None:
-    """An NPS answer (0-10), as clients/CLIENT/events/<date>-nps-....yaml."""
-    _event(ctx, client, "nps", when, {"score": score, "comment": comment, "contact": contact}, contact or "")
+def _answer_command(kind: str, scale: str) -> None:
+    """`log nps` and `log csat`: a score, and who said what, as a new event file."""
+
+    @log.command(kind, help=f"An answer ({scale}), as clients/CLIENT/events/<date>-{kind}-....yaml.")
+    @click.argument("client")
+    @click.argument("score", type=int)
+    @click.option("--comment", help="What they said.")
+    @click.option("--contact", help="Who answered (a contact's name).")
+    @DATE_OPTION
+    @click.pass_obj
+    def answer(
+        ctx: Context, client: str, score: int, comment: str | None, contact: str | None, when: dt.date | None
+    ) -> None:
+        _event(ctx, client, kind, when, {"score": score, "comment": comment, "contact": contact}, contact or "")
 
 
-@log.command("csat")
-@click.argument("client")
-@click.argument("score", type=int)
-@click.option("--comment", help="What they said.")
-@click.option("--contact", help="Who answered (a contact's name).")
-@DATE_OPTION
-@click.pass_obj
-def log_csat(
-    ctx: Context, client: str, score: int, comment: str | None, contact: str | None, when: dt.date | None
-) -> None:
-    """A satisfaction score (1-5), as clients/CLIENT/events/<date>-csat-....yaml."""
-    _event(ctx, client, "csat", when, {"score": score, "comment": comment, "contact": contact}, contact or "")
+_answer_command("nps", "NPS, 0-10")
+_answer_command("csat", "satisfaction, 1-5")
 
 
 @log.command("win")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.app import Context, _format_option, announce_today, main
+from generator.cli.app import Context, _format_option, announce_today, main, one_client_settings
 from generator.source.problems import Severity, format_text, sorted_problems
 
 if TYPE_CHECKING:
@@ -17,20 +17,12 @@ if TYPE_CHECKING:
 def review_pack(ctx: Context, client: str, today: dt.date | None = None) -> QbrPack:
     """CLIENT's pack for `today` (else the run's date, announced); refused (with the problems) when
     CLIENT or kb.yaml has errors."""
-    from generator.build.one_client import client_ids, load_one_client
-    from generator.build.settings import read_settings
+    from generator.build.one_client import load_one_client
     from generator.compute.qbr import qbr_pack
-    from generator.parse.errors import did_you_mean
 
-    settings = read_settings(ctx.root)
-    if settings.settings is None:
-        click.echo(format_text(sorted_problems(settings.problems)), err=True)
-        raise click.ClickException("kb.yaml has errors; fix them first (clientkb check lists them)")
-    known = client_ids(ctx.root)
-    if client not in known:
-        raise click.BadParameter(f"there is no client {client!r}{did_you_mean(client, known)}", param_hint="CLIENT")
-    today = today or announce_today(settings, ctx)
-    loaded = load_one_client(ctx.root, client, settings.settings, today)
+    settings, read = one_client_settings(ctx, client)
+    today = today or announce_today(read, ctx)
+    loaded = load_one_client(ctx.root, client, settings, today)
     if loaded.client is None or loaded.insight is None:
         errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
         click.echo(format_text(sorted_problems(errors)), err=True)

@@ -6,7 +6,6 @@ line; the health rules, the pages and the reports read these, never one source a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.model.events import CsatEvent, EscalationEvent, NpsEvent, WinEvent
@@ -52,38 +51,29 @@ def _answer(date: dt.date, value: int | NpsEvent | CsatEvent, file: str, line: i
     return Answer(date, value.score, value.comment, file, line, value.contact)
 
 
-def _by_date(answers: Iterator[Answer]) -> tuple[Answer, ...]:
-    return tuple(sorted(answers, key=lambda a: (a.date, a.file, a.line)))
+def _answers(client: Client, kind: str, event_kind: type[NpsEvent | CsatEvent]) -> tuple[Answer, ...]:
+    """Every `kind` answer ("nps", "csat"): client.yaml's list, the notes' front matter and the event
+    files together, by date, then file, then position."""
+    found = [
+        Answer(a.date, a.score, a.comment, client.file, client.source.line(kind, i, "score"))
+        for i, a in enumerate(getattr(client.record, kind))
+    ]
+    for n in client.notes:
+        written = getattr(n.meta, kind)
+        if written is not None:
+            found.append(_answer(n.meta.date, written, n.file, n.source.line(kind)))
+    for e in client.events:
+        if isinstance(e.meta, event_kind):
+            found.append(_answer(e.date, e.meta, e.file, e.source.line("score")))
+    return tuple(sorted(found, key=lambda a: (a.date, a.file, a.line)))
 
 
 def nps_history(client: Client) -> tuple[Answer, ...]:
-    """Every NPS answer, record, notes and events together, by date, then file, then position."""
-
-    def found() -> Iterator[Answer]:
-        for i, a in enumerate(client.record.nps):
-            yield Answer(a.date, a.score, a.comment, client.file, client.source.line("nps", i, "score"))
-        for n in client.notes:
-            if n.meta.nps is not None:
-                yield _answer(n.meta.date, n.meta.nps, n.file, n.source.line("nps"))
-        for e in client.events:
-            if isinstance(e.meta, NpsEvent):
-                yield _answer(e.date, e.meta, e.file, e.source.line("score"))
-
-    return _by_date(found())
+    return _answers(client, "nps", NpsEvent)
 
 
 def csat_history(client: Client) -> tuple[Answer, ...]:
-    def found() -> Iterator[Answer]:
-        for i, a in enumerate(client.record.csat):
-            yield Answer(a.date, a.score, a.comment, client.file, client.source.line("csat", i, "score"))
-        for n in client.notes:
-            if n.meta.csat is not None:
-                yield _answer(n.meta.date, n.meta.csat, n.file, n.source.line("csat"))
-        for e in client.events:
-            if isinstance(e.meta, CsatEvent):
-                yield _answer(e.date, e.meta, e.file, e.source.line("score"))
-
-    return _by_date(found())
+    return _answers(client, "csat", CsatEvent)
 
 
 def escalation_history(client: Client) -> tuple[EscalationEntry, ...]:
