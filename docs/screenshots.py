@@ -28,6 +28,7 @@ SHOTS = {
     "note-phone.png": ("clients/bluefin-logistics/meetings/2026-11-05-check-in.html", 390, 844, "light"),
     "client-phone-dark.png": ("clients/bluefin-logistics/index.html", 390, 844, "dark"),
     "digest.png": ("digest/marco.html", 1280, 1100, "light"),
+    "journey.png": ("journey.html", 1280, 1250, "light"),
 }
 
 
