@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import Effort, effort
+from generator.model.dates import tenure_text
 from generator.model.records import Audit
 
 
@@ -28,16 +29,10 @@ class AuditRow:
     """The latest audit dated on or before today."""
 
 
-def tenure(since: dt.date, until: dt.date) -> tuple[str, int]:
-    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
-    years, rest = divmod(max(months, 0), 12)
-    text = (f"{years} y " if years else "") + f"{rest} m"
-    return text, (until - since).days
-
-
 def audit_row(insight: ClientInsight, today: dt.date) -> AuditRow:
     record = insight.record
-    text, days = tenure(record.since, record.until or today)
+    until = record.until or today
+    text, days = tenure_text(record.since, until), (until - record.since).days
     answers = insight.nps
     trend = ""
     if len(answers) >= 2:

@@ -19,6 +19,7 @@ from generator.model.lifecycle import status_entered
 from generator.model.logged import Answer, escalation_history
 from generator.model.records import PRIMARY_CONTACT_STATUSES, ActionItem, Client
 from generator.model.settings import Settings
+from generator.model.vocabulary import REVIEW_MEETING_TYPES
 
 Severity = Literal["warn", "risk"]
 Health = Literal["red", "amber", "green"]
@@ -117,7 +118,7 @@ def review_overdue(facts: Facts) -> HealthFlag | None:
     every = facts.settings.segments[facts.client.record.segment].review_every
     if every is None:
         return None
-    reviews = [n for n in past_notes(facts.client, facts.today) if n.meta.held and n.meta.type in ("review", "qbr")]
+    reviews = [n for n in past_notes(facts.client, facts.today) if n.meta.held and n.meta.type in REVIEW_MEETING_TYPES]
     latest = reviews[-1] if reviews else None
     start = latest.meta.date if latest else facts.client.record.since
     if start >= every.before(facts.today):

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.model.dates import tenure_text
 from generator.model.logged import Answer
 from generator.model.records import ClientRecord
 from generator.model.settings import Tier
@@ -22,12 +23,6 @@ class TierView:
 
 
 NO_TIER = TierView(None, "")
-
-
-def _years(since: dt.date, today: dt.date) -> str:
-    months = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
-    years, rest = divmod(max(months, 0), 12)
-    return f"{years} y {rest} m" if years else f"{rest} m"
 
 
 def _unmet(tier: Tier, record: ClientRecord, nps: Sequence[Answer], today: dt.date) -> list[str]:
@@ -63,7 +58,7 @@ def _has(tier: Tier, record: ClientRecord, nps: Sequence[Answer], today: dt.date
     criteria = tier.criteria
     facts = []
     if criteria.tenure is not None:
-        facts.append(f"a client for {_years(record.since, today)}")
+        facts.append(f"a client for {tenure_text(record.since, today)}")
     if criteria.yearly_value is not None:
         facts.append(f"{contract_value(record):,.0f} {record.contract.currency} a year")
     if criteria.latest_nps is not None:

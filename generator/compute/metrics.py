@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight, Event
 from generator.compute.journey import StageFigures, journey_map
-from generator.compute.revenue import RevenueRetention, revenue_retention
+from generator.compute.revenue import RevenueRetention, percent_of, revenue_retention
 from generator.compute.service_levels import ServiceLevels, service_levels
 from generator.compute.workload import Workload, workload
 from generator.model.dates import Duration, add_months, calendar_quarter
@@ -123,10 +123,6 @@ class Portfolio:
     journey: tuple[StageFigures, ...]
 
 
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def nps_score(scores: Iterable[int]) -> NpsScore:
     values = list(scores)
     promoters = sum(1 for s in values if s >= 9)
@@ -162,13 +158,13 @@ def retention(insights: Sequence[ClientInsight], today: dt.date) -> Retention:
     at_start = [i for i in insights if is_client_on(i.record, start)]
     lost = tuple(i.id for i in at_start if not is_client_on(i.record, today))
     retained = len(at_start) - len(lost)
-    return Retention(start, today, len(at_start), retained, lost, _percent(retained, len(at_start)))
+    return Retention(start, today, len(at_start), retained, lost, percent_of(retained, len(at_start)))
 
 
 def compliance(insights: Sequence[ClientInsight]) -> Compliance:
     tracked = [i for i in insights if i.checkin.state is not None]
     overdue = sum(1 for i in tracked if i.checkin.state == "overdue")
-    return Compliance(len(tracked), overdue, _percent(len(tracked) - overdue, len(tracked)))
+    return Compliance(len(tracked), overdue, percent_of(len(tracked) - overdue, len(tracked)))
 
 
 def action_stats(insights: Sequence[ClientInsight], today: dt.date) -> ActionStats:
@@ -176,7 +172,7 @@ def action_stats(insights: Sequence[ClientInsight], today: dt.date) -> ActionSta
     open_items = [a for i in insights for a in i.open_actions]
     overdue = sum(1 for a in open_items if a.due is not None and a.due < today)
     done = total - len(open_items)
-    return ActionStats(total, done, len(open_items), overdue, _percent(done, total))
+    return ActionStats(total, done, len(open_items), overdue, percent_of(done, total))
 
 
 def revenue_by_segment(insights: Sequence[ClientInsight]) -> tuple[Revenue, ...]:

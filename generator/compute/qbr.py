@@ -15,8 +15,8 @@ from generator.compute.workload import last_full_month
 from generator.model.dates import Duration, add_months
 from generator.model.logged import Answer, EscalationEntry, WinEntry
 from generator.model.records import Client, Note
+from generator.model.vocabulary import REVIEW_MEETING_TYPES
 
-REVIEW_TYPES = ("review", "qbr")
 DEFAULT_PERIOD = Duration(3, "m")
 """The period reviewed when no review was held before: the last three months."""
 TREND = Duration(12, "m")
@@ -86,7 +86,7 @@ class QbrPack:
 
 
 def last_review(client: Client, today: dt.date) -> Note | None:
-    held = [n for n in client.notes if n.meta.held and n.meta.type in REVIEW_TYPES and n.meta.date <= today]
+    held = [n for n in client.notes if n.meta.held and n.meta.type in REVIEW_MEETING_TYPES and n.meta.date <= today]
     return held[-1] if held else None
 
 

@@ -114,7 +114,8 @@ class RevenueRetention:
     churn_reasons: tuple[ChurnReason, ...]
 
 
-def _percent(part: float, whole: float) -> float | None:
+def percent_of(part: float, whole: float) -> float | None:
+    """part / whole in %, to the tenth; None without a whole."""
     return round(100 * part / whole, 1) if whole else None
 
 
@@ -144,7 +145,7 @@ def _rates(
         row[1] += base
         row[2] += now if net else min(now, base)
     return tuple(
-        RateRow(name, currency, int(clients), round(base, 2), round(value, 2), _percent(value, base))
+        RateRow(name, currency, int(clients), round(base, 2), round(value, 2), percent_of(value, base))
         for (name, currency), (clients, base, value) in sorted(sums.items())
     )
 
@@ -223,7 +224,9 @@ def concentration(insights: Sequence[ClientInsight]) -> tuple[Concentration, ...
         total = sum(v for v, _ in values)
         top = sum(v for v, _ in largest)
         rows.append(
-            Concentration(currency, round(total, 2), round(top, 2), _percent(top, total), tuple(i for _, i in largest))
+            Concentration(
+                currency, round(total, 2), round(top, 2), percent_of(top, total), tuple(i for _, i in largest)
+            )
         )
     return tuple(rows)
 

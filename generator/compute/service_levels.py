@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.compute.insights import ClientInsight
+from generator.compute.revenue import percent_of
 from generator.model.dates import Duration, calendar_quarter
 from generator.model.settings import Settings
 from generator.model.terms import is_client_on
+from generator.model.vocabulary import REVIEW_MEETING_TYPES
 
-REVIEW_TYPES = frozenset({"review", "qbr"})
 NOT_SERVED = frozenset({"prospect", "paused"})
 """Statuses whose clients are promised no cadence (a former one is counted for the quarters it was served)."""
 
@@ -73,7 +74,7 @@ def _served(insight: ClientInsight, settings: Settings, start: dt.date, end: dt.
     review_every = settings.segments[record.segment].review_every
     reviews = None
     if review_every is not None:
-        reviewed = [t.date for t in insight.touchpoints if t.type in REVIEW_TYPES]
+        reviewed = [t.date for t in insight.touchpoints if t.type in REVIEW_MEETING_TYPES]
         reviews = kept(record.since, reviewed, review_every, start, end)
     return _Served(insight, checkins, reviews)
 
@@ -92,7 +93,7 @@ def _levels(served: Sequence[_Served], group: Callable[[ClientInsight], str]) ->
                 reviews_promised=sum(1 for s in mine if s.reviews is not None),
                 reviews_kept=sum(1 for s in mine if s.reviews),
                 met=met,
-                rate=round(100 * met / len(mine), 1),
+                rate=percent_of(met, len(mine)),
             )
         )
     return tuple(rows)

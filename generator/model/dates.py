@@ -87,3 +87,10 @@ def calendar_quarter(date: dt.date, offset: int = 0) -> Quarter:
     start = add_months(dt.date(date.year, 3 * ((date.month - 1) // 3) + 1, 1), 3 * offset)
     end = shift_days(add_months(start, 3), -1)
     return Quarter(f"{start.year}-Q{(start.month - 1) // 3 + 1}", start, end)
+
+
+def tenure_text(since: dt.date, until: dt.date) -> str:
+    """Whole calendar months from `since` to `until` in words, e.g. "3 y 2 m" or "7 m"."""
+    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
+    years, rest = divmod(max(months, 0), 12)
+    return (f"{years} y " if years else "") + f"{rest} m"

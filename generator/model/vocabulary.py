@@ -41,6 +41,8 @@ RenewalOutcome = Literal["renewed", "expanded", "contracted", "churned"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
 MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
+REVIEW_MEETING_TYPES = ("review", "qbr")
+"""Meetings that count as a review of the relationship (review_every, service levels, the review pack)."""
 RENEWAL_OUTCOMES: tuple[str, ...] = get_args(RenewalOutcome)
 FLAG_CODES: tuple[str, ...] = get_args(FlagCode)
 RESPONDABLE_FLAGS: tuple[str, ...] = tuple(code for code in FLAG_CODES if code != "response-overdue")
