@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
-from generator.source.cache import CACHE_ENV, CacheStore, cache_home
+from generator.site.compiled_templates import use_compiled_templates
+from generator.site.context import environment
+from generator.source.cache import CACHE_ENV, TEMPLATES_FOLDER, CacheStore, cache_home
 from tests.conftest import KB_YAML, NOTE_MD, base_files, write_files
 from tests.test_diff import commit, git
 from tests.test_serve import start, stop
@@ -53,6 +56,8 @@ def test_a_committed_or_planted_cache_runs_nothing(tmp_path: Path, monkeypatch: 
     assert store is not None
     made = [p for p in store.folder.rglob("*") if p.is_file() and p.name != ".gitignore"]
     assert {p.relative_to(store.folder).parts[0] for p in made} >= {"build", "check", "health"}
+    templates = [p for p in (cache_home() / TEMPLATES_FOLDER).rglob("*") if p.is_file()]
+    assert len(templates) >= 10  # the compiled templates, shared by every knowledge base
 
     canary = tmp_path / "canary"
     payload = pickle.dumps(_Payload(canary))
@@ -70,6 +75,8 @@ def test_a_committed_or_planted_cache_runs_nothing(tmp_path: Path, monkeypatch: 
     #    (the key is not the attacker's to know), the key file included.
     for index, path in enumerate(made):
         path.write_bytes(payload if index % 2 else b"clientkb-sealed-1\n" + bytes(32) + payload)
+    for path in templates:  # Jinja's own bytecode header, then the payload where its checksum goes
+        path.write_bytes(b"clientkb-sealed-1\n" + bytes(32) + jinja2.bccache.bc_magic + payload)
     (cache_home() / "key").write_bytes(payload)
 
     checked = run(root, "check")
@@ -102,3 +109,49 @@ def test_the_key_is_private_and_a_forged_seal_is_a_miss(tmp_path: Path, monkeypa
     (cache_home() / "key").write_bytes(b"damaged")  # a damaged key is replaced: the old entries are misses
     renewed = CacheStore.open(root)
     assert renewed is not None and renewed.key != store.key and len(renewed.key) == 32
+
+
+def test_templates_are_compiled_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second process takes the compiled templates the first one kept; a file not under this
+    user's seal is compiled again, never executed."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache-home"))
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name or "")
+        return original(self, source, name, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render_fresh() -> str:
+        environment.cache_clear()  # what a new process starts with
+        use_compiled_templates()
+        return (
+            environment()
+            .get_template("base.html")
+            .render(
+                root="",
+                section="",
+                title="T",
+                kb_name="K",
+                today=None,
+                shallow_since=None,
+                nav=(),
+                searchable=False,
+                description=None,
+            )
+        )
+
+    try:
+        first = render_fresh()
+        assert compiled == ["base.html"]
+        kept = list((tmp_path / "cache-home" / TEMPLATES_FOLDER).rglob("*"))
+        assert [p for p in kept if p.is_file()], "nothing was kept"
+        assert render_fresh() == first and compiled == ["base.html"]  # taken from the cache
+        for path in kept:
+            if path.is_file():
+                path.write_bytes(path.read_bytes()[:-1] + b"X")  # changed under its seal
+        assert render_fresh() == first and compiled == ["base.html", "base.html"]
+    finally:
+        environment.cache_clear()

@@ -33,6 +33,7 @@ from generator.compute.insights import ClientInsight
 from generator.compute.metrics import portfolio
 from generator.model.records import Playbook
 from generator.model.settings import Settings
+from generator.site.compiled_templates import use_compiled_templates
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexWriter, SearchPart, search_part
 from generator.source.problems import Problem
@@ -142,6 +143,8 @@ def build_site(
         settings = settings or read_settings(config.root)
         if settings.settings is None:
             return BuildResult(problems=settings.problems, published=False)
+        if config.cache:
+            use_compiled_templates()
         site = site_context(config.root, settings.settings, config.today, config.cache)
         build = _Build(config, out if (out / MARKER).is_file() else None, staging_folder(out), keep_search_parts)
         try:

@@ -43,6 +43,7 @@ import hmac
 import os
 import pickle
 import secrets
+import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ BUILD_FOLDER = "build"
 CHECK_FILE = "check"
 """`check`'s entries (each client's problems by key), in one file: a run writes one file, not one
 per client (creating a thousand small files costs this machine's disk about a second)."""
+TEMPLATES_FOLDER = "templates"
+"""clientkb's templates compiled to Python bytecode, one folder per version of its code (for_code)."""
 INSIGHTS_FILE = "insights"
 """The same for `due`, `health`, `stats` and `digest`: each client's problems and insight for one `today`."""
 HEALTH_FOLDER = "health"
@@ -161,17 +164,27 @@ class CacheStore:
         home = cache_home().absolute()
         if home.is_relative_to(root.absolute()) and _git_tracks(root, home):
             return None
-        try:
-            home.mkdir(parents=True, exist_ok=True, mode=0o700)
-            ignore = home / ".gitignore"
-            if not ignore.exists():  # should the folder be inside a repository, Git leaves it out
-                ignore.write_text("# clientkb's caches: never commit them\n*\n", encoding="utf-8")
-            key = _user_key(home)
-        except OSError:
+        key = _open_home(home)
+        if key is None:
             return None
         place = new_digest()
         place.update(os.fsencode(root.absolute()))
         folder = home / f"{root.absolute().name}-{place.hexdigest()[:16]}"
+        return cls(folder, key)
+
+    @classmethod
+    def for_code(cls) -> CacheStore | None:
+        """The folder of what this clientkb makes of its own code (its compiled templates), shared by
+        every knowledge base like Python's own bytecode, and emptied of other versions' files when a
+        new version first uses it. None when the cache folder cannot be made or read."""
+        home = cache_home().absolute()
+        key = _open_home(home)
+        if key is None:
+            return None
+        folder = home / TEMPLATES_FOLDER / code_digest().hex()[:16]
+        if not folder.is_dir():
+            for other in (home / TEMPLATES_FOLDER).glob("*"):
+                shutil.rmtree(other, ignore_errors=True)
         return cls(folder, key)
 
     def _seal(self, payload: bytes) -> bytes:
@@ -211,6 +224,19 @@ class CacheStore:
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only or full disk only makes the next run slower
+
+
+def _open_home(home: Path) -> bytes | None:
+    """Make the cache folder (left out of Git should it be in a repository) and return this user's
+    key, or None when the folder cannot be made or read (then nothing is cached)."""
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ignore = home / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# clientkb's caches: never commit them\n*\n", encoding="utf-8")
+        return _user_key(home)
+    except OSError:
+        return None
 
 
 def _user_key(home: Path) -> bytes:
