@@ -26,8 +26,9 @@ from generator.build.interrupts import deferred, ignore_in_this_process
 
 T = TypeVar("T")
 
-PARALLEL_FROM = 200
-"""Client folders below which one process is faster than starting a pool."""
+PARALLEL_FROM = 16
+"""Client folders below which one process is faster than starting a pool (forked workers start in
+milliseconds; docs/performance.md has the figures that set it)."""
 
 _stop_event: Event | None = None
 """In a worker process: its pool's stop event (None in the main process)."""
