@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from generator.build.config import BuildConfig, Mode
 from generator.build.load import Loaded, RenderTarget, load_knowledge_base, pages_digest
 from generator.build.outputlock import output_lock
+from generator.build.portfolio_workers import write_in_workers, write_outputs
 from generator.build.settings import SettingsLoad, read_settings
+from generator.build.workers import PARALLEL_FROM
 from generator.build.write import (
     MARKER,
     PageWriter,
@@ -31,7 +33,6 @@ from generator.build.write import (
 )
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import portfolio
-from generator.model.records import Playbook
 from generator.model.settings import Settings
 from generator.site.compiled_templates import use_compiled_templates
 from generator.site.search import FOLDER as SEARCH_FOLDER
@@ -93,28 +94,31 @@ def site_context(root: Path, settings: Settings, today: dt.date, cache: bool = T
 def write_portfolio(
     writer: PageWriter,
     insights: Sequence[ClientInsight],
-    playbooks: tuple[Playbook, ...],
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
     row_cache: ActionRowCache | None = None,
+    jobs: int | None = 1,
 ) -> tuple[SiteContext, SearchPart]:
-    """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets.
+    """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets, in
+    worker processes from PARALLEL_FROM clients on unless `jobs` is 1 (never with `row_cache`, which
+    `serve` keeps from one round to the next in this process).
 
-    Returns the site context completed with the playbooks and client names they were made from, and
+    `site` holds the playbooks. Returns the site context completed with the client names, and
     the search index of the searchable ones of these pages (the playbooks and people's pages).
     """
-    from generator.site.portfolio import portfolio_pages, static_assets
+    from generator.site.portfolio import portfolio_producers, static_assets
 
-    site = replace(site, playbooks=playbooks, names={i.id: i.record.name for i in insights})
-    searchable: dict[str, bytes] = {}
+    site = replace(site, names={i.id: i.record.name for i in insights})
     computed = portfolio(insights, site.today, site.settings)
-    for path, data in portfolio_pages(insights, computed, site, fragments, row_cache):
-        if not isinstance(data, bytes):
-            writer.write_chunks(path, data)
-            continue
-        writer.write(path, data)
-        if path.startswith(("playbooks/", "owners/")):
-            searchable[path] = data
+    producers = portfolio_producers(insights, computed, site, fragments, row_cache)
+    if jobs != 1 and row_cache is None and len(insights) >= PARALLEL_FROM:
+        searchable = write_in_workers(writer, producers, jobs)
+    else:
+        searchable = {}
+        for producer in producers:
+            searchable.update(write_outputs(writer, producer))
+        if row_cache is not None:
+            row_cache.next_round()
     for asset in sorted(static_assets()):
         writer.write(f"assets/{asset.name}", asset.read_bytes())
     return site, search_part(searchable)
@@ -198,7 +202,8 @@ class _Build:
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
             return BuildResult(problems=loaded.problems, published=False, loaded=loaded)
         writer = self.writer
-        site, playbooks_part = write_portfolio(writer, loaded.insights, loaded.kb.playbooks, site, loaded.fragments)
+        site = replace(site, playbooks=loaded.kb.playbooks)
+        site, playbooks_part = write_portfolio(writer, loaded.insights, site, loaded.fragments, jobs=self.config.jobs)
         searchable = None
         if self.config.search:
             self.index.add(playbooks_part)

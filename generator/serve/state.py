@@ -196,9 +196,7 @@ class SiteState:
                 self.search_parts[client_id] = search_part(pages)
         if portfolio_changed:
             insights = tuple(self.insights[i] for i in sorted(self.insights))
-            self.site, portfolio_part = write_portfolio(
-                writer, insights, self.site.playbooks, self.site, self.fragments, self.row_cache
-            )
+            self.site, portfolio_part = write_portfolio(writer, insights, self.site, self.fragments, self.row_cache)
             if self.search:  # people's pages list the clients they own: their share may have changed
                 self.search_parts[PLAYBOOKS_PART] = portfolio_part
         self.pending = set()

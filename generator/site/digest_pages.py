@@ -89,38 +89,37 @@ def feed_entries(digest: Digest) -> list[FeedEntry]:
     return entries
 
 
-def digest_outputs(insights: Sequence[ClientInsight], site: SiteContext) -> Iterator[tuple[str, bytes]]:
-    """`digest/<handle>.html` and `feeds/<handle>.atom` for every team member."""
+def digest_outputs(site: SiteContext, digest: Digest) -> Iterator[tuple[str, bytes]]:
+    """`digest/<handle>.html` and `feeds/<handle>.atom` of one team member's digest (site_digests)."""
     names = people(site.settings)
     base = site.settings.base_url
-    for digest in site_digests(insights, site):
-        member = names.get(digest.owner, digest.owner)
-        yield (
-            f"digest/{digest.owner}.html",
-            render_page(
-                "digest.html",
-                "../",
-                "",
-                f"Digest: {member}",
-                site,
-                digest=digest,
-                member=member,
-                people=names,
-                evidence=evidence_link(site, "../"),
-            ),
+    member = names.get(digest.owner, digest.owner)
+    yield (
+        f"digest/{digest.owner}.html",
+        render_page(
+            "digest.html",
+            "../",
+            "",
+            f"Digest: {member}",
+            site,
+            digest=digest,
+            member=member,
+            people=names,
+            evidence=evidence_link(site, "../"),
+        ),
+    )
+    root = base if base is not None and base.endswith("/") else (f"{base}/" if base else "../")
+    feed = (
+        environment()
+        .get_template("digest.atom")
+        .render(
+            digest=digest,
+            member=member,
+            kb_name=site.settings.name,
+            root=root,
+            feed_id=f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'feed' + chr(31) + digest.owner)}",
+            updated=_stamp(digest.today),
+            entries=feed_entries(digest),
         )
-        root = base if base is not None and base.endswith("/") else (f"{base}/" if base else "../")
-        feed = (
-            environment()
-            .get_template("digest.atom")
-            .render(
-                digest=digest,
-                member=member,
-                kb_name=site.settings.name,
-                root=root,
-                feed_id=f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'feed' + chr(31) + digest.owner)}",
-                updated=_stamp(digest.today),
-                entries=feed_entries(digest),
-            )
-        )
-        yield f"feeds/{digest.owner}.atom", feed.encode("utf-8")
+    )
+    yield f"feeds/{digest.owner}.atom", feed.encode("utf-8")

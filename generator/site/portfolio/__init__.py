@@ -4,7 +4,8 @@ and the clients' pre-rendered fragments."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,9 +15,9 @@ from generator.model.settings import Settings
 from generator.site.actions import ActionRowCache, action_order
 from generator.site.client_pages import ClientFragments, client_fragments
 from generator.site.context import SiteContext, people, render_page
-from generator.site.digest_pages import digest_outputs
+from generator.site.digest_pages import digest_outputs, site_digests
 from generator.site.portfolio.advocacy_page import advocacy_page
-from generator.site.portfolio.dashboard import dashboards
+from generator.site.portfolio.dashboard import dashboard_output, dashboard_views
 from generator.site.portfolio.everyone import Everyone, Output
 from generator.site.portfolio.journey import journey_page
 from generator.site.portfolio.lists import actions_page, audit_page, client_list
@@ -46,17 +47,22 @@ def not_found_page(site: SiteContext, root: str) -> bytes:
     return render_page("404.html", root, "", "Page not found", site)
 
 
-def portfolio_pages(
+Producer = Callable[[], Iterable[Output]]
+"""Some of the whole-site outputs: made by calling it, in this process or in a worker forked after
+the producers were made (each depends only on what it closes over)."""
+
+
+def portfolio_producers(
     insights: Sequence[ClientInsight],
     portfolio: Portfolio,
     site: SiteContext,
     fragments: Mapping[str, ClientFragments] | None = None,
     row_cache: ActionRowCache | None = None,
-) -> Iterator[Output]:
-    """The pages made from every client, one at a time (so that each is written and freed before the
-    next is made); the calendars and the export, hundreds of megabytes on a large base, come as
-    pieces to write one after the other. `fragments` are the clients' pre-rendered parts; any that
-    is missing is made here."""
+) -> list[Producer]:
+    """The pages made from every client, in the order they are written, as producers that can run
+    apart (the costliest first, so that workers given them in order finish together). The calendars
+    and the export, hundreds of megabytes on a large base, come as pieces to write one after the
+    other. `fragments` are the clients' pre-rendered parts; any that is missing is made here."""
     ordered = sorted(insights, key=lambda i: i.record.name.casefold())
     parts = [(fragments or {}).get(i.id) or client_fragments(i, site) for i in ordered]
     rows = sorted((row for part in parts for row in part.actions), key=action_order)
@@ -67,18 +73,19 @@ def portfolio_pages(
         "row_cache": row_cache,
     }
     everyone = Everyone(site, ordered, parts, rows, common)
-    yield from dashboards(everyone, portfolio)
-    yield "clients/index.html", client_list(everyone)
-    yield "team.html", team_page(everyone, portfolio)
-    yield from owner_pages(everyone, portfolio)
-    yield from digest_outputs(everyone.ordered, site)
-    yield "actions.html", actions_page(everyone)
-    yield "audit.html", audit_page(everyone)
-    yield "journey.html", journey_page(everyone, portfolio.journey)
-    yield "advocacy.html", advocacy_page(everyone)
-    yield from playbook_pages(everyone)
-    yield "search.html", render_page("search.html", "", "", "Search", site)
-    yield "404.html", not_found_page(site, not_found_root(site.settings))
-    yield from feeds_and_exports(everyone)
-    if row_cache is not None:
-        row_cache.next_round()
+    views = dashboard_views(site.settings)
+    return [
+        *(partial(digest_outputs, site, digest) for digest in site_digests(everyone.ordered, site)),
+        *(partial(dashboard_output, everyone, portfolio, view, views) for view in views),
+        lambda: [("clients/index.html", client_list(everyone))],
+        lambda: [("team.html", team_page(everyone, portfolio))],
+        lambda: owner_pages(everyone, portfolio),
+        lambda: [("actions.html", actions_page(everyone))],
+        lambda: [("audit.html", audit_page(everyone))],
+        lambda: [("journey.html", journey_page(everyone, portfolio.journey))],
+        lambda: [("advocacy.html", advocacy_page(everyone))],
+        lambda: playbook_pages(everyone),
+        lambda: [("search.html", render_page("search.html", "", "", "Search", site))],
+        lambda: [("404.html", not_found_page(site, not_found_root(site.settings)))],
+        lambda: feeds_and_exports(everyone),
+    ]

@@ -4,7 +4,6 @@ pages of their own, for the clients of one segment, owner, status or health (doc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from generator.compute.filters import ClientFilter
@@ -89,16 +88,15 @@ def _only(everyone: Everyone, filters: ClientFilter) -> Everyone:
     )
 
 
-def dashboards(everyone: Everyone, every: Portfolio) -> Iterator[Output]:
-    """Every client's dashboard (`every` is its portfolio), then one per filter value."""
+def dashboard_output(
+    everyone: Everyone, every: Portfolio, view: DashboardView, views: list[DashboardView]
+) -> list[Output]:
+    """One dashboard: every client's (`every` is its portfolio), or one filter value's."""
     site = everyone.site
-    views = dashboard_views(site.settings)
-    for view in views:
-        if view is EVERYONE:
-            yield view.path, dashboard_page(everyone, every, view, views)
-        else:
-            only = _only(everyone, view.filters)
-            yield view.path, dashboard_page(only, portfolio(only.ordered, site.today, site.settings), view, views)
+    if view is EVERYONE:
+        return [(view.path, dashboard_page(everyone, every, view, views))]
+    only = _only(everyone, view.filters)
+    return [(view.path, dashboard_page(only, portfolio(only.ordered, site.today, site.settings), view, views))]
 
 
 def dashboard_page(everyone: Everyone, portfolio: Portfolio, view: DashboardView, views: list[DashboardView]) -> bytes:
