@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import pickle
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -78,16 +79,48 @@ class ClientResult:
     cache_key: str | None = None
     search: SearchPart | None = None
     """Its pages' share of the search index (when the job indexes)."""
+    packed: bytes | None = None
+    """From the build cache, still pickled: problems, insight, fragments, search (see `unpacked`)."""
+    packed_search: bool = False
+    """Whether `packed`'s search part is wanted."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _CachedResults:
+    problems: list[Problem]
+    insight: ClientInsight
+    fragments: ClientFragments
+    search: SearchPart | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _CachedClient:
-    problems: list[Problem]
-    insight: ClientInsight
-    fragments: ClientFragments
+    """A build cache entry as a worker reads it: the pages to take from the previous site, and the
+    rest still pickled. The worker passes those bytes on and the main process unpickles them once
+    (`unpacked`), where decoding them in the worker to encode them again for the trip would do it
+    three times."""
+
     pages: tuple[str, ...]
     digests: tuple[str, ...]
-    search: SearchPart | None
+    searched: bool
+    packed: bytes
+    """A pickled _CachedResults, read under the cache's seal."""
+
+
+def unpacked(result: ClientResult) -> ClientResult:
+    """`result` with what its cache entry packed (see _CachedClient) unpickled, in the main process."""
+    if result.packed is None:
+        return result
+    cached = pickle.loads(result.packed)  # clientkb's own bytes: the worker read them under the seal
+    assert isinstance(cached, _CachedResults)
+    return replace(
+        result,
+        packed=None,
+        problems=cached.problems,
+        insight=cached.insight,
+        fragments=cached.fragments,
+        search=cached.search if result.packed_search else None,
+    )
 
 
 def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
@@ -111,7 +144,7 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
     """The client's results as cached, with its pages linked from the previous site; None on a miss."""
     assert job.cache is not None and job.staging is not None
     cached = job.cache.get(key)
-    if not isinstance(cached, _CachedClient) or (job.search and cached.search is None):
+    if not isinstance(cached, _CachedClient) or (job.search and not cached.searched):
         return None
     writer = PageWriter(job.staging, previous=job.previous)
     for path, digest in zip(cached.pages, cached.digests, strict=True):
@@ -120,13 +153,12 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
             return None
     return ClientResult(
         id=files.id,
-        insight=cached.insight,
-        problems=cached.problems,
+        problems=[],
         pages=cached.pages,
-        fragments=cached.fragments,
         digests=cached.digests,
         cache_key=key,
-        search=cached.search if job.search else None,
+        packed=cached.packed,
+        packed_search=job.search,
     )
 
 
@@ -154,15 +186,16 @@ def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
         return replace(result, cache_key=key)  # the main process keeps its problems under `key`
     if key is not None and result.insight is not None and result.fragments is not None:
         assert job.cache is not None
-        entry = _CachedClient(
-            problems=result.problems,
-            insight=result.insight,
-            fragments=result.fragments,
-            pages=result.pages,
-            digests=result.digests,
-            search=result.search,
+        results = _CachedResults(
+            problems=result.problems, insight=result.insight, fragments=result.fragments, search=result.search
         )
-        job.cache.put(key, entry)
+        packed = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+        job.cache.put(
+            key,
+            _CachedClient(
+                pages=result.pages, digests=result.digests, searched=result.search is not None, packed=packed
+            ),
+        )
         result = replace(result, cache_key=key)
     return result
 

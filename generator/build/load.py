@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.clients import ClientJob, ClientResult, no_cyclic_gc, process_clients
+from generator.build.clients import ClientJob, ClientResult, no_cyclic_gc, process_clients, unpacked
 from generator.build.config import BuildConfig, Mode
 from generator.build.insights_cache import Entry, InsightsCache
 from generator.build.settings import SettingsLoad, read_settings
@@ -268,7 +268,7 @@ class _Collected:
 
     def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart], None] | None) -> None:
         for result in chunk:
-            result = self._remembered(result)
+            result = self._remembered(unpacked(result))
             self.problems.extend(result.problems)
             if result.pages:
                 self.pages[result.id] = result.pages
