@@ -20,6 +20,7 @@ from generator.build.load import Loaded, RenderTarget, load_knowledge_base, page
 from generator.build.outputlock import output_lock
 from generator.build.portfolio_workers import write_in_workers, write_outputs
 from generator.build.settings import SettingsLoad, read_settings
+from generator.build.whole_site_cache import keep_whole_site, take_whole_site, whole_site_key
 from generator.build.workers import PARALLEL_FROM
 from generator.build.write import (
     MARKER,
@@ -203,7 +204,7 @@ class _Build:
             return BuildResult(problems=loaded.problems, published=False, loaded=loaded)
         writer = self.writer
         site = replace(site, playbooks=loaded.kb.playbooks)
-        site, playbooks_part = write_portfolio(writer, loaded.insights, site, loaded.fragments, jobs=self.config.jobs)
+        site, playbooks_part = self._whole_site(loaded, site)
         searchable = None
         if self.config.search:
             self.index.add(playbooks_part)
@@ -223,6 +224,23 @@ class _Build:
             changed=loaded.pages_changed + count_pages(writer.changed),
             search_parts=self.parts,
         )
+
+    def _whole_site(self, loaded: Loaded, site: SiteContext) -> tuple[SiteContext, SearchPart]:
+        """The whole-site pages: linked from the previous site when nothing they are made from changed
+        (generator/build/whole_site_cache.py), else rendered (and recorded for the next build)."""
+        cache = loaded.cache
+        key = None
+        if cache is not None and not self.keep_search_parts:
+            key = whole_site_key(cache, loaded.cache_keys, loaded.clients, site)
+        if cache is not None and key is not None:
+            taken = take_whole_site(cache, key, self.writer)
+            if taken is not None:
+                return replace(site, names={i.id: i.record.name for i in loaded.insights}), taken
+        before = set(self.writer.written)
+        site, part = write_portfolio(self.writer, loaded.insights, site, loaded.fragments, jobs=self.config.jobs)
+        if cache is not None and key is not None:
+            keep_whole_site(cache, key, self.writer, self.writer.written - before, part)
+        return site, part
 
 
 def _finish_search_index(
