@@ -1,7 +1,11 @@
-"""Benchmark runner: times clientkb against the targets of issue 7 and, in the same run, MkDocs and Hugo
-on the same notes, so the ratio is measured, not remembered.
+"""Benchmark runner: times clientkb against the targets of issues 7 and 21 and, in the same run, MkDocs
+Material and Hugo on the same notes (benchmarks/others.py), so the ratio is measured, not remembered.
 
-    python benchmarks/run.py [--size small|medium|large] [--corpus DIR] [--no-compare] [--skip-disk]
+    python benchmarks/run.py [--size small|mid|medium|large] [--shape plain|tables|links|long|rich]
+                             [--corpus DIR] [--code-at COMMIT] [--no-compare] [--skip-disk]
+
+`--code-at` times another commit's clientkb on the same corpus (a baseline measured the same day, on
+the same machine). A CPU probe opens the output: the machines here vary by up to 3x from day to day.
 
 The corpus is generated once (deterministically) under benchmarks/corpus/<size>/ and reused. "Cold"
 runs drop the page cache first when the runner may (root); otherwise they say so. Peak memory is the
@@ -13,6 +17,7 @@ Builds write to tmpfs (/dev/shm) unless the row says disk; the input is on disk.
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import os
 import platform
@@ -28,9 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import SIZES, generate
+from corpus import SHAPES, SIZES, generate
+from others import hugo_command, mkdocs_command, versions
 
-from generator.source.cache import BUILD_FOLDER, CHECK_FILE, CacheStore
+from generator.build.whole_site_cache import WHOLE_SITE_FILE
+from generator.source.cache import BUILD_FOLDER, CHECK_FILE, TEMPLATES_FOLDER, CacheStore, cache_home
 
 
 def _forget_cache(corpus: Path, which: str) -> None:
@@ -42,6 +49,9 @@ def _forget_cache(corpus: Path, which: str) -> None:
         (store.folder / CHECK_FILE).unlink(missing_ok=True)
     else:
         shutil.rmtree(store.folder / BUILD_FOLDER, ignore_errors=True)
+        (store.folder / WHOLE_SITE_FILE).unlink(missing_ok=True)
+        if which == "templates":  # what a first run of this clientkb compiles, for every knowledge base
+            shutil.rmtree(cache_home() / TEMPLATES_FOLDER, ignore_errors=True)
 
 
 HERE = Path(__file__).resolve().parent
@@ -180,18 +190,35 @@ def _mib(m: Measure) -> str:
     return f"{m.peak_mib:,.0f} MiB"
 
 
-def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> None:
-    targets = size == "medium"
-    start = measure([sys.executable, "-m", "generator", "--help"])
-    report.add("clientkb --help (start-up)", f"{start.seconds * 1000:.0f} ms", _mib(start))
-    demo = measure(clientkb(HERE.parent, "check"))
-    report.add("check on the demo (12 clients)", f"{demo.seconds * 1000:.0f} ms", _mib(demo))
+TARGETS: dict[tuple[str, str], dict[str, float]] = {
+    # issue 7, on the corpus it measured
+    ("medium", "plain"): {"check": 5, "build": 20, "warm": 5, "serve": 100},
+    # issue 21
+    ("small", "plain"): {"build": 1.0},
+    ("mid", "plain"): {"build": 4.0},
+    ("medium", "rich"): {"check": 3, "build": 12, "warm": 2},
+    ("large", "plain"): {"build": 180, "memory": 512},
+}
+"""Seconds (milliseconds for `serve`, MiB for `memory`) by corpus size and note shape."""
 
+
+def _target(targets: dict[str, float], what: str, value: float, peak: float | None = None) -> str:
+    if what not in targets:
+        return ""
+    limit = targets[what]
+    unit = " ms" if what == "serve" else " s"
+    if peak is not None and "memory" in targets:
+        met = value <= limit and peak <= targets["memory"]
+        return f"<= {limit:g}{unit} and <= {targets['memory']:g} MiB: {'met' if met else 'NOT met'}"
+    return f"<= {limit:g}{unit}: {verdict(value, limit)}"
+
+
+def _run_checks(corpus: Path, targets: dict[str, float], report: Report) -> None:
     _forget_cache(corpus, "check")
     cold = drop_caches()
     check = ok(measure(clientkb(corpus, "check")), "check")
     label = "check, cold: no cache" if cold else "check, no cache (page cache not dropped: not root)"
-    report.add(label, f"{check.seconds:.2f} s", _mib(check), f"<= 5 s: {verdict(check.seconds, 5)}" if targets else "")
+    report.add(label, f"{check.seconds:.2f} s", _mib(check), _target(targets, "check", check.seconds))
     warm_check = min((ok(measure(clientkb(corpus, "check")), "check") for _ in range(3)), key=lambda m: m.seconds)
     report.add("check, warm, nothing changed (best of 3)", f"{warm_check.seconds:.2f} s", _mib(warm_check))
     uncached = min(
@@ -199,21 +226,34 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
     )
     report.add("check --no-cache, files in the page cache (best of 3)", f"{uncached.seconds:.2f} s", _mib(uncached))
 
+
+def run_clientkb(corpus: Path, size: str, shape: str, report: Report, skip_disk: bool, checks: bool = True) -> None:
+    targets = TARGETS.get((size, shape), {})
+    start = measure([sys.executable, "-m", "generator", "--help"])
+    report.add("clientkb --help (start-up)", f"{start.seconds * 1000:.0f} ms", _mib(start))
+    demo = measure(clientkb(HERE.parent, "check"))
+    report.add("check on the demo (12 clients)", f"{demo.seconds * 1000:.0f} ms", _mib(demo))
+
+    if checks:
+        _run_checks(corpus, targets, report)
+    if size in ("small", "mid"):
+        _forget_cache(corpus, "templates")
+        with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
+            drop_caches()
+            first = ok(measure(clientkb(corpus, "build", "--out", str(Path(folder) / "site"))), "build")
+        report.add(
+            "build, cold, first run of this clientkb (compiles its templates)", f"{first.seconds:.2f} s", _mib(first)
+        )
     _forget_cache(corpus, "build")
     with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
         out = Path(folder) / "site"
         drop_caches()
         build = ok(measure(clientkb(corpus, "build", "--out", str(out))), "build")
         pages = re.search(r"built ([\d,]+) pages", build.output)
-        target = ""
-        if targets:
-            target = f"<= 20 s: {verdict(build.seconds, 20)}"
-        elif size == "large":
-            met = build.seconds <= 240 and build.peak_mib <= 1024
-            target = f"<= 4 min and <= 1 GiB: {'met' if met else 'NOT met'}"
+        target = _target(targets, "build", build.seconds, build.peak_mib if size == "large" else None)
         report.add(
             f"build, cold: no cache, no previous site ({pages[1] if pages else '?'} pages)",
-            f"{build.seconds:.1f} s",
+            f"{build.seconds:.2f} s",
             _mib(build),
             target,
         )
@@ -225,7 +265,7 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
             "build, warm, nothing changed (best of 3)",
             f"{warm.seconds:.2f} s",
             _mib(warm),
-            f"<= 5 s: {verdict(warm.seconds, 5)}" if targets else "",
+            _target(targets, "warm", warm.seconds),
         )
         note = sorted(corpus.glob("clients/*/meetings/*.md"))[len(list(corpus.glob("clients/*")))]
         original = note.read_bytes()
@@ -270,7 +310,7 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
         report.add("build, warm, nothing changed, output on disk", f"{warm.seconds:.2f} s", _mib(warm))
         shutil.rmtree(disk, ignore_errors=True)
 
-    if size != "large":
+    if size != "large" and not skip_disk:
         edits = ok(
             measure([sys.executable, str(HERE / "serve_edit.py"), "--corpus", str(corpus), "--edits", "20"]),
             "serve_edit",
@@ -281,65 +321,36 @@ def run_clientkb(corpus: Path, size: str, report: Report, skip_disk: bool) -> No
             "serve: one note saved -> page updated (median of 20)",
             f"{value} ms",
             "",
-            f"<= 100 ms: {verdict(value, 100)}" if targets else "",
+            _target(targets, "serve", value),
         )
         search = re.search(r"search index \(in the background\): median (\d+) ms", edits.output)
         if search:
             report.add("  then the search index, in the background (median)", f"{search[1]} ms")
 
 
-MKDOCS_YML = """\
-site_name: Benchmark
-docs_dir: {docs}
-site_dir: {site}
-use_directory_urls: false
-theme:
-  name: mkdocs
-"""
-
-HUGO_TOML = """\
-baseURL = "http://localhost/"
-title = "Benchmark"
-contentDir = "{content}"
-publishDir = "{site}"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
-"""
-
-
-def run_others(corpus: Path, report: Report, clientkb_build: Callable[[bool], Measure], timeout: float) -> None:
-    """MkDocs and Hugo build the same notes (every client folder, Markdown and YAML) to tmpfs.
-
-    Each is compared with the clientkb build that does the same work: MkDocs (which builds a search
-    index) with a full build, Hugo (which does not) with `build --no-search`."""
-    ours = clientkb_build(True)
+def run_others(corpus: Path, report: Report, cold_build: Callable[[bool], Measure], timeout: float) -> None:
+    """MkDocs Material and Hugo (a theme with navigation and list pages) build the same notes
+    (benchmarks/others.py), each compared with the clientkb build doing the same work: MkDocs (which
+    indexes for search) with a full build, Hugo (which does not) with `build --no-search`."""
+    ours = cold_build(True)
     report.add("clientkb build, cold, for the comparison", f"{ours.seconds:.1f} s", _mib(ours))
-    ours_plain = clientkb_build(False)
+    ours_plain = cold_build(False)
     report.add("clientkb build --no-search, cold, for the comparison", f"{ours_plain.seconds:.1f} s", _mib(ours_plain))
+    found = versions()
     with tempfile.TemporaryDirectory(dir=TMPFS) as folder:
         work = Path(folder)
-        if shutil.which("mkdocs") or _has_module("mkdocs"):
-            config = work / "mkdocs.yml"
-            config.write_text(MKDOCS_YML.format(docs=corpus / "clients", site=work / "mkdocs-site"))
-            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)]
-            _compare(report, f"MkDocs {_version('mkdocs')} build (theme mkdocs, search on)", command, ours, timeout)
+        command = mkdocs_command(corpus, work)
+        label = f"MkDocs {found['mkdocs']}, Material {found['mkdocs-material']} (search on)"
+        if command is None:
+            report.add("MkDocs Material", "not installed (pip install mkdocs-material)")
         else:
-            report.add("MkDocs", "not installed (pip install mkdocs)")
-        hugo = shutil.which("hugo")
-        if hugo:
-            site = work / "hugo"
-            (site / "layouts" / "_default").mkdir(parents=True)
-            (site / "layouts" / "_default" / "single.html").write_text(
-                "<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}</main>\n"
-            )
-            (site / "layouts" / "_default" / "list.html").write_text(
-                "<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}</ul>\n"
-            )
-            (site / "hugo.toml").write_text(HUGO_TOML.format(content=corpus / "clients", site=work / "hugo-site"))
-            version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-            command = [hugo, "--quiet", "--source", str(site)]
-            _compare(report, f"Hugo {version} build (minimal layouts, no search)", command, ours_plain, timeout)
-        else:
+            _compare(report, label, command, ours, timeout)
+        command = hugo_command(corpus, work)
+        if command is None:
             report.add("Hugo", "not installed (apt-get install hugo)")
+        else:
+            _compare(report, f"Hugo {found['hugo']} (theme with navigation and list pages, no search)", command,
+                     ours_plain, timeout)  # fmt: skip
 
 
 def _compare(report: Report, label: str, command: list[str], ours: Measure, timeout: float) -> None:
@@ -356,49 +367,75 @@ def _compare(report: Report, label: str, command: list[str], ours: Measure, time
     report.add(label + failed, f"{result.seconds:.1f} s", _mib(result), ratio_text)
 
 
-def _has_module(name: str) -> bool:
-    import importlib.util
+def use_code_at(commit: str) -> Path:
+    """Run the clientkb of `commit` from here on: a Git worktree on tmpfs put first on the path of
+    every command, with a cache folder of its own; removed when the runner exits."""
+    folder = Path(tempfile.mkdtemp(dir=TMPFS, prefix="clientkb-at-"))
+    code = folder / "code"
+    subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", "-q", str(code), commit], check=True)
+    atexit.register(subprocess.run, ["git", "-C", str(HERE.parent), "worktree", "remove", "--force", str(code)])
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ["PYTHONPATH"] = str(code)
+    os.environ["CLIENTKB_CACHE_DIR"] = str(folder / "cache")
+    os.chdir(code)  # `python -m generator` looks in the working folder first
+    return code
 
-    return importlib.util.find_spec(name) is not None
 
-
-def _version(name: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
+def cpu_probe() -> float:
+    """Seconds this machine takes for a fixed piece of pure-Python work (best of 3): figures of two
+    runs compare only as far as their probes do (the shared machines here vary up to 3x by day)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number % 7
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=SIZES, default="medium")
-    parser.add_argument("--corpus", type=Path, help="where the corpus lives (default benchmarks/corpus/<size>)")
+    parser.add_argument("--shape", choices=SHAPES, default="plain", help="the notes' shape (benchmarks/corpus.py)")
+    parser.add_argument(
+        "--corpus", type=Path, help="where the corpus lives (default benchmarks/corpus/<size>[-<shape>])"
+    )
+    parser.add_argument(
+        "--code-at", metavar="COMMIT", help="time the clientkb of this commit instead (a Git worktree), for a baseline"
+    )
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--no-compare", action="store_true", help="do not run MkDocs and Hugo")
     parser.add_argument(
         "--compare-timeout", type=float, default=1800, help="stop MkDocs or Hugo after this many seconds"
     )
-    parser.add_argument("--skip-disk", action="store_true", help="do not time a build written to disk")
+    parser.add_argument(
+        "--skip-disk", action="store_true", help="do not time a build written to disk, nor `serve`'s edits"
+    )
     parser.add_argument("--no-search", action="store_true", help="build without the search index")
+    parser.add_argument("--builds-only", action="store_true", help="time the builds, not `check`")
     args = parser.parse_args()
     if args.no_search:
         BUILD_FLAGS.append("--no-search")
     clients, notes = SIZES[args.size]
-    corpus = (args.corpus or HERE / "corpus" / args.size).resolve()
+    name = args.size if args.shape == "plain" else f"{args.size}-{args.shape}"
+    corpus = (args.corpus or HERE / "corpus" / name).resolve()
     if args.regenerate or not (corpus / "kb.yaml").is_file():
         started = time.perf_counter()
-        generate(corpus, clients, notes)
+        generate(corpus, clients, notes, shape=args.shape)
         print(f"generated {clients:,} clients / {notes:,} notes in {time.perf_counter() - started:.1f} s")
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, Python {platform.python_version()}")
-    print(f"corpus: {args.size}: {clients:,} clients, {notes:,} notes at {corpus}")
+    print(f"CPU probe (benchmarks/run.py cpu_probe): {cpu_probe():.2f} s")
+    print(f"corpus: {args.size}, {args.shape} notes: {clients:,} clients, {notes:,} notes at {corpus}")
+    if args.code_at:
+        code = use_code_at(args.code_at)
+        print(f"code: clientkb at {args.code_at} ({code}), its own cache folder")
     if args.no_search:
         print("builds: --no-search: figures are for everything but search")
     report = Report()
-    run_clientkb(corpus, args.size, report, args.skip_disk)
+    run_clientkb(corpus, args.size, args.shape, report, args.skip_disk, checks=not args.builds_only)
     if not args.no_compare:
 
         def cold_build(search: bool) -> Measure:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.workers import pool, stopping
+from generator.build.workers import cpus, pool, stopping
 from generator.build.write import PageWriter
 
 if TYPE_CHECKING:  # the site's modules are imported when a build renders, not by `check`
@@ -68,7 +68,9 @@ def write_in_workers(writer: PageWriter, producers: list[Producer], jobs: int | 
     _producers = producers
     gc.freeze()  # the workers' collector then leaves the inherited objects alone (no copy, no scan)
     try:
-        with pool(jobs) as workers:
+        # One worker per CPU (unless told): the pages are made from memory, no disk to wait for, and
+        # each worker that touches the inherited objects copies the memory pages they are on.
+        with pool(jobs or cpus()) as workers:
             results: Iterable[Written | None] = list(
                 workers.map(partial(_write_in_worker, writer.folder, writer.previous), range(len(producers)))
             )

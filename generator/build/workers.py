@@ -34,13 +34,17 @@ _stop_event: Event | None = None
 """In a worker process: its pool's stop event (None in the main process)."""
 
 
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def default_jobs() -> int:
     """Two workers per CPU: while one waits for the disk, the other parses (cold reads are I/O-bound)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return 2 * cpus
+    return 2 * cpus()
 
 
 def _start_worker(stop: Event) -> None:

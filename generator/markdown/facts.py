@@ -106,15 +106,15 @@ def _from_tree(root: Any, text: str) -> BodyFacts:
     stack: list[tuple[Any, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        for child in reversed(node.children):  # reversed: popped in document order
-            if child.name in _CONTAINERS:
-                stack.append((child, depth + 1))
+        children = node.children  # each access makes the Python objects anew: once per node
+        stack.extend((child, depth + 1) for child in reversed(children) if child.name in _CONTAINERS)
         if depth > MAX_NESTING and (too_deep is None or line_of(node) < too_deep):
             too_deep = line_of(node)
-        if node.name == "list_item" and node.children:
-            first = node.children[0]
-            if first.name == "paragraph" and first.children:
-                first = first.children[0]
+        if children and node.name == "list_item":
+            first = children[0]
+            if first.name == "paragraph":
+                inline = first.children
+                first = inline[0] if inline else first
             if first.name == "text" and first.srcmap is not None:
                 task = _task(str(first.meta.get("content", "")), line_of(first))
                 if task is not None:
