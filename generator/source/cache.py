@@ -33,6 +33,10 @@ the set of client ids and clientkb's code, all in one file (`check`). `due`, `he
 `insights-keys`; generator/build/insights_cache.py), keyed as `check` is plus `today` and the
 client's status history. The health timeline's months, and the flags the digest computes for the
 start of its period, are kept under `health/`, keyed by the commit, the date and clientkb's code.
+The last build's whole-site pages are recorded in `whole-site` (generator/build/whole_site_cache.py).
+
+Beside the knowledge bases' folders, `templates/<digest of clientkb's code>/` holds clientkb's own
+templates compiled by Jinja (generator/site/compiled_templates.py), sealed the same way.
 """
 
 from __future__ import annotations
