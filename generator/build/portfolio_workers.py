@@ -34,9 +34,8 @@ SEARCHED = ("playbooks/", "owners/")
 class Written:
     """What one producer's worker wrote into the staging folder."""
 
-    written: frozenset[str]
-    changed: frozenset[str]
-    digests: Mapping[str, str]
+    writer: PageWriter
+    """Its writer, with the paths written, those that changed and their digests."""
     searchable: Mapping[str, bytes]
 
 
@@ -57,8 +56,7 @@ def _write_in_worker(staging: Path, previous: Path | None, index: int) -> Writte
     if stopping():  # Ctrl-C: the main process discards the staging folder
         return None
     writer = PageWriter(staging, previous=previous)
-    searchable = write_outputs(writer, _producers[index])
-    return Written(frozenset(writer.written), frozenset(writer.changed), writer.digests, searchable)
+    return Written(writer, write_outputs(writer, _producers[index]))
 
 
 def write_in_workers(writer: PageWriter, producers: list[Producer], jobs: int | None) -> dict[str, bytes]:
@@ -81,11 +79,6 @@ def write_in_workers(writer: PageWriter, producers: list[Producer], jobs: int | 
     for result in results:
         if result is None:
             raise KeyboardInterrupt  # a worker saw the stop: the build is being interrupted
-        twice = writer.written & result.written
-        if twice:
-            raise ValueError(f"two pages would be written to {min(twice)!r}")
-        writer.written |= result.written
-        writer.changed |= result.changed
-        writer.digests.update(result.digests)
+        writer.take(result.writer)
         searchable.update(result.searchable)
     return searchable

@@ -60,8 +60,7 @@ def take_whole_site(cache: BuildCache, key: str, writer: PageWriter) -> SearchPa
         if path in writer.written or not taken.link_previous(path, digest):
             taken.unlink_all()
             return None
-    writer.written |= taken.written
-    writer.digests.update(taken.digests)
+    writer.take(taken)
     return record.search
 
 

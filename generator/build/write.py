@@ -151,6 +151,16 @@ class PageWriter:
             return False  # missing, unreadable, a symbolic link, or no hard links here: write it
         return True
 
+    def take(self, other: PageWriter) -> None:
+        """Record as this writer's the pages `other` wrote into the same folder (another process's,
+        or pages taken together or not at all)."""
+        twice = self.written & other.written
+        if twice:
+            raise ValueError(f"two pages would be written to {min(twice)!r}")
+        self.written |= other.written
+        self.changed |= other.changed
+        self.digests.update(other.digests)
+
     def unlink_all(self) -> None:
         """Undo this writer's pages in its folder (a cached client whose pages were not all there)."""
         for path in self.written:
