@@ -21,7 +21,7 @@ from generator.build.outputlock import output_lock
 from generator.build.portfolio_workers import write_in_workers, write_outputs
 from generator.build.settings import SettingsLoad, read_settings
 from generator.build.whole_site_cache import keep_whole_site, take_whole_site, whole_site_key
-from generator.build.workers import PARALLEL_FROM
+from generator.build.workers import PARALLEL_FROM, WHOLE_SITE_WORKERS_UP_TO
 from generator.build.write import (
     MARKER,
     PageWriter,
@@ -101,8 +101,8 @@ def write_portfolio(
     jobs: int | None = 1,
 ) -> tuple[SiteContext, SearchPart]:
     """Render the pages made from every client (dashboard, lists, feeds, exports) and the assets, in
-    worker processes from PARALLEL_FROM clients on unless `jobs` is 1 (never with `row_cache`, which
-    `serve` keeps from one round to the next in this process).
+    worker processes from PARALLEL_FROM to WHOLE_SITE_WORKERS_UP_TO clients unless `jobs` is 1 (never
+    with `row_cache`, which `serve` keeps from one round to the next in this process).
 
     `site` holds the playbooks. Returns the site context completed with the client names, and
     the search index of the searchable ones of these pages (the playbooks and people's pages).
@@ -112,7 +112,7 @@ def write_portfolio(
     site = replace(site, names={i.id: i.record.name for i in insights})
     computed = portfolio(insights, site.today, site.settings)
     producers = portfolio_producers(insights, computed, site, fragments, row_cache)
-    if jobs != 1 and row_cache is None and len(insights) >= PARALLEL_FROM:
+    if jobs != 1 and row_cache is None and PARALLEL_FROM <= len(insights) <= WHOLE_SITE_WORKERS_UP_TO:
         searchable = write_in_workers(writer, producers, jobs)
     else:
         searchable = {}

@@ -30,6 +30,11 @@ PARALLEL_FROM = 16
 """Client folders below which one process is faster than starting a pool (forked workers start in
 milliseconds; docs/performance.md has the figures that set it)."""
 
+WHOLE_SITE_WORKERS_UP_TO = 2_000
+"""Clients above which the whole-site pages are made in one process: each worker forked to make
+them touches the clients' results it inherits, and so copies the memory pages they are on (at
+10,000 clients, 2.5 GiB for two workers against 1.1 GiB in one process; docs/performance.md)."""
+
 _stop_event: Event | None = None
 """In a worker process: its pool's stop event (None in the main process)."""
 
