@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.build.outputlock import OutputBusy, lock_path, output_lock
+from generator.build.workers import PARALLEL_FROM
 from generator.build.write import MARKER
 from tests.conftest import REPO_ROOT
 from tests.test_crash import build, finished, tree
@@ -27,7 +28,7 @@ def leftovers(folder: Path) -> list[str]:
 
 def test_twenty_pairs_of_concurrent_builds_each_publish_a_whole_site(tmp_path: Path) -> None:
     root = tmp_path / "kb"
-    generate(root, 100, 100)
+    generate(root, 3 * PARALLEL_FROM, 3 * PARALLEL_FROM)  # workers load, render and write
     reference = tmp_path / "reference"
     finished(build(root, reference))
     expected = tree(reference)

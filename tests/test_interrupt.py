@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.workers import PARALLEL_FROM
 from tests.conftest import REPO_ROOT
 from tests.test_crash import TODAY, finished, tree
 from tests.test_diff import commit, git
@@ -20,7 +21,7 @@ from tests.test_diff import commit, git
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 from corpus import generate
 
-CLIENTS = 200  # from here on the work is shared with worker processes
+CLIENTS = 4 * PARALLEL_FROM  # enough clients for worker processes to load, render and write the site
 STARTED = 0.25
 """Seconds before the first SIGINT: Python's own start-up (before any of clientkb's code runs) is not
 clientkb's to handle."""
@@ -29,7 +30,7 @@ clientkb's to handle."""
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("interrupt") / "kb"
-    generate(root, CLIENTS, 600)
+    generate(root, CLIENTS, 3 * CLIENTS)
     (root / ".gitignore").write_text("site/\n")
     git(root, "init", "-q")
     commit(root, "Start", date="2026-09-01T10:00:00")
