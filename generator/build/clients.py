@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import pickle
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
 from generator.compute.insights import ClientInsight, client_insight
 from generator.git.status import StatusHistory, status_set_on
+from generator.model import pickling
 from generator.model.records import Client
 from generator.model.settings import Limits
 from generator.parse.loader import Reader, load_client
@@ -111,7 +111,7 @@ def unpacked(result: ClientResult) -> ClientResult:
     """`result` with what its cache entry packed (see _CachedClient) unpickled, in the main process."""
     if result.packed is None:
         return result
-    cached = pickle.loads(result.packed)  # clientkb's own bytes: the worker read them under the seal
+    cached = pickling.loads(result.packed)  # clientkb's own bytes: the worker read them under the seal
     assert isinstance(cached, _CachedResults)
     return replace(
         result,
@@ -189,7 +189,7 @@ def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
         results = _CachedResults(
             problems=result.problems, insight=result.insight, fragments=result.fragments, search=result.search
         )
-        packed = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickling.dumps(results)
         job.cache.put(
             key,
             _CachedClient(

@@ -11,10 +11,10 @@ the cache, which never answers with a client left out.
 
 from __future__ import annotations
 
-import pickle
 import threading
 from typing import TYPE_CHECKING, Any
 
+from generator.model import pickling
 from generator.source.cache import INSIGHTS_FILE, CacheStore, read_checked, write_checked
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class InsightsCache:
         if set(entries) == self.keys:
             return
         write_checked(self.store, entries, INSIGHTS_FILE)
-        self.store.write(KEYS_FILE, pickle.dumps(sorted(entries), protocol=pickle.HIGHEST_PROTOCOL))
+        self.store.write(KEYS_FILE, pickling.dumps(sorted(entries)))
 
     def forget(self) -> None:
-        self.store.write(KEYS_FILE, pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL))
+        self.store.write(KEYS_FILE, pickling.dumps([]))

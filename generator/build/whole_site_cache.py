@@ -13,11 +13,11 @@ missing or changed there makes the build render them all again.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.build.write import PageWriter
+from generator.model import pickling
 from generator.source.cache import BuildCache, new_digest
 
 if TYPE_CHECKING:
@@ -68,4 +68,4 @@ def keep_whole_site(cache: BuildCache, key: str, writer: PageWriter, paths: set[
     """Record the whole-site pages `writer` wrote (`paths`) under `key`, for the next build."""
     pages = tuple(sorted((path, writer.digests[path]) for path in paths))
     record = WholeSite(key, pages, search)
-    cache.store.write(WHOLE_SITE_FILE, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.store.write(WHOLE_SITE_FILE, pickling.dumps(record))

@@ -23,6 +23,7 @@ from multiprocessing.synchronize import Event
 from typing import TypeVar
 
 from generator.build.interrupts import deferred, ignore_in_this_process
+from generator.model import pickling
 
 T = TypeVar("T")
 
@@ -66,7 +67,9 @@ def stopping() -> bool:
 @contextlib.contextmanager
 def pool(jobs: int | None) -> Iterator[ProcessPoolExecutor]:
     """Worker processes for the `with` block; on any exception they stop after their current client."""
-    # fork: workers inherit the imported modules, so a pool starts in milliseconds.
+    # fork: workers inherit the imported modules, so a pool starts in milliseconds, and the
+    # registered picklers of the records they send back.
+    pickling.register_loaded()
     context = multiprocessing.get_context("fork")
     stop = context.Event()
     executor = ProcessPoolExecutor(

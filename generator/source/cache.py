@@ -45,7 +45,6 @@ import functools
 import hashlib
 import hmac
 import os
-import pickle
 import secrets
 import shutil
 import subprocess
@@ -57,6 +56,7 @@ from typing import Any
 
 import platformdirs
 
+from generator.model import pickling
 from generator.source.problems import Problem, warning
 
 CACHE_ENV = "CLIENTKB_CACHE_DIR"
@@ -214,7 +214,7 @@ class CacheStore:
         if payload is None:
             return None
         try:
-            return pickle.loads(payload)
+            return pickling.loads(payload)
         except Exception:
             return None
 
@@ -338,7 +338,7 @@ class BuildCache:
         return self.store.read_pickled(self._rel(key))
 
     def put(self, key: str, value: object) -> None:
-        self.store.write(self._rel(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.store.write(self._rel(key), pickling.dumps(value))
 
     def keep_only(self, used: set[str]) -> None:
         """Delete the entries this build did not use, so the cache does not grow without end."""
@@ -364,4 +364,4 @@ def read_checked(store: CacheStore, file: str = CHECK_FILE) -> dict[str, Any]:
 
 def write_checked(store: CacheStore, entries: dict[str, Any], file: str = CHECK_FILE) -> None:
     """Keep exactly `entries` (this run's) for the next run."""
-    store.write(file, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    store.write(file, pickling.dumps(entries))
