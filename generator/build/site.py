@@ -35,7 +35,7 @@ from generator.build.write import (
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import portfolio
 from generator.model.settings import Settings
-from generator.site.compiled_templates import use_compiled_templates
+from generator.site.compiled_templates import load_renderers, use_compiled_templates
 from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexWriter, SearchPart, search_part
 from generator.source.problems import Problem
@@ -150,6 +150,7 @@ def build_site(
             return BuildResult(problems=settings.problems, published=False)
         if config.cache:
             use_compiled_templates()
+        load_renderers()
         site = site_context(config.root, settings.settings, config.today, config.cache)
         build = _Build(config, out if (out / MARKER).is_file() else None, staging_folder(out), keep_search_parts)
         try:

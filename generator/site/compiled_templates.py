@@ -38,3 +38,14 @@ def use_compiled_templates() -> None:
         store = CacheStore.for_code()
         if store is not None:
             env.bytecode_cache = SealedTemplateCache(store)
+
+
+def load_renderers() -> None:
+    """Import the page modules (icalendar with them) and load every template in this process, so
+    that the worker processes forked from it share them instead of each loading its own copy."""
+    import generator.site.client_pages
+    import generator.site.portfolio  # noqa: F401
+
+    env = environment()
+    for name in env.list_templates(extensions=["html", "atom"]):
+        env.get_template(name)

@@ -73,6 +73,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship in the package: no stat of each one at every page
     )
     env.filters.update(
         day=formatting.day,
