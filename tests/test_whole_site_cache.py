@@ -13,7 +13,10 @@ import pytest
 import generator.build.site as build_module
 from generator.build.config import BuildConfig, Mode
 from generator.build.site import build_site
-from tests.conftest import NOTE_MD
+from generator.compute.insights import ClientInsight
+from generator.model import pickling
+from generator.site.search import SearchPart
+from tests.conftest import CLIENT_YAML, NOTE_MD
 from tests.test_crash import tree
 from tests.test_diff import commit, git
 
@@ -68,3 +71,41 @@ def test_whole_site_pages_are_made_again_exactly_when_an_input_changed(
     assert build() is True  # kb.yaml
     assert b"Renamed" in (out / "index.html").read_bytes()
     assert build() is False
+
+
+def test_a_build_in_which_nothing_changed_decodes_no_cached_client(
+    make_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached clients' insights, fragments and search parts stay pickled when the whole-site pages and
+    the search index are taken from the previous site; once a client changed, they are all decoded
+    and the site is the one a build without the cache makes."""
+    root = make_repo({"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery")})
+    out = tmp_path / "site"
+    decoded: list[object] = []
+    real = pickling.loads
+
+    def counting(data: bytes) -> object:
+        value = real(data)
+        if isinstance(value, SearchPart) or (isinstance(value, tuple) and isinstance(value[0], ClientInsight)):
+            decoded.append(value)
+        return value
+
+    monkeypatch.setattr(pickling, "loads", counting)
+
+    def build(cache: bool = True, where: Path = out) -> int:
+        decoded.clear()
+        config = BuildConfig(root=root, mode=Mode.SITE, today=TODAY, output=where, jobs=1, cache=cache)
+        result = build_site(config)
+        assert result.published, result.problems
+        return len(decoded)
+
+    build()
+    first = tree(out)
+    assert build() == 0  # every client and every whole-site page as it was
+    assert tree(out) == first
+    note = root / "clients/acme/meetings/2026-11-02-check-in.md"
+    note.write_text(NOTE_MD.replace("All good.", "Search finds this word: quokka."), encoding="utf-8")
+    assert build() == 2  # beta's insight and fragments, and its search part (acme's are made anew)
+    build(cache=False, where=tmp_path / "clean")
+    assert tree(out) == tree(tmp_path / "clean")
+    assert b"quokka" in b"".join(p.read_bytes() for p in (out / "search/terms").iterdir())

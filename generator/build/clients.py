@@ -80,47 +80,62 @@ class ClientResult:
     search: SearchPart | None = None
     """Its pages' share of the search index (when the job indexes)."""
     packed: bytes | None = None
-    """From the build cache, still pickled: problems, insight, fragments, search (see `unpacked`)."""
-    packed_search: bool = False
-    """Whether `packed`'s search part is wanted."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _CachedResults:
-    problems: list[Problem]
-    insight: ClientInsight
-    fragments: ClientFragments
-    search: SearchPart | None
+    """From the build cache, still pickled: the insight and the fragments (see `ClientOutcomes`)."""
+    packed_search: bytes | None = None
+    """From the build cache, still pickled: the search part, when the job indexes."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _CachedClient:
-    """A build cache entry as a worker reads it: the pages to take from the previous site, and the
-    rest still pickled. The worker passes those bytes on and the main process unpickles them once
-    (`unpacked`), where decoding them in the worker to encode them again for the trip would do it
-    three times."""
+    """A build cache entry as a worker reads it: the pages to take from the previous site, the
+    problems, and the rest still pickled. The worker passes those bytes on and the main process
+    unpickles them once, when it needs them (a warm build whose whole-site pages are linked never
+    does): decoding them in the worker to encode them again for the trip would do it three times."""
 
     pages: tuple[str, ...]
     digests: tuple[str, ...]
-    searched: bool
+    problems: list[Problem]
     packed: bytes
-    """A pickled _CachedResults, read under the cache's seal."""
+    """A pickled (insight, fragments), read under the cache's seal."""
+    search: bytes | None
+    """A pickled SearchPart, when the build that cached it indexed."""
 
 
-def unpacked(result: ClientResult) -> ClientResult:
-    """`result` with what its cache entry packed (see _CachedClient) unpickled, in the main process."""
-    if result.packed is None:
-        return result
-    cached = pickling.loads(result.packed)  # clientkb's own bytes: the worker read them under the seal
-    assert isinstance(cached, _CachedResults)
-    return replace(
-        result,
-        packed=None,
-        problems=cached.problems,
-        insight=cached.insight,
-        fragments=cached.fragments,
-        search=cached.search if result.packed_search else None,
-    )
+class ClientOutcomes:
+    """Each client's insight and whole-site fragments, in client order. Those of cached clients
+    stay pickled until first asked for (clientkb's own bytes: the worker read them under the seal)."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, ClientInsight | None, ClientFragments | None] | tuple[str, bytes]] = []
+        self._unpacked: tuple[tuple[ClientInsight, ...], dict[str, ClientFragments]] | None = None
+
+    def add(self, result: ClientResult) -> None:
+        self._unpacked = None
+        if result.packed is not None:
+            self._items.append((result.id, result.packed))
+        elif result.insight is not None or result.fragments is not None:
+            self._items.append((result.id, result.insight, result.fragments))
+
+    def _unpack(self) -> tuple[tuple[ClientInsight, ...], dict[str, ClientFragments]]:
+        if self._unpacked is None:
+            insights: list[ClientInsight] = []
+            fragments: dict[str, ClientFragments] = {}
+            for item in self._items:
+                client_id, insight, fragment = (item[0], *pickling.loads(item[1])) if len(item) == 2 else item
+                if insight is not None:
+                    insights.append(insight)
+                if fragment is not None:
+                    fragments[client_id] = fragment
+            self._unpacked = (tuple(insights), fragments)
+        return self._unpacked
+
+    @property
+    def insights(self) -> tuple[ClientInsight, ...]:
+        return self._unpack()[0]
+
+    @property
+    def fragments(self) -> dict[str, ClientFragments]:
+        return self._unpack()[1]
 
 
 def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
@@ -144,7 +159,7 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
     """The client's results as cached, with its pages linked from the previous site; None on a miss."""
     assert job.cache is not None and job.staging is not None
     cached = job.cache.get(key)
-    if not isinstance(cached, _CachedClient) or (job.search and not cached.searched):
+    if not isinstance(cached, _CachedClient) or (job.search and cached.search is None):
         return None
     writer = PageWriter(job.staging, previous=job.previous)
     for path, digest in zip(cached.pages, cached.digests, strict=True):
@@ -153,12 +168,12 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
             return None
     return ClientResult(
         id=files.id,
-        problems=[],
+        problems=cached.problems,
         pages=cached.pages,
         digests=cached.digests,
         cache_key=key,
         packed=cached.packed,
-        packed_search=job.search,
+        packed_search=cached.search if job.search else None,
     )
 
 
@@ -186,14 +201,14 @@ def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
         return replace(result, cache_key=key)  # the main process keeps its problems under `key`
     if key is not None and result.insight is not None and result.fragments is not None:
         assert job.cache is not None
-        results = _CachedResults(
-            problems=result.problems, insight=result.insight, fragments=result.fragments, search=result.search
-        )
-        packed = pickling.dumps(results)
         job.cache.put(
             key,
             _CachedClient(
-                pages=result.pages, digests=result.digests, searched=result.search is not None, packed=packed
+                pages=result.pages,
+                digests=result.digests,
+                problems=result.problems,
+                packed=pickling.dumps((result.insight, result.fragments)),
+                search=None if result.search is None else pickling.dumps(result.search),
             ),
         )
         result = replace(result, cache_key=key)

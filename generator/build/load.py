@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.clients import ClientJob, ClientResult, no_cyclic_gc, process_clients, unpacked
+from generator.build.clients import (
+    ClientJob,
+    ClientOutcomes,
+    ClientResult,
+    no_cyclic_gc,
+    process_clients,
+)
 from generator.build.config import BuildConfig, Mode
 from generator.build.insights_cache import Entry, InsightsCache
 from generator.build.settings import SettingsLoad, read_settings
@@ -67,8 +73,9 @@ class RenderTarget:
     """The site being replaced: unchanged pages are linked from it."""
     progress: Callable[[int, int], None] | None = None
     """Called with (done, total) as client folders are done."""
-    search: Callable[[str, SearchPart], None] | None = None
-    """Given each client's share of the search index as it comes, in folder order."""
+    search: Callable[[str, SearchPart | bytes], None] | None = None
+    """Given each client's share of the search index as it comes, in folder order (still pickled
+    when it comes from the build cache)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,12 +90,10 @@ class Loaded:
     playbooks: int
     runs: int = 0
     events: int = 0
-    insights: tuple[ClientInsight, ...] = ()
-    """Computed in the workers (INSIGHTS and SITE), in client order."""
+    outcomes: ClientOutcomes = field(default_factory=ClientOutcomes)
+    """Insights (INSIGHTS and SITE) and fragments (SITE), from the workers or the build cache."""
     client_pages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Client id -> the pages the workers rendered for it (SITE)."""
-    fragments: dict[str, ClientFragments] = field(default_factory=dict)
-    """Client id -> its parts of the whole-site files (SITE)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Client id -> one digest of its pages' paths and bytes (SITE)."""
     cache_keys: set[str] = field(default_factory=set)
@@ -98,6 +103,16 @@ class Loaded:
     """Client HTML pages written, not linked from the previous site (SITE)."""
     checked: dict[str, list[Problem]] | None = None
     """Each client's problems by cache key, for `check`'s next run (CHECK with `cache`)."""
+
+    @property
+    def insights(self) -> tuple[ClientInsight, ...]:
+        """Computed in the workers (INSIGHTS and SITE), in client order."""
+        return self.outcomes.insights
+
+    @property
+    def fragments(self) -> dict[str, ClientFragments]:
+        """Client id -> its parts of the whole-site files (SITE)."""
+        return self.outcomes.fragments
 
 
 def load_playbooks(root: Path, files: Sequence[str], limits: Limits) -> tuple[list[Playbook], list[Problem]]:
@@ -165,9 +180,8 @@ def load_knowledge_base(
         runs=sum(len(c.runs) for c in files.clients),
         events=sum(len(c.events) for c in files.clients),
         playbooks=len(files.playbooks),
-        insights=tuple(collected.insights),
+        outcomes=collected.outcomes,
         client_pages=collected.pages,
-        fragments=collected.fragments,
         digests=collected.digests,
         cache_keys=collected.cache_keys,
         cache=job.cache,
@@ -257,18 +271,17 @@ class _Collected:
         self.incomplete = False
         self.problems: list[Problem] = []
         self.clients: list[Client] = []
-        self.insights: list[ClientInsight] = []
+        self.outcomes = ClientOutcomes()
         self.pages: dict[str, tuple[str, ...]] = {}
         self.digests: dict[str, str] = {}
-        self.fragments: dict[str, ClientFragments] = {}
         self.cache_keys: set[str] = set()
         self.checked: dict[str, list[Problem]] = {}
         self.changed = 0
         self.done = 0
 
-    def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart], None] | None) -> None:
+    def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart | bytes], None] | None) -> None:
         for result in chunk:
-            result = self._remembered(unpacked(result))
+            result = self._remembered(result)
             self.problems.extend(result.problems)
             if result.pages:
                 self.pages[result.id] = result.pages
@@ -281,14 +294,12 @@ class _Collected:
                     if self.remembered is not None:
                         self.entries[key] = (result.problems, result.insight)
             self.changed += result.changed
-            if result.fragments is not None:
-                self.fragments[result.id] = result.fragments
-            if result.search is not None and search is not None:
-                search(result.id, result.search)
+            part = result.search if result.packed_search is None else result.packed_search
+            if part is not None and search is not None:
+                search(result.id, part)
             if result.client is not None:
                 self.clients.append(result.client)
-            if result.insight is not None:
-                self.insights.append(result.insight)
+            self.outcomes.add(result)
         self.done += len(chunk)
 
     def _remembered(self, result: ClientResult) -> ClientResult:

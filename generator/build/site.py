@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from generator.build.config import BuildConfig, Mode
 from generator.build.load import Loaded, RenderTarget, load_knowledge_base, pages_digest
@@ -34,6 +34,7 @@ from generator.build.write import (
 )
 from generator.compute.insights import ClientInsight
 from generator.compute.metrics import portfolio
+from generator.model import pickling
 from generator.model.settings import Settings
 from generator.site.compiled_templates import load_renderers, use_compiled_templates
 from generator.site.search import FOLDER as SEARCH_FOLDER
@@ -161,7 +162,7 @@ def build_site(
             discard(build.staging)
             raise
         finally:
-            build.spool.cleanup()
+            build.close()
         if not result.published:
             discard(build.staging)
             return result
@@ -183,11 +184,42 @@ class _Build:
         self.writer = PageWriter(staging, previous=previous)
         self.index = SearchIndexWriter(self.writer, Path(self.spool.name))
         self.parts: dict[str, SearchPart] = {}
+        self.pending: BinaryIO | None = None
+        """Cached clients' parts, still pickled, until a part that was not cached comes: when every
+        page is as it was, the previous index is taken and these are never decoded."""
+        self.deferring = not keep_search_parts
 
-    def take_part(self, client_id: str, part: SearchPart) -> None:
+    def take_part(self, client_id: str, part: SearchPart | bytes) -> None:
+        if isinstance(part, bytes) and self.deferring:
+            if self.pending is None:
+                self.pending = open(Path(self.spool.name) / "pending", "w+b")  # noqa: SIM115 - closed in add_pending
+            self.pending.write(len(part).to_bytes(8, "little") + part)
+            return
+        self.add_pending()
+        if isinstance(part, bytes):
+            part = _search_part(part)
         self.index.add(part)
         if self.keep_search_parts:
             self.parts[client_id] = part
+
+    def close(self) -> None:
+        """Close and remove the spooled index files (the parts held back too, when the previous index
+        was taken or the build failed)."""
+        if self.pending is not None:
+            self.pending.close()
+        self.index.close()
+        self.spool.cleanup()
+
+    def add_pending(self) -> None:
+        """Index the parts held back, in the order they came; from here on every part is indexed."""
+        self.deferring = False
+        if self.pending is None:
+            return
+        with self.pending as pending:
+            pending.seek(0)
+            while size := int.from_bytes(pending.read(8), "little"):
+                self.index.add(_search_part(pending.read(size)))
+        self.pending = None
 
     def run(
         self, settings: SettingsLoad, site: SiteContext, progress: Callable[[int, int], None] | None
@@ -208,12 +240,15 @@ class _Build:
         site, playbooks_part = self._whole_site(loaded, site)
         searchable = None
         if self.config.search:
-            self.index.add(playbooks_part)
             if self.keep_search_parts:
                 self.parts[PLAYBOOKS_PART] = playbooks_part
+
+            def rest() -> None:
+                self.add_pending()
+                self.index.add(playbooks_part)
+
             digests = {**{f"clients/{id}/": d for id, d in loaded.digests.items()}, **writer.digests}
-            searchable = _finish_search_index(self.index, self.staging, self.previous, digests)
-        self.index.close()
+            searchable = _finish_search_index(self.index, self.staging, self.previous, digests, rest)
         written = [p for paths in loaded.client_pages.values() for p in paths] + sorted(writer.written)
         return BuildResult(
             problems=loaded.problems,
@@ -236,34 +271,47 @@ class _Build:
         if cache is not None and key is not None:
             taken = take_whole_site(cache, key, self.writer)
             if taken is not None:
-                return replace(site, names={i.id: i.record.name for i in loaded.insights}), taken
+                return replace(site, names=taken.names), taken.search
         before = set(self.writer.written)
         site, part = write_portfolio(self.writer, loaded.insights, site, loaded.fragments, jobs=self.config.jobs)
         if cache is not None and key is not None:
-            keep_whole_site(cache, key, self.writer, self.writer.written - before, part)
+            keep_whole_site(cache, key, self.writer, self.writer.written - before, part, site.names)
         return site, part
 
 
 def _finish_search_index(
-    index: SearchIndexWriter, staging: Path, previous: Path | None, digests: Mapping[str, str]
+    index: SearchIndexWriter,
+    staging: Path,
+    previous: Path | None,
+    digests: Mapping[str, str],
+    rest: Callable[[], None],
 ) -> int:
-    """Write the search index, or take the previous one when no page changed at all.
+    """Write the search index, or take the previous one when no page changed at all; returns how many
+    documents it holds.
 
     The index is a function of the pages' bytes, so when every page has the bytes it had, the
     previous index is the index (hard-linked, file by file) and merging it again is skipped.
-    `digests` maps a page, or a client's folder of pages, to the digest of its bytes."""
+    `digests` maps a page, or a client's folder of pages, to the digest of its bytes. `rest` gives
+    `index` the parts it has not been given yet, when the index is to be made."""
     key = pages_digest(digests.items())
     if previous is not None and (previous / SEARCH_FOLDER).is_dir():
         try:
-            same = (previous / SEARCH_KEY).read_text(encoding="utf-8") == f"{key} {index.docs}"
+            recorded, _, docs_text = (previous / SEARCH_KEY).read_text(encoding="utf-8").partition(" ")
         except OSError:
-            same = False
-        if same and _link_tree(previous / SEARCH_FOLDER, staging / SEARCH_FOLDER):
-            (staging / SEARCH_KEY).write_text(f"{key} {index.docs}", encoding="utf-8")
-            return index.docs
+            recorded, docs_text = "", ""
+        if recorded == key and docs_text.isdigit() and _link_tree(previous / SEARCH_FOLDER, staging / SEARCH_FOLDER):
+            (staging / SEARCH_KEY).write_text(f"{key} {docs_text}", encoding="utf-8")
+            return int(docs_text)
+    rest()
     docs = index.finish()
     (staging / SEARCH_KEY).write_text(f"{key} {docs}", encoding="utf-8")
     return docs
+
+
+def _search_part(data: bytes) -> SearchPart:
+    part = pickling.loads(data)  # clientkb's own bytes: a worker read them under the cache's seal
+    assert isinstance(part, SearchPart)
+    return part
 
 
 def _link_tree(source: Path, target: Path) -> bool:

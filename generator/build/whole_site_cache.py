@@ -13,6 +13,7 @@ missing or changed there makes the build render them all again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,8 @@ class WholeSite:
     """Each whole-site page and file: its path and the digest of its bytes."""
     search: SearchPart
     """The playbooks' and people's pages' share of the search index."""
+    names: dict[str, str]
+    """Client id -> display name (`SiteContext.names`), so that taking the pages needs no insight."""
 
 
 def whole_site_key(cache: BuildCache, client_keys: set[str], clients: int, site: SiteContext) -> str | None:
@@ -49,9 +52,10 @@ def whole_site_key(cache: BuildCache, client_keys: set[str], clients: int, site:
     return digest.hexdigest()
 
 
-def take_whole_site(cache: BuildCache, key: str, writer: PageWriter) -> SearchPart | None:
-    """Link the recorded whole-site pages from the previous site into `writer`'s folder; their share of
-    the search index, or None (no record for `key`, or a page missing or changed: nothing linked)."""
+def take_whole_site(cache: BuildCache, key: str, writer: PageWriter) -> WholeSite | None:
+    """Link the recorded whole-site pages from the previous site into `writer`'s folder; the record
+    (their share of the search index, the clients' names), or None (no record for `key`, or a page
+    missing or changed: nothing linked)."""
     record = cache.store.read_pickled(WHOLE_SITE_FILE)
     if not isinstance(record, WholeSite) or record.key != key or writer.previous is None:
         return None
@@ -61,11 +65,13 @@ def take_whole_site(cache: BuildCache, key: str, writer: PageWriter) -> SearchPa
             taken.unlink_all()
             return None
     writer.take(taken)
-    return record.search
+    return record
 
 
-def keep_whole_site(cache: BuildCache, key: str, writer: PageWriter, paths: set[str], search: SearchPart) -> None:
+def keep_whole_site(
+    cache: BuildCache, key: str, writer: PageWriter, paths: set[str], search: SearchPart, names: Mapping[str, str]
+) -> None:
     """Record the whole-site pages `writer` wrote (`paths`) under `key`, for the next build."""
     pages = tuple(sorted((path, writer.digests[path]) for path in paths))
-    record = WholeSite(key, pages, search)
+    record = WholeSite(key, pages, search, dict(names))
     cache.store.write(WHOLE_SITE_FILE, pickling.dumps(record))
