@@ -6,9 +6,7 @@ needs: problems, the insight, the paths and digests of its pages, its parts of t
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -272,23 +270,6 @@ def _process_chunk(job: ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientR
             break
         results.append(process_client(job, files))
     return results
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records pile up.
-
-    Loading makes millions of small acyclic objects; each of them counts towards the collector's
-    thresholds, so it would rescan everything loaded so far again and again (about 15% of a load).
-    Reference counting still frees memory as usual; forked workers inherit the pause.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def process_clients(

@@ -18,7 +18,6 @@ from generator.build.clients import (
     ClientJob,
     ClientOutcomes,
     ClientResult,
-    no_cyclic_gc,
     process_clients,
 )
 from generator.build.config import BuildConfig, Mode
@@ -29,6 +28,7 @@ from generator.compute.insights import ClientInsight, client_insights
 from generator.compute.metrics import Portfolio, portfolio
 from generator.git.status import status_history
 from generator.markdown.engine import markdown_engine
+from generator.model.collector import no_cyclic_gc
 from generator.model.records import Client, KnowledgeBase, Playbook
 from generator.model.settings import Limits, Settings
 from generator.parse.loader import load_playbook

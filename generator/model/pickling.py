@@ -18,15 +18,15 @@ field added or reordered never meets an old pickle.
 
 from __future__ import annotations
 
-import contextlib
 import copyreg
 import dataclasses
-import gc
 import operator
 import pickle
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
+
+from generator.model.collector import no_cyclic_gc
 
 PACKAGE = "generator"
 
@@ -78,25 +78,14 @@ def register_loaded() -> None:
                 copyreg.pickle(value, _reducer(value))
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def dumps(value: object) -> bytes:
     """`pickle.dumps` at the highest protocol, with the package's records pickled by fields."""
     register_loaded()
-    with _collector_paused():
+    with no_cyclic_gc():
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loads(data: bytes) -> Any:
     """`pickle.loads` of clientkb's own bytes (never of a file someone else could have written)."""
-    with _collector_paused():
+    with no_cyclic_gc():
         return pickle.loads(data)
