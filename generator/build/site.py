@@ -192,7 +192,7 @@ class _Build:
     def take_part(self, client_id: str, part: SearchPart | bytes) -> None:
         if isinstance(part, bytes) and self.deferring:
             if self.pending is None:
-                self.pending = open(Path(self.spool.name) / "pending", "w+b")  # noqa: SIM115 - closed in add_pending
+                self.pending = open(Path(self.spool.name) / "pending", "w+b")  # noqa: SIM115 - closed by add_pending or close
             self.pending.write(len(part).to_bytes(8, "little") + part)
             return
         self.add_pending()
