@@ -139,3 +139,32 @@ def test_ctrl_c_during_serves_first_build(repo: Path, tmp_path: Path) -> None:
             at = max(STARTED, at / 2)
         assert "serving http" not in stderr, f"at {at:.2f} s the first build was already done"
         assert_stopped(took, stderr, process=process, at=at)
+
+
+SWALLOWED = """
+import os, signal, time, weakref
+from generator.build import interrupts
+interrupts.handle_interrupts()
+
+class Thing:
+    pass
+
+def callback(ref):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # the handler runs in here, where Python only prints what it raises
+
+thing = Thing()
+ref = weakref.ref(thing, callback)
+try:
+    del thing
+    time.sleep(2)
+    print("not interrupted")
+except KeyboardInterrupt:
+    interrupts.interrupted()
+"""
+
+
+def test_ctrl_c_inside_a_callback_python_runs_for_itself_still_stops_the_program() -> None:
+    """As when Ctrl-C lands in the weak-reference callback an import runs: raised again after it."""
+    done = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=30, cwd=REPO_ROOT)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted\n")

@@ -9,8 +9,11 @@ inside the block start with it blocked too (workers then choose to ignore it).
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import NoReturn
 
@@ -26,13 +29,39 @@ class Interrupted(KeyboardInterrupt):
     kills the process with SIGINT instead of returning its exit code, even when it was handled."""
 
 
+_resend = threading.Event()
+"""Set while a Ctrl-C that a callback swallowed waits to be raised again (see `_unraisable`)."""
+
+
 def raise_interrupted(signum: int, frame: object) -> None:
+    _resend.clear()
     raise Interrupted
+
+
+def _send_again() -> None:
+    while True:
+        time.sleep(0.02)
+        if not _resend.is_set():
+            return
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    # Ctrl-C landed in a callback Python runs for itself (a weak reference's, which every import
+    # makes), where an exception cannot propagate and is only printed. Sent again from a thread,
+    # until it is raised where the program can handle it.
+    if not _resend.is_set():
+        _resend.set()
+        threading.Thread(target=_send_again, name="clientkb-ctrl-c", daemon=True).start()
 
 
 def handle_interrupts() -> None:
     """Ctrl-C raises Interrupted in the main thread from now on."""
     signal.signal(signal.SIGINT, raise_interrupted)
+    sys.unraisablehook = _unraisable
 
 
 def interrupted() -> NoReturn:
