@@ -69,10 +69,12 @@ def _frozen_with_slots(value: object, module: str) -> bool:
 def register_loaded() -> None:
     """Pickle by fields every frozen slotted dataclass of the package's modules imported so far
     (a module imported later is registered by the next call; until then it pickles the standard way)."""
-    for name, module in list(sys.modules.items()):
-        if name in _scanned or not (name == PACKAGE or name.startswith(PACKAGE + ".")) or module is None:
+    new = sys.modules.keys() - _scanned  # every call pickles a cache entry: only what was not looked at
+    _scanned.update(new)
+    for name in new:
+        module = sys.modules.get(name)
+        if module is None or not (name == PACKAGE or name.startswith(PACKAGE + ".")):
             continue
-        _scanned.add(name)
         for value in list(vars(module).values()):
             if _frozen_with_slots(value, name) and value not in copyreg.dispatch_table:
                 copyreg.pickle(value, _reducer(value))
