@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,7 @@ from generator.site.search import SearchPart, search_part
 from generator.source.cache import BuildCache
 from generator.source.load import ClientFiles, SourceText, decode_source
 from generator.source.problems import Problem
+from generator.source.stamps import FilesStamp
 
 # Rendering (Jinja, icalendar, Markdown) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
@@ -81,6 +83,8 @@ class ClientResult:
     """From the build cache, still pickled: the insight and the fragments (see `ClientOutcomes`)."""
     packed_search: bytes | None = None
     """From the build cache, still pickled: the search part, when the job indexes."""
+    stamp: FilesStamp | None = None
+    """The stamps and digest of the client's files, when they were read (generator/source/stamps.py)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,21 +140,35 @@ class ClientOutcomes:
         return self._unpack()[1]
 
 
-def _cache_key(job: ClientJob, files: ClientFiles) -> tuple[str, dict[str, bytes]] | None:
-    if job.cache is None:
-        return None
-    rels = (files.record, *files.notes, *files.documents, *files.runs, *files.events)
+def _own(job: ClientJob, files: ClientFiles) -> object:
+    """What a client's cache key holds besides its files' bytes: its history, for what depends on it."""
     if job.site is None:  # `check`: the problems depend on the files alone (and the fingerprint)
-        statuses = job.status_history.get(files.id) if job.today is not None else None  # insights: and statuses
-        return job.cache.key(job.root, rels, statuses, job.limits.max_file_size)
+        return job.status_history.get(files.id) if job.today is not None else None  # insights: and statuses
     history = job.site.history
-    own = (
+    return (
         history.clients.get(files.id, ()),
-        tuple(history.last_changes.get(rel) for rel in rels),
+        tuple(history.last_changes.get(rel) for rel in files.all),
         job.site.timeline.clients.get(files.id),
         job.status_history.get(files.id),
     )
-    return job.cache.key(job.root, rels, own, job.limits.max_file_size)
+
+
+def _hit(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
+    """The client's results when the cache has `key`: a build's entry, or `check`'s (`due`'s...) problems
+    (the main process holds the insight of each key it sends)."""
+    if job.site is not None:
+        return _from_cache(job, files, key)
+    if job.checked is not None and key in job.checked:
+        return ClientResult(id=files.id, problems=job.checked[key], cache_key=key)
+    return None
+
+
+def answered_here(job: ClientJob, files: ClientFiles, known: bytes) -> ClientResult | None:
+    """`check`, `due` and the like: the cached results of a client whose files' digest is known from
+    their stamps, without a worker (a build's hits link pages, which is the workers' work)."""
+    if job.site is not None or job.cache is None:
+        return None
+    return _hit(job, files, job.cache.key_of(known, _own(job, files)))
 
 
 def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
@@ -175,30 +193,33 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
     )
 
 
-def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
-    keyed = _cache_key(job, files)
-    key = None
-    read = None
-    if keyed is not None:
-        key, contents = keyed
-        assert job.cache is not None
-        if job.site is None:
-            if job.checked is not None and key in job.checked:
-                # (`due` and the like: the main process holds the insight of each key it sends.)
-                return ClientResult(id=files.id, problems=job.checked[key], cache_key=key)
-        else:
-            cached = _from_cache(job, files, key)
-            if cached is not None:
-                return cached
+def process_client(job: ClientJob, files: ClientFiles, known: bytes | None = None) -> ClientResult:
+    """One client, from the cache when it has the client's key. `known`, the digest of the client's files
+    when their stamps say they are unchanged, spares reading them for a hit; a miss reads and hashes them
+    (what is parsed is then exactly what was hashed)."""
+    if job.cache is None:
+        return _load_client(job, files)
+    own = _own(job, files)
+    if known is not None:
+        hit = _hit(job, files, job.cache.key_of(known, own))
+        if hit is not None:
+            return hit
+    keyed = job.cache.key(job.root, files.all, own, job.limits.max_file_size)
+    if keyed is None:
+        return _load_client(job, files)
+    key, read = keyed
+    hit = _hit(job, files, key)
+    if hit is not None:
+        return replace(hit, stamp=read.stamp)
+    contents = read.contents
 
-        def read(rel: str) -> tuple[SourceText | None, list[Problem]]:
-            return decode_source(rel, contents[rel], job.limits.max_file_size)
+    def reader(rel: str) -> tuple[SourceText | None, list[Problem]]:
+        return decode_source(rel, contents[rel], job.limits.max_file_size)
 
-    result = _load_client(job, files, read)
-    if key is not None and job.site is None:
-        return replace(result, cache_key=key)  # the main process keeps its problems under `key`
-    if key is not None and result.insight is not None and result.fragments is not None:
-        assert job.cache is not None
+    result = replace(_load_client(job, files, reader), cache_key=key, stamp=read.stamp)
+    if job.site is None:
+        return result  # the main process keeps its problems under `key`
+    if result.insight is not None and result.fragments is not None:
         job.cache.put(
             key,
             _CachedClient(
@@ -209,8 +230,8 @@ def process_client(job: ClientJob, files: ClientFiles) -> ClientResult:
                 search=None if result.search is None else pickling.dumps(result.search),
             ),
         )
-        result = replace(result, cache_key=key)
-    return result
+        return result
+    return replace(result, cache_key=None)
 
 
 def _load_client(job: ClientJob, files: ClientFiles, read: Reader | None = None) -> ClientResult:
@@ -263,29 +284,61 @@ def process_one_client(
     return process_client(job, files) if read is None else _load_client(job, files, read)
 
 
-def _process_chunk(job: ClientJob, chunk: Sequence[ClientFiles]) -> list[ClientResult]:
+def _process_chunk(job: ClientJob, chunk: Sequence[tuple[ClientFiles, bytes | None]]) -> list[ClientResult]:
     results = []
-    for files in chunk:
+    for files, known in chunk:
         if stopping():  # Ctrl-C: the main process discards the results; end the chunk now
             break
-        results.append(process_client(job, files))
+        results.append(process_client(job, files, known))
     return results
 
 
 def process_clients(
-    job: ClientJob, folders: Sequence[ClientFiles], jobs: int, started: Callable[[], None] | None = None
+    job: ClientJob,
+    folders: Sequence[ClientFiles],
+    jobs: int,
+    started: Callable[[], None] | None = None,
+    known: Mapping[str, bytes] | None = None,
 ) -> Generator[list[ClientResult]]:
-    """Results chunk by chunk, in folder order (so a caller can show progress). `started` is called
-    once every chunk is handed out (the workers forked): the caller may then start a thread."""
-    if jobs <= 1 or len(folders) < PARALLEL_FROM:
+    """Results in folder order, a chunk at a time (so a caller can show progress). `started` is called
+    once the workers are given their work (forked): the caller may then start a thread. `known`: the
+    files' digest of clients whose stamps say they are unchanged (client id -> digest); those that
+    `answered_here` answers never go to a worker, and a pool is made only for enough of the others."""
+    known = known or {}
+    answered = {}
+    for files in folders:
+        digest = known.get(files.id)
+        hit = None if digest is None else answered_here(job, files, digest)
+        if hit is not None:
+            answered[files.id] = hit
+    rest = [(files, known.get(files.id)) for files in folders if files.id not in answered]
+    with closing(_computed(job, rest, jobs, started)) as computed:
+        flat = (result for chunk in computed for result in chunk)
+        results: list[ClientResult] = []
+        for files in folders:
+            result = answered.get(files.id) or next(flat, None)
+            if result is None:  # Ctrl-C ended the workers' chunks early
+                break
+            results.append(result)
+            if len(results) == 50:
+                yield results
+                results = []
+        if results:
+            yield results
+
+
+def _computed(
+    job: ClientJob, work: Sequence[tuple[ClientFiles, bytes | None]], jobs: int, started: Callable[[], None] | None
+) -> Generator[list[ClientResult]]:
+    if jobs <= 1 or len(work) < PARALLEL_FROM:
         if started is not None:
             started()
-        for chunk in chunks(folders, 50):
+        for chunk in chunks(work, 50):
             yield _process_chunk(job, chunk)
         return
-    size = max(1, min(50, len(folders) // (jobs * 8)))
+    size = max(1, min(50, len(work) // (jobs * 8)))
     with pool(jobs) as workers:
-        results = workers.map(partial(_process_chunk, job), chunks(folders, size))
+        results = workers.map(partial(_process_chunk, job), chunks(work, size))
         if started is not None:
             started()
         yield from results

@@ -45,6 +45,7 @@ from generator.source.cache import (
 )
 from generator.source.load import KB_FILE, ClientFiles, RepositoryFiles, walk_repository
 from generator.source.problems import Problem, sorted_problems
+from generator.source.stamps import FilesStamp, StampIndex
 
 if TYPE_CHECKING:
     from generator.site.client_pages import ClientFragments
@@ -160,7 +161,7 @@ def load_knowledge_base(
         target = replace(target, site=replace(target.site, playbooks=tuple(playbooks)))
     job, remembered = _client_job(config, settings, files, client_ids, target, frozenset(p.slug for p in playbooks))
     folders = [c for c in files.clients if selection is None or c.id in selection.only]
-    collected = _collect(job, folders, config.jobs, remembered, target)
+    collected = _collect(job, folders, config.jobs, remembered, target, files.clients)
     problems.extend(collected.problems)
     if remembered is not None:
         if collected.incomplete:  # a cache file damaged or deleted: never answer with a client missing
@@ -196,16 +197,25 @@ def _collect(
     jobs: int | None,
     remembered: InsightsCache | None,
     target: RenderTarget | None,
+    everyone: Sequence[ClientFiles],
 ) -> _Collected:
-    """Every folder processed (in parallel from PARALLEL_FROM folders on), its results gathered."""
+    """Every folder processed (in parallel from PARALLEL_FROM folders on), its results gathered; with
+    the cache, the stamps of the files read are kept for the next run (`everyone`'s, the others' dropped)."""
     collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
     workers = default_jobs() if jobs is None else jobs
-    results = process_clients(job, folders, workers, remembered.start if remembered is not None else None)
+    started = remembered.start if remembered is not None else None
+    stamps = StampIndex.open(job.cache.store) if job.cache is not None else None
+    known = stamps.known(job.root, {c.id: c.all for c in folders}, job.limits.max_file_size) if stamps else {}
+    results = process_clients(job, folders, workers, started, known)
     with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
         for chunk in results:
             collected.add(chunk, target.search if target else None)
             if target is not None and target.progress is not None:
                 target.progress(collected.done, len(folders))
+    if stamps is not None:
+        for client_id, stamp in collected.stamps.items():
+            stamps.record(client_id, stamp)
+        stamps.save(c.id for c in everyone)
     return collected
 
 
@@ -276,6 +286,7 @@ class _Collected:
         self.digests: dict[str, str] = {}
         self.cache_keys: set[str] = set()
         self.checked: dict[str, list[Problem]] = {}
+        self.stamps: dict[str, FilesStamp] = {}
         self.changed = 0
         self.done = 0
 
@@ -299,6 +310,8 @@ class _Collected:
                 search(result.id, part)
             if result.client is not None:
                 self.clients.append(result.client)
+            if result.stamp is not None:
+                self.stamps[result.id] = result.stamp
             self.outcomes.add(result)
         self.done += len(chunk)
 
@@ -329,16 +342,19 @@ class Computed:
     kb: KnowledgeBase
     today: dt.date
     insights: tuple[ClientInsight, ...]
-    portfolio: Portfolio
+
+    @property
+    def portfolio(self) -> Portfolio:
+        """The portfolio of `insights`, computed when asked (`due` and `digest` never need it)."""
+        return portfolio(self.insights, self.today, self.kb.settings)
 
 
 def compute(kb: KnowledgeBase, today: dt.date) -> Computed:
-    """Compute every client's insight and the portfolio in this process."""
-    insights = client_insights(kb, today)
-    return Computed(kb, today, insights, portfolio(insights, today, kb.settings))
+    """Compute every client's insight in this process."""
+    return Computed(kb, today, client_insights(kb, today))
 
 
 def computed_from(loaded: Loaded, today: dt.date) -> Computed:
     """The computed model from insights the workers made (the knowledge base must have no errors)."""
     assert loaded.kb is not None
-    return Computed(loaded.kb, today, loaded.insights, portfolio(loaded.insights, today, loaded.kb.settings))
+    return Computed(loaded.kb, today, loaded.insights)

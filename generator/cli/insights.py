@@ -113,8 +113,7 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
     the clients `asked.filters` lets through (the portfolio is theirs)."""
     from generator.build.load import computed_from, load_knowledge_base
     from generator.build.settings import read_settings
-    from generator.compute.metrics import portfolio
-
+    from generator.model.collector import keep_until_exit
     settings = read_settings(ctx.root)
     if settings.settings is not None:
         _check_filter(asked.filters, settings.settings)
@@ -128,10 +127,10 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
             "fix them first (clientkb check lists them)"
         )
     computed = computed_from(loaded, today)
+    keep_until_exit()
     if not asked.filters:
         return computed
-    insights = asked.filters.apply(computed.insights)
-    return replace(computed, insights=insights, portfolio=portfolio(insights, today, computed.kb.settings))
+    return replace(computed, insights=asked.filters.apply(computed.insights))
 
 
 @main.command()

@@ -23,3 +23,10 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_until_exit() -> None:
+    """What is loaded now stays until the program ends (a command's knowledge base): move it out of the
+    collector's sight, so that what the command makes next does not set off a rescan of all of it
+    (it tripled the time `due` takes to read 1,000 clients' source positions)."""
+    gc.freeze()

@@ -21,6 +21,9 @@ from:
 - what is the client's own: every file's path and bytes, the commits that touched its folder, the
   last commit of each of its files, its health at past month ends.
 
+A file's bytes are read and hashed again only when its stamp (size, times, inode) changed since the
+last read, the way Git's index does it (generator/source/stamps.py).
+
 So an entry is never stale, only unused: a changed input gives another key. The value holds the
 client's problems, insight, whole-site fragments and the digest of each page it rendered. The pages
 themselves are not kept twice: a hit takes them from the previous build, hard-linked, after checking
@@ -48,7 +51,7 @@ import os
 import secrets
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -58,6 +61,7 @@ import platformdirs
 
 from generator.model import pickling
 from generator.source.problems import Problem, warning
+from generator.source.stamps import FilesRead, read_files
 
 CACHE_ENV = "CLIENTKB_CACHE_DIR"
 """Overrides the user's cache folder (tests, CI runners with a cache folder of their own)."""
@@ -278,21 +282,6 @@ def _user_key(home: Path) -> bytes:
     return key
 
 
-def _read_files(root: Path, rels: Iterable[str], max_bytes: int) -> dict[str, bytes] | None:
-    """The bytes of `rels`, or None when one cannot be cached (a symbolic link, a file over the size
-    limit, or unreadable: the loader reads it itself and says why)."""
-    contents = {}
-    for rel in rels:
-        path = root / rel
-        try:
-            if path.is_symlink() or path.stat().st_size > max_bytes:
-                return None
-            contents[rel] = path.read_bytes()
-        except OSError:
-            return None
-    return contents
-
-
 def _files_digest(contents: dict[str, bytes]) -> bytes:
     digest = new_digest()
     for rel, data in contents.items():
@@ -316,23 +305,25 @@ class BuildCache:
         max_bytes: int,
     ) -> BuildCache | None:
         """None when a shared file cannot be read or there is no cache folder (then nothing is cached)."""
-        files = _read_files(root, shared_files, max_bytes)
+        files = read_files(root, shared_files, max_bytes, _files_digest)
         store = CacheStore.open(root)
         if files is None or store is None:
             return None
         digest = new_digest()
-        digest.update(FORMAT + code_digest() + engine.encode() + _files_digest(files) + repr(tuple(shared)).encode())
+        digest.update(FORMAT + code_digest() + engine.encode() + files.stamp.digest + repr(tuple(shared)).encode())
         return cls(store, digest.digest())
 
-    def key(self, root: Path, files: Sequence[str], own: object, max_bytes: int) -> tuple[str, dict[str, bytes]] | None:
+    def key(self, root: Path, files: Sequence[str], own: object, max_bytes: int) -> tuple[str, FilesRead] | None:
         """The key of one client (its files and `own`, its history, with the build fingerprint), and
         the files' bytes, so that a miss parses what was hashed instead of reading it again."""
-        contents = _read_files(root, files, max_bytes)
-        if contents is None:
-            return None
+        read = read_files(root, files, max_bytes, _files_digest)
+        return None if read is None else (self.key_of(read.stamp.digest, own), read)
+
+    def key_of(self, files_digest: bytes, own: object) -> str:
+        """The key of one client whose files' digest is known (generator/source/stamps.py)."""
         digest = new_digest()
-        digest.update(self.fingerprint + _files_digest(contents) + repr(own).encode())
-        return digest.hexdigest(), contents
+        digest.update(self.fingerprint + files_digest + repr(own).encode())
+        return digest.hexdigest()
 
     @staticmethod
     def _rel(key: str) -> str:

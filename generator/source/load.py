@@ -50,6 +50,11 @@ class ClientFiles:
     runs: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
 
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every file, the record first (the order of a cache key)."""
+        return (self.record, *self.notes, *self.documents, *self.runs, *self.events)
+
 
 @dataclass(frozen=True, slots=True)
 class RepositoryFiles:

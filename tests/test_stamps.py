@@ -1,0 +1,133 @@
+"""Files known unchanged by their stamps (generator/source/stamps.py): a warm run reads no file it read
+before, and a file whose bytes changed is always read again, even with its size and times put back."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.source import cache
+from generator.source.stamps import RACY_MARGIN, TRUST_ENV, FilesStamp
+from tests.conftest import CLIENT_YAML, Run
+from tests.test_incremental import tree
+
+NOTE = "clients/acme/meetings/2026-11-02-check-in.md"
+BETA_NOTE = "clients/beta/meetings/2026-11-02-call.md"
+BETA_NOTE_MD = """---
+date: 2026-11-02
+type: check-in
+attendees: [dana]
+---
+## Actions
+- [ ] Send the brief @dana due:2026-11-25
+"""
+
+
+def _age_files() -> None:
+    # A file's change time cannot be set back: its stamp is trusted only once it is older than the margin.
+    time.sleep(RACY_MARGIN / 1e9 + 0.2)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The client files read and hashed for a cache key."""
+    found: list[str] = []
+    real = cache.read_files
+
+    def counting(root: Path, rels: tuple[str, ...], *args: object) -> object:
+        found.extend(r for r in rels if r.startswith("clients/"))
+        return real(root, rels, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "read_files", counting)
+    return found
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path]) -> Path:
+    return make_repo(
+        {"clients/beta/client.yaml": CLIENT_YAML.replace("Acme Corp", "Beta Bakery"), BETA_NOTE: BETA_NOTE_MD}
+    )
+
+
+COMMANDS = [
+    ("--today", "2026-11-20", "due", "--format", "json"),
+    ("check", "--format", "json"),
+    ("--today", "2026-11-20", "build"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["due", "check", "build"])
+def test_a_warm_run_reads_no_file_that_is_as_it_was(
+    repo: Path, cli: Callable[..., Run], reads: list[str], command: tuple[str, ...]
+) -> None:
+    _age_files()
+    first = cli(*command, root=repo)
+    assert first.exit_code in (0, 1) and BETA_NOTE in reads  # read once, stamped
+    reads.clear()
+    site = tree(repo / "site") if "build" in command else None
+    again = cli(*command, root=repo)
+    assert again.exit_code == first.exit_code and reads == []
+    if site is None:
+        assert again.stdout == first.stdout
+    else:
+        assert "(0 changed)" in again.stdout and tree(repo / "site") == site
+
+
+def test_a_file_written_back_with_its_size_and_times_is_read_again(
+    repo: Path, cli: Callable[..., Run], reads: list[str]
+) -> None:
+    _age_files()
+    due = ("--today", "2026-11-20", "due", "--format", "json")
+    assert "Send the brief" in cli(*due, root=repo).stdout
+    note = repo / BETA_NOTE
+    before = note.stat()
+    note.write_text(BETA_NOTE_MD.replace("- [ ]", "- [x]"), encoding="utf-8")  # the same size
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same modification time
+    assert note.stat().st_size == before.st_size and note.stat().st_mtime_ns == before.st_mtime_ns
+    reads.clear()
+    ticked = cli(*due, root=repo)
+    assert BETA_NOTE in reads and "Send the brief" not in ticked.stdout
+    assert ticked.stdout == cli(*due, "--no-cache", root=repo).stdout
+
+
+def test_a_file_replaced_by_a_symbolic_link_is_not_taken_as_unchanged(
+    repo: Path, cli: Callable[..., Run], reads: list[str]
+) -> None:
+    _age_files()
+    first = cli("check", "--format", "json", root=repo)
+    assert first.exit_code == 0
+    note = repo / BETA_NOTE
+    target = repo / "elsewhere.md"
+    note.rename(target)
+    note.symlink_to(target)
+    reads.clear()
+    linked = cli("check", "--format", "json", root=repo)
+    assert linked.stdout == cli("check", "--format", "json", "--no-cache", root=repo).stdout
+    assert BETA_NOTE in reads  # tried, and refused by the read: the loader says what it makes of a link
+
+
+def test_stamps_can_be_turned_off(
+    repo: Path, cli: Callable[..., Run], reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age_files()
+    cli("check", root=repo)
+    monkeypatch.setenv(TRUST_ENV, "0")
+    reads.clear()
+    assert cli("check", root=repo).exit_code == 0
+    assert BETA_NOTE in reads and NOTE in reads
+
+
+def test_a_stamp_is_trusted_only_for_a_file_changed_well_before_it_was_read() -> None:
+    read_at = 10 * RACY_MARGIN
+
+    def stamp(mtime: int, ctime: int) -> FilesStamp:
+        return FilesStamp(("a.md",), ((10, mtime, ctime, 1, 1),), b"digest", read_at)
+
+    assert stamp(read_at - 2 * RACY_MARGIN, read_at - 2 * RACY_MARGIN).trusted()
+    assert not stamp(read_at - 2 * RACY_MARGIN, read_at - RACY_MARGIN // 2).trusted()  # changed just before
+    assert not stamp(read_at - RACY_MARGIN // 2, read_at - 2 * RACY_MARGIN).trusted()
+    assert not stamp(read_at + RACY_MARGIN, read_at - 2 * RACY_MARGIN).trusted()  # a date in the future
