@@ -1,11 +1,12 @@
 """Time `clientkb due` and `clientkb digest` on a corpus in Git, first run (cold) and again (warm).
 
-    python benchmarks/due_digest.py [--corpus benchmarks/corpus/medium] [--runs 3]
+    python benchmarks/due_digest.py [--corpus benchmarks/corpus/medium] [--runs 3] [--code-at COMMIT]
 
 Copies the corpus into a Git repository (in /dev/shm when it exists) committed on 2026-11-10, then
 a second commit on 2026-11-18 that changes the status of some clients and adds notes (so the
 digest has flags raised and cleared, and status changes to read). Each command runs as a user runs
 it, in a new process, with its JSON written to /dev/null; the best of `--runs` warm runs is shown.
+`--code-at` times another commit's clientkb (a Git worktree), for a baseline measured the same day.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gitrepo import corpus_repository, git
+from run import HERE, use_code_at, write_bytecode
 
 TODAY = "2026-11-20"
 
@@ -27,7 +29,7 @@ TODAY = "2026-11-20"
 def _time(root: Path, *args: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        ["clientkb", "--root", str(root), "--today", TODAY, *args, "--format", "json"],
+        [sys.executable, "-m", "generator", "--root", str(root), "--today", TODAY, *args, "--format", "json"],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -40,8 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "corpus" / "medium")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--code-at", metavar="COMMIT", help="time the clientkb of this commit instead")
     args = parser.parse_args()
-    with corpus_repository(args.corpus, date="2026-11-10T10:00:00") as root:
+    corpus = args.corpus.resolve()
+    write_bytecode(use_code_at(args.code_at) if args.code_at else HERE.parent)
+    with corpus_repository(corpus, date="2026-11-10T10:00:00") as root:
         records = sorted(root.glob("clients/*/client.yaml"))
         for record in records[::50]:
             text = record.read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.drafts import log_drafts
 from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
 from generator.compute.insights import ClientInsight, client_insight
@@ -256,6 +255,7 @@ def _load_client(job: ClientJob, files: ClientFiles, read: Reader | None = None)
 
 def _render_client(job: ClientJob, client: Client, insight: ClientInsight, result: ClientResult) -> ClientResult:
     """`result` with the client's pages written into the staging folder, and its fragments."""
+    from generator.build.drafts import log_drafts
     from generator.site.client_pages import client_fragments, client_pages
 
     assert job.site is not None and job.staging is not None

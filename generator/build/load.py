@@ -33,7 +33,6 @@ from generator.model.records import Client, KnowledgeBase, Playbook
 from generator.model.settings import Limits, Settings
 from generator.parse.loader import load_playbook
 from generator.parse.validate import References, validate_knowledge_base
-from generator.scaffold.new import repository_templates
 from generator.site.search import SearchPart
 from generator.source.cache import (
     CHECK_FILE,
@@ -235,6 +234,8 @@ def _client_job(
     checked = None
     remembered = None
     if target is not None and config.cache and usable:
+        from generator.scaffold.new import repository_templates  # (Jinja: `check` and `due` start without it)
+
         shared = (target.site.today, sorted(client_ids), target.site.timeline.months)
         build_cache = BuildCache.open(
             config.root,

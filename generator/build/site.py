@@ -152,6 +152,8 @@ def build_site(
         if config.cache:
             use_compiled_templates()
         load_renderers()
+        import generator.build.drafts  # noqa: F401  (with the renderers, shared by the forked workers)
+
         site = site_context(config.root, settings.settings, config.today, config.cache)
         build = _Build(config, out if (out / MARKER).is_file() else None, staging_folder(out), keep_search_parts)
         try:

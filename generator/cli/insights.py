@@ -114,6 +114,7 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
     from generator.build.load import computed_from, load_knowledge_base
     from generator.build.settings import read_settings
     from generator.model.collector import keep_until_exit
+
     settings = read_settings(ctx.root)
     if settings.settings is not None:
         _check_filter(asked.filters, settings.settings)

@@ -4,7 +4,6 @@ Every entry says its file and line."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from generator.compute.digest import Celebration, Digest, FlagChange, Renewal, T
 from generator.compute.due import DueEntry
 from generator.markdown.escape import code_span, literal
 from generator.site.exports import due_record
+from generator.site.json_text import indented_json
 
 SECTIONS = ("due", "raised", "cleared", "tiers", "renewals", "celebrate")
 TITLES = {
@@ -171,4 +171,4 @@ def digest_record(digest: Digest) -> dict[str, Any]:
 
 def format_json(digests: Sequence[Digest], single: bool) -> str:
     records = [digest_record(d) for d in digests]
-    return json.dumps(records[0] if single else records, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(records[0] if single else records) + "\n"

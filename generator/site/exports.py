@@ -18,6 +18,7 @@ from generator.compute.due import DueEntry
 from generator.compute.insights import ClientInsight
 from generator.compute.journey import ClientStage, StageFigures
 from generator.compute.metrics import Portfolio
+from generator.site.json_text import indented_json
 
 
 def plain(value: Any) -> Any:
@@ -105,7 +106,7 @@ def portfolio_record(portfolio: Portfolio) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return indented_json(data)
 
 
 def health_json(insights: Sequence[ClientInsight]) -> str:

@@ -7,6 +7,7 @@ UTF-8. A UTF-8 byte-order mark and CRLF line ends are accepted and normalised aw
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ SUBFOLDERS = {
 }
 """A client's folders of files: what each holds, and what one of its files is."""
 _CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
+_NAME = operator.attrgetter("name")
 _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
 
 
@@ -71,7 +73,7 @@ def is_editor_junk(name: str) -> bool:
 def read_source(root: Path, rel: str, max_bytes: int) -> tuple[SourceText | None, list[Problem]]:
     """Read `root/rel` as UTF-8 text, or explain why it cannot be read."""
     path = root / rel
-    refusal = _outside_repository(root, path, rel)
+    refusal = _outside_repository(root, rel)
     if refusal:
         return None, [refusal]
     try:
@@ -134,10 +136,12 @@ def _too_large(rel: str, size: int, max_bytes: int) -> Problem:
     )
 
 
-def _outside_repository(root: Path, path: Path, rel: str) -> Problem | None:
-    # Only `path` itself is checked: the walk enters each folder through a checked entry.
-    if not path.is_symlink():
+def _outside_repository(root: Path, rel: str, entry: os.DirEntry[str] | None = None) -> Problem | None:
+    # Only `rel` itself is checked: the walk enters each folder through a checked entry (whose
+    # scan already says whether it is a link, without another system call).
+    if not (_is_link(entry) if entry is not None else (root / rel).is_symlink()):
         return None
+    path = root / rel
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -156,12 +160,21 @@ def _outside_repository(root: Path, path: Path, rel: str) -> Problem | None:
     return None
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
+def _entries(folder: Path | str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as scan:
-            return sorted((e for e in scan if not is_editor_junk(e.name)), key=lambda e: e.name)
+            found = [e for e in scan if not is_editor_junk(e.name)]
     except OSError:
         return []
+    found.sort(key=_NAME)
+    return found
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # then checked the long way, which says what is wrong
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -179,7 +192,7 @@ def walk_repository(root: Path) -> RepositoryFiles:
     problems: list[Problem] = []
     clients: list[ClientFiles] = []
     for top in ("clients", "playbooks"):
-        refusal = _outside_repository(root, root / top, top)
+        refusal = _outside_repository(root, top)
         if refusal:
             return RepositoryFiles(problems=(refusal,))
     if (root / "clients").exists() and not (root / "clients").is_dir():
@@ -200,7 +213,7 @@ def walk_repository(root: Path) -> RepositoryFiles:
                 )
             )
             continue
-        loaded, found = client_files(root, entry.name)
+        loaded, found = client_files(root, entry.name, entry)
         problems.extend(found)
         if loaded:
             clients.append(loaded)
@@ -248,25 +261,29 @@ def playbook_files(root: Path) -> tuple[tuple[str, ...], list[Problem]]:
     return tuple(files), problems
 
 
-def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[Problem]]:
-    """The files of one client folder (its id already checked), or why it cannot be read."""
+def client_files(
+    root: Path, client_id: str, scanned: os.DirEntry[str] | None = None
+) -> tuple[ClientFiles | None, list[Problem]]:
+    """The files of one client folder (its id already checked; `scanned`, its entry in `clients/`),
+    or why it cannot be read."""
     folder = f"clients/{client_id}"
-    refusal = _outside_repository(root, root / folder, folder)
+    refusal = _outside_repository(root, folder, scanned)
     if refusal:
         return None, [refusal]
     problems: list[Problem] = []
     paths: list[str] = []
-    for entry in _entries(root / folder):
+    base = os.fspath(root)
+    for entry in _entries(f"{base}/{folder}"):
         rel = f"{folder}/{entry.name}"
         if entry.name in SUBFOLDERS:
             if not _is_dir(entry):
                 problems.append(_not_a_folder(rel, SUBFOLDERS[entry.name][0]))
                 continue
-            refusal = _outside_repository(root, root / rel, rel)
+            refusal = _outside_repository(root, rel, entry)
             if refusal:
                 problems.append(refusal)
                 continue
-            for note in _entries(root / rel):
+            for note in _entries(f"{base}/{rel}"):
                 if not _is_dir(note):
                     paths.append(f"{rel}/{note.name}")
                 elif note.name.endswith((".md", ".yaml")):
@@ -277,12 +294,17 @@ def client_files(root: Path, client_id: str) -> tuple[ClientFiles | None, list[P
             return None, [_not_a_file(rel, "the client's record")]
         elif entry.name.endswith(".md"):
             problems.append(_not_a_file(rel, "a document"))
-    files, found = classify_client_files(client_id, paths)
+    files, found = _sorted_into(client_id, paths)  # (the scan left out editor junk)
     return files, problems + found
 
 
 def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientFiles | None, list[Problem]]:
     """Sort a client folder's files (paths from the root) into record, notes and documents."""
+    start = len(client_id) + len("clients//")
+    return _sorted_into(client_id, [p for p in paths if not any(is_editor_junk(n) for n in p[start:].split("/"))])
+
+
+def _sorted_into(client_id: str, paths: Iterable[str]) -> tuple[ClientFiles | None, list[Problem]]:
     folder = f"clients/{client_id}"
     notes: list[str] = []
     documents: list[str] = []
@@ -291,8 +313,6 @@ def classify_client_files(client_id: str, paths: Iterable[str]) -> tuple[ClientF
     names: set[str] = set()
     for rel in sorted(paths):
         parts = rel[len(folder) + 1 :].split("/")
-        if any(is_editor_junk(part) for part in parts):
-            continue
         names.add(parts[0])
         if len(parts) == 2 and parts[0] == "meetings" and parts[1].endswith(".md"):
             notes.append(rel)

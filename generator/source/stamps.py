@@ -83,7 +83,7 @@ def read_files(
     base = os.fspath(root)
     for rel in rels:
         try:
-            descriptor = os.open(os.path.join(base, rel), _OPEN_FLAGS)
+            descriptor = os.open(f"{base}/{rel}", _OPEN_FLAGS)
         except OSError:
             return None
         try:
@@ -111,12 +111,21 @@ def _read_all(descriptor: int, size: int) -> bytes:
 def _unchanged(base: str, known: FilesStamp, files: Sequence[str], max_bytes: int) -> bool:
     if known.files != tuple(files) or not known.trusted():
         return False
-    for rel, expected in zip(files, known.stamps, strict=True):
+    lstat, regular = os.lstat, stat.S_ISREG
+    for rel, (size, mtime, ctime, inode, device) in zip(files, known.stamps, strict=True):
         try:
-            status = os.lstat(os.path.join(base, rel))
+            found = lstat(f"{base}/{rel}")
         except OSError:
             return False
-        if not stat.S_ISREG(status.st_mode) or status.st_size > max_bytes or _stamp(status) != expected:
+        if (
+            found.st_mtime_ns != mtime
+            or found.st_ctime_ns != ctime
+            or found.st_size != size
+            or found.st_ino != inode
+            or found.st_dev != device
+            or not regular(found.st_mode)
+            or size > max_bytes
+        ):
             return False
     return True
 

@@ -1,0 +1,57 @@
+"""The hand-written indenting JSON encoder writes exactly what `json.dumps(indent=2, ensure_ascii=False)` does."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.site.json_text import indented_json
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+class Tag(str):
+    pass
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+    st.just(Level.LOW),
+    st.builds(Tag, st.text(max_size=5)),
+)
+KEYS = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        st.dictionaries(KEYS, inner, max_size=3),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_any_value_is_written_as_json_dumps_writes_it(value: Any) -> None:
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_due_list_of_records_is_written_as_json_dumps_writes_it() -> None:
+    records = [
+        {"kind": "action", "client": "acme", "date": None, "line": 12, "text": 'say "hi"\n\u2028é', "done": False},
+        {},
+        {"nested": {"list": [1, [], {}, 2.5]}},
+    ]
+    assert indented_json(records) == json.dumps(records, indent=2, ensure_ascii=False)
