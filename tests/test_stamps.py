@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.write import PageWriter
 from generator.source import cache
 from generator.source.stamps import RACY_MARGIN, TRUST_ENV, FilesStamp
 from tests.conftest import CLIENT_YAML, Run
@@ -131,3 +132,24 @@ def test_a_stamp_is_trusted_only_for_a_file_changed_well_before_it_was_read() ->
     assert not stamp(read_at - 2 * RACY_MARGIN, read_at - RACY_MARGIN // 2).trusted()  # changed just before
     assert not stamp(read_at - RACY_MARGIN // 2, read_at - 2 * RACY_MARGIN).trusted()
     assert not stamp(read_at + RACY_MARGIN, read_at - 2 * RACY_MARGIN).trusted()  # a date in the future
+
+
+def test_a_warm_build_reads_no_page_of_the_previous_site_and_still_sees_one_edited_there(
+    repo: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = ("--today", "2026-11-20", "build")
+    assert cli(*build, root=repo).exit_code == 0  # renders every page
+    _age_files()
+    assert cli(*build, root=repo).exit_code == 0  # links them, each read and hashed once, and stamps them
+    opened: list[str] = []
+    real = PageWriter._same_file
+    monkeypatch.setattr(PageWriter, "_same_file", staticmethod(lambda old, same: opened.append(old) or real(old, same)))
+    site = tree(repo / "site")
+    assert "(0 changed)" in cli(*build, root=repo).stdout
+    clients_pages = [o for o in opened if "/site/clients/acme/" in o or "/site/clients/beta/" in o]
+    assert clients_pages == [] and tree(repo / "site") == site
+    page = repo / "site" / "clients" / "beta" / "index.html"
+    text = page.read_bytes()
+    page.write_bytes(text.replace(b"Beta Bakery", b"Beta Bakerz"))  # in place, the same size
+    assert cli(*build, root=repo).exit_code == 0
+    assert tree(repo / "site") == site  # the edit was seen, the page rendered again

@@ -26,7 +26,7 @@ from generator.site.search import SearchPart, search_part
 from generator.source.cache import BuildCache
 from generator.source.load import ClientFiles, SourceText, decode_source
 from generator.source.problems import Problem
-from generator.source.stamps import FilesStamp
+from generator.source.stamps import FilesStamp, PageStamp
 
 # Rendering (Jinja, icalendar, Markdown) is imported where it is used, so that `check`, `due`,
 # `health` and `stats` start without it.
@@ -84,6 +84,21 @@ class ClientResult:
     """From the build cache, still pickled: the search part, when the job indexes."""
     stamp: FilesStamp | None = None
     """The stamps and digest of the client's files, when they were read (generator/source/stamps.py)."""
+    page_stamps: tuple[PageStamp, ...] | None = None
+    """From the build cache: the stamps of its pages, each as linked from the previous site."""
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the main process knows of a client before it is processed (generator/source/stamps.py)."""
+
+    files: bytes | None = None
+    """The digest of its files, when their stamps say they are as last read."""
+    pages: Mapping[str, PageStamp] = field(default_factory=dict)
+    """The stamps of its pages in the previous site, by path."""
+
+
+NOTHING_KNOWN = Known()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,11 +167,11 @@ def _own(job: ClientJob, files: ClientFiles) -> object:
     )
 
 
-def _hit(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
+def _hit(job: ClientJob, files: ClientFiles, key: str, known: Known = NOTHING_KNOWN) -> ClientResult | None:
     """The client's results when the cache has `key`: a build's entry, or `check`'s (`due`'s...) problems
     (the main process holds the insight of each key it sends)."""
     if job.site is not None:
-        return _from_cache(job, files, key)
+        return _from_cache(job, files, key, known.pages)
     if job.checked is not None and key in job.checked:
         return ClientResult(id=files.id, problems=job.checked[key], cache_key=key)
     return None
@@ -170,7 +185,7 @@ def answered_here(job: ClientJob, files: ClientFiles, known: bytes) -> ClientRes
     return _hit(job, files, job.cache.key_of(known, _own(job, files)))
 
 
-def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | None:
+def _from_cache(job: ClientJob, files: ClientFiles, key: str, pages: Mapping[str, PageStamp]) -> ClientResult | None:
     """The client's results as cached, with its pages linked from the previous site; None on a miss."""
     assert job.cache is not None and job.staging is not None
     cached = job.cache.get(key)
@@ -178,10 +193,11 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
         return None
     writer = PageWriter(job.staging, previous=job.previous)
     for path, digest in zip(cached.pages, cached.digests, strict=True):
-        if not writer.link_previous(path, digest):
+        if not writer.link_previous(path, digest, pages.get(path)):
             writer.unlink_all()
             return None
     return ClientResult(
+        page_stamps=tuple(writer.stamps[path] for path in cached.pages),
         id=files.id,
         problems=cached.problems,
         pages=cached.pages,
@@ -192,22 +208,22 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str) -> ClientResult | 
     )
 
 
-def process_client(job: ClientJob, files: ClientFiles, known: bytes | None = None) -> ClientResult:
-    """One client, from the cache when it has the client's key. `known`, the digest of the client's files
-    when their stamps say they are unchanged, spares reading them for a hit; a miss reads and hashes them
-    (what is parsed is then exactly what was hashed)."""
+def process_client(job: ClientJob, files: ClientFiles, known: Known = NOTHING_KNOWN) -> ClientResult:
+    """One client, from the cache when it has the client's key. `known.files`, the digest of the client's
+    files when their stamps say they are unchanged, spares reading them for a hit; a miss reads and
+    hashes them (what is parsed is then exactly what was hashed)."""
     if job.cache is None:
         return _load_client(job, files)
     own = _own(job, files)
-    if known is not None:
-        hit = _hit(job, files, job.cache.key_of(known, own))
+    if known.files is not None:
+        hit = _hit(job, files, job.cache.key_of(known.files, own), known)
         if hit is not None:
             return hit
     keyed = job.cache.key(job.root, files.all, own, job.limits.max_file_size)
     if keyed is None:
         return _load_client(job, files)
     key, read = keyed
-    hit = _hit(job, files, key)
+    hit = _hit(job, files, key, known)
     if hit is not None:
         return replace(hit, stamp=read.stamp)
     contents = read.contents
@@ -284,7 +300,7 @@ def process_one_client(
     return process_client(job, files) if read is None else _load_client(job, files, read)
 
 
-def _process_chunk(job: ClientJob, chunk: Sequence[tuple[ClientFiles, bytes | None]]) -> list[ClientResult]:
+def _process_chunk(job: ClientJob, chunk: Sequence[tuple[ClientFiles, Known]]) -> list[ClientResult]:
     results = []
     for files, known in chunk:
         if stopping():  # Ctrl-C: the main process discards the results; end the chunk now
@@ -298,20 +314,20 @@ def process_clients(
     folders: Sequence[ClientFiles],
     jobs: int,
     started: Callable[[], None] | None = None,
-    known: Mapping[str, bytes] | None = None,
+    known: Mapping[str, Known] | None = None,
 ) -> Generator[list[ClientResult]]:
     """Results in folder order, a chunk at a time (so a caller can show progress). `started` is called
-    once the workers are given their work (forked): the caller may then start a thread. `known`: the
-    files' digest of clients whose stamps say they are unchanged (client id -> digest); those that
-    `answered_here` answers never go to a worker, and a pool is made only for enough of the others."""
+    once the workers are given their work (forked): the caller may then start a thread. `known`: what
+    the stamps say of some clients (client id -> Known); those that `answered_here` answers never go
+    to a worker, and a pool is made only for enough of the others."""
     known = known or {}
     answered = {}
     for files in folders:
-        digest = known.get(files.id)
+        digest = known.get(files.id, NOTHING_KNOWN).files
         hit = None if digest is None else answered_here(job, files, digest)
         if hit is not None:
             answered[files.id] = hit
-    rest = [(files, known.get(files.id)) for files in folders if files.id not in answered]
+    rest = [(files, known.get(files.id, NOTHING_KNOWN)) for files in folders if files.id not in answered]
     with closing(_computed(job, rest, jobs, started)) as computed:
         flat = (result for chunk in computed for result in chunk)
         results: list[ClientResult] = []
@@ -328,7 +344,7 @@ def process_clients(
 
 
 def _computed(
-    job: ClientJob, work: Sequence[tuple[ClientFiles, bytes | None]], jobs: int, started: Callable[[], None] | None
+    job: ClientJob, work: Sequence[tuple[ClientFiles, Known]], jobs: int, started: Callable[[], None] | None
 ) -> Generator[list[ClientResult]]:
     if jobs <= 1 or len(work) < PARALLEL_FROM:
         if started is not None:

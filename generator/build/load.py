@@ -18,6 +18,7 @@ from generator.build.clients import (
     ClientJob,
     ClientOutcomes,
     ClientResult,
+    Known,
     process_clients,
 )
 from generator.build.config import BuildConfig, Mode
@@ -44,7 +45,7 @@ from generator.source.cache import (
 )
 from generator.source.load import KB_FILE, ClientFiles, RepositoryFiles, walk_repository
 from generator.source.problems import Problem, sorted_problems
-from generator.source.stamps import FilesStamp, StampIndex
+from generator.source.stamps import FilesStamp, PageStamp, StampIndex, pages_file
 
 if TYPE_CHECKING:
     from generator.site.client_pages import ClientFragments
@@ -203,19 +204,55 @@ def _collect(
     collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
     workers = default_jobs() if jobs is None else jobs
     started = remembered.start if remembered is not None else None
-    stamps = StampIndex.open(job.cache.store) if job.cache is not None else None
-    known = stamps.known(job.root, {c.id: c.all for c in folders}, job.limits.max_file_size) if stamps else {}
-    results = process_clients(job, folders, workers, started, known)
+    stamps = _Stamps.open(job)
+    results = process_clients(job, folders, workers, started, stamps.known(job, folders))
     with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
         for chunk in results:
             collected.add(chunk, target.search if target else None)
             if target is not None and target.progress is not None:
                 target.progress(collected.done, len(folders))
-    if stamps is not None:
-        for client_id, stamp in collected.stamps.items():
-            stamps.record(client_id, stamp)
-        stamps.save(c.id for c in everyone)
+    stamps.save(collected, [c.id for c in everyone])
     return collected
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamps:
+    """With the cache: the stamps of the clients' files, and in a build those of the pages of the site
+    it replaces (generator/source/stamps.py)."""
+
+    files: StampIndex | None = None
+    pages: StampIndex | None = None
+
+    @classmethod
+    def open(cls, job: ClientJob) -> _Stamps:
+        if job.cache is None:
+            return cls()
+        pages = None
+        if job.site is not None and job.previous is not None:
+            pages = StampIndex.open(job.cache.store, pages_file(job.previous))
+        return cls(StampIndex.open(job.cache.store), pages)
+
+    def known(self, job: ClientJob, folders: Sequence[ClientFiles]) -> dict[str, Known]:
+        if self.files is None:
+            return {}
+        digests = self.files.known(job.root, {c.id: c.all for c in folders}, job.limits.max_file_size)
+        if self.pages is None:
+            return {client_id: Known(files=digest) for client_id, digest in digests.items()}
+        known = {}
+        for files in folders:
+            pages = self.pages.get(files.id)
+            known[files.id] = Known(digests.get(files.id), {s[0]: s[1] for s in pages} if pages else {})
+        return known
+
+    def save(self, collected: _Collected, everyone: Sequence[str]) -> None:
+        if self.files is not None:
+            for client_id, stamp in collected.stamps.items():
+                self.files.record(client_id, stamp)
+            self.files.save(everyone)
+        if self.pages is not None:
+            for client_id, pages in collected.page_stamps.items():
+                self.pages.record(client_id, pages)
+            self.pages.save(collected.page_stamps)
 
 
 def _client_job(
@@ -288,6 +325,7 @@ class _Collected:
         self.cache_keys: set[str] = set()
         self.checked: dict[str, list[Problem]] = {}
         self.stamps: dict[str, FilesStamp] = {}
+        self.page_stamps: dict[str, tuple[tuple[str, PageStamp], ...]] = {}
         self.changed = 0
         self.done = 0
 
@@ -313,6 +351,8 @@ class _Collected:
                 self.clients.append(result.client)
             if result.stamp is not None:
                 self.stamps[result.id] = result.stamp
+            if result.page_stamps is not None:
+                self.page_stamps[result.id] = tuple(zip(result.pages, result.page_stamps, strict=True))
             self.outcomes.add(result)
         self.done += len(chunk)
 

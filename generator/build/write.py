@@ -14,11 +14,13 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from generator.build.interrupts import deferred
 from generator.source.cache import file_digest, new_digest, page_digest
+from generator.source.stamps import PageStamp, page_stamp, page_unchanged
 
 MARKER = ".clientkb-site"
 MARKER_TEXT = b"This folder is built by clientkb and replaced on every build: do not edit it.\n"
@@ -29,6 +31,14 @@ _AT_FDCWD = -100
 def count_pages(paths: Iterable[str]) -> int:
     """How many of `paths` are HTML pages (the rest are feeds, exports and assets)."""
     return sum(1 for path in paths if path.endswith(".html"))
+
+
+def _inside(path: str) -> str:
+    """`path` when it names a file inside the site (relative, no `..`); a ValueError otherwise."""
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts or all(part in ("", ".") for part in parts):
+        raise ValueError(f"refusing to write outside the site: {path!r}")
+    return path
 
 
 class OutputRefused(Exception):
@@ -55,14 +65,13 @@ class PageWriter:
         self.written: set[str] = set()
         self.changed: set[str] = set()
         self.digests: dict[str, str] = {}
+        self.stamps: dict[str, PageStamp] = {}
+        """The stamps of the pages linked from the previous site, as `link_previous` checked them."""
         self._folders: set[str] = set()
         """Folders made (or found) for linked pages."""
 
     def target(self, path: str) -> Path:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise ValueError(f"refusing to write outside the site: {path!r}")
-        return self.folder.joinpath(*pure.parts)
+        return self.folder.joinpath(*PurePosixPath(_inside(path)).parts)
 
     def write(self, path: str, data: bytes) -> None:
         target = self.target(path)
@@ -121,34 +130,54 @@ class PageWriter:
         self.changed.add(path)
         os.replace(temporary, target)
 
-    def link_previous(self, path: str, digest: str) -> bool:
-        """Take the page from the previous site if it still has `digest` (a cached client's page)."""
+    def link_previous(self, path: str, digest: str, stamp: PageStamp | None = None) -> bool:
+        """Take the page from the previous site if it still has `digest` (a cached client's page):
+        known from `stamp` when it vouches for it (generator/source/stamps.py), else read and hashed."""
         if path in self.written or self.previous is None:
             return False
-        self.target(path)  # refuses a path outside the site
-        if not self._link(path, lambda old: page_digest(old) == digest):
-            return False
+        old = os.path.join(self.previous, _inside(path))
+        if stamp is not None and page_unchanged(old, digest, stamp):
+            if not self._link_file(path, old):
+                return False
+        else:
+            checked_at = time.time_ns()
+            status = self._same_file(old, lambda data: page_digest(data) == digest)
+            if status is None or not self._link_file(path, old):
+                return False
+            stamp = page_stamp(digest, status, checked_at)
         self.written.add(path)
         self.digests[path] = digest
+        self.stamps[path] = stamp
         return True
 
     def _link(self, path: str, same: Callable[[bytes], bool]) -> bool:
-        # Plain string paths and descriptors: a warm build links every page of the site this way,
-        # and pathlib's parsing was a third of that work.
         assert self.previous is not None
         old = os.path.join(self.previous, path)
+        return self._same_file(old, same) is not None and self._link_file(path, old)
+
+    @staticmethod
+    def _same_file(old: str, same: Callable[[bytes], bool]) -> os.stat_result | None:
+        """The status of the previous site's file when `same` accepts its bytes; None when it does not,
+        or it is missing, unreadable or a symbolic link (never read through a link)."""
+        # Plain string paths and descriptors: a warm build links every page of the site this way,
+        # and pathlib's parsing was a third of that work.
         try:
-            with open(os.open(old, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:  # never through a link
-                if not same(file.read()):
-                    return False
-            new = os.path.join(self.folder, path)
+            with open(os.open(old, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
+                status = os.fstat(file.fileno())
+                return status if same(file.read()) else None
+        except OSError:
+            return None
+
+    def _link_file(self, path: str, old: str) -> bool:
+        new = os.path.join(self.folder, path)
+        try:
             parent = os.path.dirname(new)
             if parent not in self._folders:
                 os.makedirs(parent, exist_ok=True)
                 self._folders.add(parent)
             os.link(old, new)
         except OSError:
-            return False  # missing, unreadable, a symbolic link, or no hard links here: write it
+            return False  # no hard links here: write it
         return True
 
     def take(self, other: PageWriter) -> None:

@@ -18,17 +18,27 @@ device another device number; a symbolic link or anything but a plain file is ne
 Stamps are kept per knowledge base in the cache folder (`stamps`), sealed like every cache file,
 and shared by `check`, `due` and the build: each run adds what it read and drops the clients that
 are gone. Set `CLIENTKB_TRUST_STAMPS=0` to read and hash every file every time.
+
+A warm build takes each unchanged page from the previous site, after checking that it still has the
+bytes the cache says (someone may have edited the output). Pages are vouched for the same way, with
+one difference: hard-linking a page into the new site changes its change time, so a page's stamp
+is its size, modification time, inode and device (the test of rsync and make, and Git's with
+`core.trustctime` off), tied to the digest it was checked against. An edit gives a page a new
+modification time and an editor's save a new inode; only an edit whose modification time was then
+set back by hand goes unseen (`--no-cache`, or deleting the output, renders every page). Kept per
+output folder (`pages-<digest of its path>`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.model import pickling
 
@@ -131,18 +141,23 @@ def _unchanged(base: str, known: FilesStamp, files: Sequence[str], max_bytes: in
 
 
 class StampIndex:
-    """The stamps of every client's files as last read (client id -> FilesStamp), from the cache."""
+    """Stamps by client, as last checked, from a file of the cache: the client's files (`STAMPS_FILE`:
+    client id -> FilesStamp), or its pages in one output folder (`pages_file`: client id -> PageStamps)."""
 
-    def __init__(self, store: CacheStore, entries: Mapping[str, FilesStamp]) -> None:
+    def __init__(self, store: CacheStore, file: str, entries: Mapping[str, Any]) -> None:
         self._store = store
+        self._file = file
         self._entries = dict(entries)
         self._changed = False
 
     @classmethod
-    def open(cls, store: CacheStore) -> StampIndex:
-        found = store.read_pickled(STAMPS_FILE)
+    def open(cls, store: CacheStore, file: str = STAMPS_FILE) -> StampIndex:
+        found = store.read_pickled(file)
         usable = os.environ.get(TRUST_ENV, "1") != "0" and isinstance(found, dict)
-        return cls(store, found if usable else {})
+        return cls(store, file, found if usable else {})
+
+    def get(self, client_id: str) -> Any:
+        return self._entries.get(client_id)
 
     def known(self, root: Path, clients: Mapping[str, Sequence[str]], max_bytes: int) -> dict[str, bytes]:
         """The files digest of each client whose files are all as stamped (client id -> digest)."""
@@ -154,7 +169,7 @@ class StampIndex:
                 found[client_id] = stamped.digest
         return found
 
-    def record(self, client_id: str, stamp: FilesStamp) -> None:
+    def record(self, client_id: str, stamp: object) -> None:
         if self._entries.get(client_id) != stamp:
             self._entries[client_id] = stamp
             self._changed = True
@@ -166,5 +181,36 @@ class StampIndex:
         for client_id in gone:
             del self._entries[client_id]
         if self._changed or gone:
-            self._store.write(STAMPS_FILE, pickling.dumps(self._entries))
+            self._store.write(self._file, pickling.dumps(self._entries))
             self._changed = False
+
+
+PageStamp = tuple[str, int, int, int, int, int]
+"""The digest a page was checked against, its size, mtime_ns, inode, device, and when it was checked."""
+
+
+def pages_file(folder: Path) -> str:
+    """The cache file of the page stamps of one output folder."""
+    return "pages-" + hashlib.sha256(os.fsencode(folder.absolute())).hexdigest()[:16]
+
+
+def page_stamp(digest: str, status: os.stat_result, checked_at: int) -> PageStamp:
+    return (digest, status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev, checked_at)
+
+
+def page_unchanged(path: str, digest: str, stamp: PageStamp) -> bool:
+    """Whether the page at `path` still has the bytes of `digest`, by its stamp alone."""
+    checked_against, size, mtime, inode, device, checked_at = stamp
+    if checked_against != digest or mtime + RACY_MARGIN >= checked_at:
+        return False
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return (
+        found.st_mtime_ns == mtime
+        and found.st_size == size
+        and found.st_ino == inode
+        and found.st_dev == device
+        and stat.S_ISREG(found.st_mode)
+    )
