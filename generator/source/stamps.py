@@ -53,7 +53,9 @@ TRUST_ENV = "CLIENTKB_TRUST_STAMPS"
 Stamp = tuple[int, int, int, int, int]
 """size, mtime_ns, ctime_ns, inode, device."""
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+"""Opening a symbolic link fails with it; where there is none (Windows), links are looked for first."""
+_OPEN_FLAGS = os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _stamp(status: os.stat_result) -> Stamp:
@@ -92,8 +94,11 @@ def read_files(
     stamps: list[Stamp] = []
     base = os.fspath(root)
     for rel in rels:
+        path = f"{base}/{rel}"
         try:
-            descriptor = os.open(f"{base}/{rel}", _OPEN_FLAGS)
+            if not _NO_FOLLOW and os.path.islink(path):
+                return None
+            descriptor = os.open(path, _OPEN_FLAGS)
         except OSError:
             return None
         try:
