@@ -197,7 +197,6 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str, pages: Mapping[str
             writer.unlink_all()
             return None
     return ClientResult(
-        page_stamps=tuple(writer.stamps[path] for path in cached.pages),
         id=files.id,
         problems=cached.problems,
         pages=cached.pages,
@@ -205,6 +204,7 @@ def _from_cache(job: ClientJob, files: ClientFiles, key: str, pages: Mapping[str
         cache_key=key,
         packed=cached.packed,
         packed_search=cached.search if job.search else None,
+        page_stamps=tuple(writer.stamps[path] for path in cached.pages),
     )
 
 

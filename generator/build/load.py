@@ -241,7 +241,7 @@ class _Stamps:
         known = {}
         for files in folders:
             pages = self.pages.get(files.id)
-            known[files.id] = Known(digests.get(files.id), {s[0]: s[1] for s in pages} if pages else {})
+            known[files.id] = Known(digests.get(files.id), dict(pages) if pages else {})  # (path, stamp) pairs
         return known
 
     def save(self, collected: _Collected, everyone: Sequence[str]) -> None:
