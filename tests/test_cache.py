@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +19,12 @@ from generator.build import clients
 from generator.build.config import BuildConfig, Mode
 from generator.build.load import check_knowledge_base, load_knowledge_base
 from generator.build.site import build_site
+from generator.build.workers import PARALLEL_FROM
 from generator.source.cache import BUILD_FOLDER, CHECK_FILE, INSIGHTS_FILE, CacheStore, read_checked
-from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD, Run, base_files, write_files
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD, REPO_ROOT, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 TODAY = dt.date(2026, 11, 20)
 RENAMED = "clients/acme/meetings/2026-11-03-check-in.md"
@@ -297,3 +302,22 @@ def test_due_takes_unchanged_clients_from_its_cache_and_a_damaged_file_costs_onl
     refused = cli("--today", "2026-11-20", "due", root=root)
     assert refused.exit_code == 1 and "onboarding" in refused.stderr
     assert cli("check", root=root).exit_code == 1  # check's cache knows which playbooks exist too
+
+
+def test_due_with_workers_while_the_last_runs_insights_are_read(tmp_path: Path) -> None:
+    """Enough clients for worker processes, and a cache of another day's insights: the main process
+    reads that cache in a thread, waited for before the workers fork; the answer is the uncached one."""
+    from corpus import generate  # benchmarks/corpus.py
+
+    root = tmp_path / "kb"
+    generate(root, 2 * PARALLEL_FROM, 4 * PARALLEL_FROM)
+
+    def due(today: str, *flags: str) -> str:
+        args = [sys.executable, "-m", "generator", "--root", str(root), "--today", today, "--jobs", "2"]
+        done = subprocess.run([*args, "due", "--format", "json", *flags], capture_output=True, text=True)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    due("2026-11-20")  # the cache now holds that day's insights of every client
+    assert _store(root).read_pickled(INSIGHTS_FILE + "-keys")
+    assert due("2026-11-27") == due("2026-11-27", "--no-cache")

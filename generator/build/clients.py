@@ -313,13 +313,14 @@ def process_clients(
     job: ClientJob,
     folders: Sequence[ClientFiles],
     jobs: int,
-    started: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
     known: Mapping[str, Known] | None = None,
 ) -> Generator[list[ClientResult]]:
-    """Results in folder order, a chunk at a time (so a caller can show progress). `started` is called
-    once the workers are given their work (forked): the caller may then start a thread. `known`: what
-    the stamps say of some clients (client id -> Known); those that `answered_here` answers never go
-    to a worker, and a pool is made only for enough of the others."""
+    """Results in folder order, a chunk at a time (so a caller can show progress). `before_fork` is
+    called before worker processes are forked, if they are: it ends the caller's threads' work (a
+    fork must never copy a thread in the middle of it). `known`: what the stamps say of some clients
+    (client id -> Known); those that `answered_here` answers never go to a worker, and a pool is made
+    only for enough of the others."""
     known = known or {}
     answered = {}
     for files in folders:
@@ -328,7 +329,7 @@ def process_clients(
         if hit is not None:
             answered[files.id] = hit
     rest = [(files, known.get(files.id, NOTHING_KNOWN)) for files in folders if files.id not in answered]
-    with closing(_computed(job, rest, jobs, started)) as computed:
+    with closing(_computed(job, rest, jobs, before_fork)) as computed:
         flat = (result for chunk in computed for result in chunk)
         results: list[ClientResult] = []
         for files in folders:
@@ -344,17 +345,14 @@ def process_clients(
 
 
 def _computed(
-    job: ClientJob, work: Sequence[tuple[ClientFiles, Known]], jobs: int, started: Callable[[], None] | None
+    job: ClientJob, work: Sequence[tuple[ClientFiles, Known]], jobs: int, before_fork: Callable[[], None] | None
 ) -> Generator[list[ClientResult]]:
     if jobs <= 1 or len(work) < PARALLEL_FROM:
-        if started is not None:
-            started()
         for chunk in chunks(work, 50):
             yield _process_chunk(job, chunk)
         return
+    if before_fork is not None:
+        before_fork()
     size = max(1, min(50, len(work) // (jobs * 8)))
     with pool(jobs) as workers:
-        results = workers.map(partial(_process_chunk, job), chunks(work, size))
-        if started is not None:
-            started()
-        yield from results
+        yield from workers.map(partial(_process_chunk, job), chunks(work, size))

@@ -3,8 +3,9 @@
 
 Two sealed files in the user's cache folder (generator/source/cache.py): the keys alone, small, which
 the workers are given (a worker that finds its client's key sends back only the key), and the
-entries, which the main process unpickles in a thread while the workers read and hash the files (it
-starts once they have forked: a fork never copies a thread in the middle of its work). Should the
+entries, which the main process unpickles in a thread while it finds and checks the files (should
+workers be needed, the thread's work is waited for before they fork: a fork must never copy a
+thread in the middle of its work). Should the
 entries lack a key the keys file has (one file damaged or deleted), the run is made again without
 the cache, which never answers with a client left out.
 """
@@ -35,10 +36,15 @@ class InsightsCache:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Begin reading the entries (call once the workers have forked)."""
+        """Begin reading the entries, in a thread (no process may fork until `wait` returns)."""
         if self.keys and self._thread is None:
             self._thread = threading.Thread(target=self._read, name="clientkb-insights-cache", daemon=True)
             self._thread.start()
+
+    def wait(self) -> None:
+        """Until the entries are read (before a fork)."""
+        if self._thread is not None:
+            self._thread.join()
 
     def _read(self) -> None:
         self._entries = read_checked(self.store, INSIGHTS_FILE)
@@ -47,8 +53,7 @@ class InsightsCache:
         """A hit's problems and insight; None when the entries lack it (then run without the cache)."""
         if self._thread is None:
             self.start()
-        if self._thread is not None:
-            self._thread.join()
+        self.wait()
         found = self._entries.get(key)
         return found if isinstance(found, tuple) and len(found) == 2 else None
 

@@ -203,9 +203,9 @@ def _collect(
     the cache, the stamps of the files read are kept for the next run (`everyone`'s, the others' dropped)."""
     collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
     workers = default_jobs() if jobs is None else jobs
-    started = remembered.start if remembered is not None else None
+    before_fork = remembered.wait if remembered is not None else None
     stamps = _Stamps.open(job)
-    results = process_clients(job, folders, workers, started, stamps.known(job, folders))
+    results = process_clients(job, folders, workers, before_fork, stamps.known(job, folders))
     with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it
         for chunk in results:
             collected.add(chunk, target.search if target else None)
@@ -290,6 +290,7 @@ def _client_job(
             checked = read_checked(build_cache.store, CHECK_FILE)
         elif build_cache is not None:
             remembered = InsightsCache(build_cache.store)
+            remembered.start()  # read beside the rest of the loading
             checked = {key: [] for key in remembered.keys}  # a hit's problems come from `remembered`
     job = ClientJob(
         root=config.root,
