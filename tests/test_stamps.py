@@ -4,17 +4,23 @@ before, and a file whose bytes changed is always read again, even with its size 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from generator.build.workers import PARALLEL_FROM
 from generator.build.write import PageWriter
 from generator.source import cache
 from generator.source.stamps import RACY_MARGIN, TRUST_ENV, FilesStamp
-from tests.conftest import CLIENT_YAML, Run
+from tests.conftest import CLIENT_YAML, REPO_ROOT, Run
 from tests.test_incremental import tree
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+from corpus import generate
 
 NOTE = "clients/acme/meetings/2026-11-02-check-in.md"
 BETA_NOTE = "clients/beta/meetings/2026-11-02-call.md"
@@ -153,3 +159,33 @@ def test_a_warm_build_reads_no_page_of_the_previous_site_and_still_sees_one_edit
     page.write_bytes(text.replace(b"Beta Bakery", b"Beta Bakerz"))  # in place, the same size
     assert cli(*build, root=repo).exit_code == 0
     assert tree(repo / "site") == site  # the edit was seen, the page rendered again
+
+
+RENDERERS_LOADED = """
+import sys
+from generator.__main__ import run
+sys.argv = ["clientkb", *sys.argv[1:]]
+try:
+    run()
+finally:
+    print("renderers:", "generator.site.client_pages" in sys.modules)
+"""
+
+
+def test_a_warm_build_in_which_nothing_changed_loads_no_renderer(tmp_path: Path) -> None:
+    """Workers fork after the page modules and templates are loaded, but only when one may render."""
+    root = tmp_path / "kb"
+    generate(root, 2 * PARALLEL_FROM, 4 * PARALLEL_FROM)
+    _age_files()
+
+    def build() -> bool:
+        args = ["--root", str(root), "--today", "2026-11-20", "--jobs", "2", "build", "--out", str(tmp_path / "site")]
+        done = subprocess.run([sys.executable, "-c", RENDERERS_LOADED, *args], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return "renderers: True" in done.stdout
+
+    assert build()  # the first renders every page
+    assert not build()
+    note = next((root / "clients").glob("*/meetings/*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert build()

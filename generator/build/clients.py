@@ -317,8 +317,9 @@ def process_clients(
     known: Mapping[str, Known] | None = None,
 ) -> Generator[list[ClientResult]]:
     """Results in folder order, a chunk at a time (so a caller can show progress). `before_fork` is
-    called before worker processes are forked, if they are: it ends the caller's threads' work (a
-    fork must never copy a thread in the middle of it). `known`: what the stamps say of some clients
+    called before worker processes are forked, if they are (in a build, only when one may render a
+    client): it ends the caller's threads' work (a fork must never copy a thread in the middle of
+    it), or loads what rendering needs for the workers to share. `known`: what the stamps say of some clients
     (client id -> Known); those that `answered_here` answers never go to a worker, and a pool is made
     only for enough of the others."""
     known = known or {}
@@ -344,6 +345,16 @@ def process_clients(
             yield results
 
 
+def _may_render(job: ClientJob, work: Sequence[tuple[ClientFiles, Known]]) -> bool:
+    """Whether a build's workers may render a client: one whose files are not known unchanged, or whose
+    cache entry is missing (a page missing from the previous site can still make one render, in a
+    worker that then loads the templates itself)."""
+    if job.cache is None:
+        return True
+    cache = job.cache
+    return any(k.files is None or not cache.has(cache.key_of(k.files, _own(job, f))) for f, k in work)
+
+
 def _computed(
     job: ClientJob, work: Sequence[tuple[ClientFiles, Known]], jobs: int, before_fork: Callable[[], None] | None
 ) -> Generator[list[ClientResult]]:
@@ -351,7 +362,7 @@ def _computed(
         for chunk in chunks(work, 50):
             yield _process_chunk(job, chunk)
         return
-    if before_fork is not None:
+    if before_fork is not None and (job.site is None or _may_render(job, work)):
         before_fork()
     size = max(1, min(50, len(work) // (jobs * 8)))
     with pool(jobs) as workers:

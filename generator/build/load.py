@@ -77,6 +77,8 @@ class RenderTarget:
     search: Callable[[str, SearchPart | bytes], None] | None = None
     """Given each client's share of the search index as it comes, in folder order (still pickled
     when it comes from the build cache)."""
+    prepare: Callable[[], None] | None = None
+    """Loads what rendering a page needs, called before workers fork when a client may be rendered."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,7 +205,11 @@ def _collect(
     the cache, the stamps of the files read are kept for the next run (`everyone`'s, the others' dropped)."""
     collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
     workers = default_jobs() if jobs is None else jobs
-    before_fork = remembered.wait if remembered is not None else None
+    before_fork = None  # what must be done before workers fork: the insights read, or the renderers loaded
+    if remembered is not None:
+        before_fork = remembered.wait
+    elif target is not None:
+        before_fork = target.prepare
     stamps = _Stamps.open(job)
     results = process_clients(job, folders, workers, before_fork, stamps.known(job, folders))
     with no_cyclic_gc(), closing(results):  # closed at once on Ctrl-C: the workers end with it

@@ -126,6 +126,14 @@ def write_portfolio(
     return site, search_part(searchable)
 
 
+def prepare_rendering() -> None:
+    """Import the page modules and load every template in this process, before it forks workers that
+    render, so that they share them instead of each loading its own (a warm build in which nothing
+    changed renders nothing, and does not pay for it)."""
+    load_renderers()
+    import generator.build.drafts  # noqa: F401  (the client pages' "Log a meeting" drafts)
+
+
 def build_site(
     config: BuildConfig,
     settings: SettingsLoad | None = None,
@@ -151,9 +159,6 @@ def build_site(
             return BuildResult(problems=settings.problems, published=False)
         if config.cache:
             use_compiled_templates()
-        load_renderers()
-        import generator.build.drafts  # noqa: F401  (with the renderers, shared by the forked workers)
-
         site = site_context(config.root, settings.settings, config.today, config.cache)
         build = _Build(config, out if (out / MARKER).is_file() else None, staging_folder(out), keep_search_parts)
         try:
@@ -233,6 +238,7 @@ class _Build:
             previous=self.previous,
             progress=progress,
             search=self.take_part if self.config.search else None,
+            prepare=prepare_rendering,
         )
         loaded = load_knowledge_base(self.config, settings, target=target)
         if any(p.severity == "error" for p in loaded.problems) or loaded.kb is None:
@@ -275,6 +281,7 @@ class _Build:
             if taken is not None:
                 return replace(site, names=taken.names), taken.search
         before = set(self.writer.written)
+        prepare_rendering()
         site, part = write_portfolio(self.writer, loaded.insights, site, loaded.fragments, jobs=self.config.jobs)
         if cache is not None and key is not None:
             keep_whole_site(cache, key, self.writer, self.writer.written - before, part, site.names)

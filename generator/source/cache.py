@@ -329,6 +329,10 @@ class BuildCache:
     def _rel(key: str) -> str:
         return f"{BUILD_FOLDER}/{key[:2]}/{key}"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under `key` (whether it is whole is known only by `get`)."""
+        return os.path.isfile(os.path.join(self.store.folder, self._rel(key)))
+
     def get(self, key: str) -> Any:
         """The stored value, or None (missing, damaged, forged or from another Python: a miss)."""
         return self.store.read_pickled(self._rel(key))
