@@ -49,16 +49,36 @@ def command(root: Path, *args: str) -> subprocess.Popen[bytes]:
 
 def interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, str]:
     """SIGINT to the process group `after` seconds in; returns how long it took to end, and stderr."""
+    took, stderr, _ = _interrupt(process, after)
+    return took, stderr
+
+
+def _interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, str, bytes]:
     time.sleep(after)
     assert process.poll() is None, f"finished before the SIGINT at {after:.2f} s: the trial tests nothing"
     os.killpg(process.pid, signal.SIGINT)
     sent = time.monotonic()
     try:
-        _, stderr = process.communicate(timeout=30)
+        stdout, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    return time.monotonic() - sent, stderr.decode()
+    return time.monotonic() - sent, stderr.decode(), stdout
+
+
+def stop_while_working(root: Path, args: tuple[str, ...], at: float, output: bytes) -> None:
+    """Start the command and SIGINT it `at` seconds in: it must stop as `assert_stopped` says. A trial
+    in which the command had done all its work (its whole `output` written) and Python was shutting
+    down, where the signal ends the process (docs/security.md, known limits), tests nothing: a busy
+    machine made the runs timed slower than this one. It runs again earlier, twice at the most."""
+    for _ in range(3):
+        process = command(root, *args)
+        took, stderr, stdout = _interrupt(process, at)
+        if not (process.returncode == -signal.SIGINT and stdout == output and output):
+            assert_stopped(took, stderr, process=process, at=at)
+            return
+        at = max(STARTED, at / 2)
+    raise AssertionError(f"the command was done before every SIGINT, the last at {at:.2f} s")
 
 
 def points(seconds: float, count: int, seed: int) -> list[float]:
@@ -73,6 +93,14 @@ def timed(process: subprocess.Popen[bytes]) -> float:
     started = time.monotonic()
     finished(process)
     return time.monotonic() - started
+
+
+def timed_output(process: subprocess.Popen[bytes]) -> tuple[float, bytes]:
+    """How long the command took, and its whole output (exit 0)."""
+    started = time.monotonic()
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr.decode()
+    return time.monotonic() - started, stdout
 
 
 def assert_stopped(took: float, stderr: str, *, process: subprocess.Popen[bytes], at: float) -> None:
@@ -107,10 +135,9 @@ def test_ctrl_c_at_24_points_of_a_build(repo: Path, tmp_path: Path) -> None:
 
 
 def test_ctrl_c_during_check(repo: Path) -> None:
-    seconds = min(timed(command(repo, "check", "--no-cache")) for _ in range(2))
+    seconds, output = min(timed_output(command(repo, "check", "--no-cache")) for _ in range(2))
     for at in points(seconds, 6, 7):
-        process = command(repo, "check", "--no-cache")
-        assert_stopped(*interrupt(process, at), process=process, at=at)
+        stop_while_working(repo, ("check", "--no-cache"), at, output)
 
 
 def test_ctrl_c_during_diff(repo: Path) -> None:
@@ -121,10 +148,9 @@ def test_ctrl_c_during_diff(repo: Path) -> None:
     # (files younger than that are read again, so later runs would be faster than the timed ones).
     time.sleep(RACY_MARGIN / 1e9 + 0.2)
     try:
-        seconds = min(timed(command(repo, "diff", "HEAD")) for _ in range(2))
+        seconds, output = min(timed_output(command(repo, "diff", "HEAD")) for _ in range(2))
         for at in points(seconds, 6, 11):
-            process = command(repo, "diff", "HEAD")
-            assert_stopped(*interrupt(process, at), process=process, at=at)
+            stop_while_working(repo, ("diff", "HEAD"), at, output)
     finally:
         kb.write_text(original)
 
