@@ -329,7 +329,10 @@ def process_clients(
         hit = None if digest is None else answered_here(job, files, digest)
         if hit is not None:
             answered[files.id] = hit
-    rest = [(files, known.get(files.id, NOTHING_KNOWN)) for files in folders if files.id not in answered]
+    # A build's worker uses what is known (its hits link pages); for the others the main process
+    # already looked the known digest up, and a worker would only find the same miss again.
+    passed_on = known if job.site is not None else {}
+    rest = [(files, passed_on.get(files.id, NOTHING_KNOWN)) for files in folders if files.id not in answered]
     with closing(_computed(job, rest, jobs, before_fork)) as computed:
         flat = (result for chunk in computed for result in chunk)
         results: list[ClientResult] = []
