@@ -49,13 +49,13 @@ def command(root: Path, *args: str) -> subprocess.Popen[bytes]:
 
 def interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, str]:
     """SIGINT to the process group `after` seconds in; returns how long it took to end, and stderr."""
-    took, stderr, _ = _interrupt(process, after)
+    time.sleep(after)
+    assert process.poll() is None, f"finished before the SIGINT at {after:.2f} s: the trial tests nothing"
+    took, stderr, _ = _interrupt(process)
     return took, stderr
 
 
-def _interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, str, bytes]:
-    time.sleep(after)
-    assert process.poll() is None, f"finished before the SIGINT at {after:.2f} s: the trial tests nothing"
+def _interrupt(process: subprocess.Popen[bytes]) -> tuple[float, str, bytes]:
     os.killpg(process.pid, signal.SIGINT)
     sent = time.monotonic()
     try:
@@ -68,12 +68,19 @@ def _interrupt(process: subprocess.Popen[bytes], after: float) -> tuple[float, s
 
 def stop_while_working(root: Path, args: tuple[str, ...], at: float, output: bytes) -> None:
     """Start the command and SIGINT it `at` seconds in: it must stop as `assert_stopped` says. A trial
-    in which the command had done all its work (its whole `output` written) and Python was shutting
-    down, where the signal ends the process (docs/security.md, known limits), tests nothing: a busy
-    machine made the runs timed slower than this one. It runs again earlier, twice at the most."""
+    in which the command had ended, or had done all its work (its whole `output` written) and Python
+    was shutting down, where the signal ends the process (docs/security.md, known limits), tests
+    nothing: a busy machine made the runs timed slower than this one. It runs again earlier, twice
+    at the most."""
     for _ in range(3):
         process = command(root, *args)
-        took, stderr, stdout = _interrupt(process, at)
+        time.sleep(at)
+        if process.poll() is not None:
+            _, stderr_bytes = process.communicate()
+            assert process.returncode == 0, stderr_bytes.decode()  # it ended on its own: cleanly
+            at = max(STARTED, at / 2)
+            continue
+        took, stderr, stdout = _interrupt(process)
         if not (process.returncode == -signal.SIGINT and stdout == output and output):
             assert_stopped(took, stderr, process=process, at=at)
             return
