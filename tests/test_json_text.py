@@ -55,3 +55,21 @@ def test_a_due_list_of_records_is_written_as_json_dumps_writes_it() -> None:
         {"nested": {"list": [1, [], {}, 2.5]}},
     ]
     assert indented_json(records) == json.dumps(records, indent=2, ensure_ascii=False)
+
+
+RECORDS = st.lists(
+    st.dictionaries(st.text(alphabet='{}[],\n "\\:ab\u2028é'), SCALARS, min_size=1, max_size=5), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RECORDS, st.integers(min_value=0, max_value=2))
+def test_lists_of_flat_records_at_any_depth_are_written_as_json_dumps_writes_them(
+    records: list[dict[str, Any]], depth: int
+) -> None:
+    """Records are written in one call of the C encoder and its separators put right afterwards;
+    strings made of braces, commas, quotes and line breaks must not be mistaken for separators."""
+    value: Any = records
+    for _ in range(depth):
+        value = {"items": value, "n": 1}
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
