@@ -27,7 +27,7 @@ from generator.build.settings import SettingsLoad, read_settings
 from generator.build.workers import default_jobs
 from generator.compute.insights import ClientInsight, client_insights
 from generator.compute.metrics import Portfolio, portfolio
-from generator.git.status import status_history
+from generator.git.status import HistoryInThread
 from generator.markdown.engine import markdown_engine
 from generator.model.collector import no_cyclic_gc
 from generator.model.records import Client, KnowledgeBase, Playbook
@@ -153,6 +153,7 @@ def load_knowledge_base(
         raise ValueError("a render target is for SITE, and SITE needs one")
     if config.mode is Mode.INSIGHTS and config.today is None:
         raise ValueError("INSIGHTS needs `today`")
+    history = HistoryInThread(config.root) if config.mode in (Mode.INSIGHTS, Mode.SITE) else None
     settings = settings or read_settings(config.root)
     limits = settings.settings.limits if settings.settings else Limits()
     files = walk_repository(config.root)
@@ -162,6 +163,8 @@ def load_knowledge_base(
     if target is not None:
         target = replace(target, site=replace(target.site, playbooks=tuple(playbooks)))
     job, remembered = _client_job(config, settings, files, client_ids, target, frozenset(p.slug for p in playbooks))
+    if history is not None:  # waited for only now: read beside the walk and the opening of the caches
+        job = replace(job, status_history=history.result())
     folders = [c for c in files.clients if selection is None or c.id in selection.only]
     collected = _collect(job, folders, config.jobs, remembered, target, files.clients)
     problems.extend(collected.problems)
@@ -310,7 +313,6 @@ def _client_job(
         cache=build_cache,
         search=target is not None and target.search is not None,
         checked=checked,
-        status_history=status_history(config.root) if config.mode in (Mode.INSIGHTS, Mode.SITE) else {},
     )
     return job, remembered
 

@@ -12,6 +12,7 @@ the only version, nothing is known.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -85,6 +86,29 @@ def status_history(root: Path) -> dict[str, tuple[tuple[dt.date, object], ...]]:
         client_id: tuple((day, _status(contents.get(blob))) for blob, day in found)
         for client_id, found in sorted(versions.items())
     }
+
+
+class HistoryInThread:
+    """`status_history` read in a thread, beside the caller's own work (it mostly waits for Git, which
+    runs on another core); `result` waits for it, and must be called before any fork."""
+
+    def __init__(self, root: Path) -> None:
+        self._found: dict[str, tuple[tuple[dt.date, object], ...]] = {}
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, args=(root,), name="clientkb-status-history", daemon=True)
+        self._thread.start()
+
+    def _read(self, root: Path) -> None:
+        try:
+            self._found = status_history(root)
+        except BaseException as failed:  # raised again in the caller's thread, as if read there
+            self._failed = failed
+
+    def result(self) -> dict[str, tuple[tuple[dt.date, object], ...]]:
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
+        return self._found
 
 
 def status_set_on(versions: tuple[tuple[dt.date, object], ...], current: str) -> dt.date | None:
