@@ -106,13 +106,16 @@ class DigestInput:
     handles: frozenset[str]
     today: dt.date
     window: DueWindow
-    due: tuple[DueEntry, ...] | None = None
-    """Everyone's due entries, when computed once for several people (else each computes its own)."""
+    due: Mapping[str, list[DueEntry]] | None = None
+    """Everyone's due entries by owner, when computed once for several people (else each computes
+    its own)."""
 
     def with_due(self) -> DigestInput:
         """This input with everyone's due entries computed once."""
-        everyone = due_entries(self.insights, self.handles, self.today, self.window)
-        return replace(self, due=tuple(everyone))
+        by_owner: dict[str, list[DueEntry]] = {}
+        for entry in due_entries(self.insights, self.handles, self.today, self.window):
+            by_owner.setdefault(entry.owner, []).append(entry)
+        return replace(self, due=by_owner)
 
 
 def _flag_changes(
@@ -201,7 +204,7 @@ def person_digest(owner: str, given: DigestInput) -> Digest:
         start=start,
         today=given.today,
         due=tuple(
-            [e for e in given.due if e.owner == owner]
+            given.due.get(owner, ())
             if given.due is not None
             else due_entries(given.insights, given.handles, given.today, given.window, owner)
         ),

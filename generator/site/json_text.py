@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
 
 _STEP = "  "
 _STRING = frozenset({str})
+_DICT = frozenset({dict})
 _FLAT = frozenset({str, int, float, bool, type(None)})
 """Value types the C encoder writes as the indenting one does (exact types: a subclass of dict or
 list is a container)."""
@@ -49,13 +51,13 @@ def _encoder(inner: str) -> Callable[[Any], str]:
     return encode
 
 
-def _is_record(value: Any) -> bool:
-    """A non-empty dict of string keys and `_FLAT` values."""
+def _all_records(values: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether every value is a non-empty dict of string keys and `_FLAT` values (the loops in C)."""
     return (
-        type(value) is dict
-        and bool(value)
-        and _STRING.issuperset(map(type, value))
-        and _FLAT.issuperset(map(type, value.values()))
+        _DICT.issuperset(map(type, values))
+        and all(values)
+        and _STRING.issuperset(map(type, chain.from_iterable(values)))
+        and _FLAT.issuperset(map(type, chain.from_iterable(map(dict.values, values))))
     )
 
 
@@ -101,7 +103,7 @@ def indented_json(value: Any, indent: str = "") -> str:
     if kind is list or kind is tuple:
         if not value:
             return "[]"
-        if all(map(_is_record, value)):
+        if _all_records(value):
             return _records(value, indent)
         inner = indent + _STEP
         items = [inner + (_scalar(v) or indented_json(v, inner)) for v in value]
