@@ -304,6 +304,35 @@ def test_due_takes_unchanged_clients_from_its_cache_and_a_damaged_file_costs_onl
     assert cli("check", root=root).exit_code == 1  # check's cache knows which playbooks exist too
 
 
+def test_a_warm_due_reads_each_clients_due_entries_and_never_unpickles_an_insight(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each client's due entries in kb.yaml's window are kept beside its insight; a warm `due`
+    (filtered or not) answers from them alone, as `--no-cache` does. Another window, and `digest`,
+    take the insights, with the same answers."""
+    beta = CLIENT_YAML.replace("Acme Corp", "Beta Bakery").replace("status: active", "status: onboarding")
+    beta = beta.replace("owner: dana", "owner: marco")
+    root = make_repo({"clients/beta/client.yaml": beta, RUN: RUN_MD})
+    today = ("--today", "2026-11-20")
+    asked = [(), ("--owner", "dana"), ("--status", "onboarding"), ("--account-owner", "dana", "--health", "red")]
+    due = (*today, "due", "--format", "json")
+    uncached = {flags: cli(*due, *flags, "--no-cache", root=root).stdout for flags in asked}
+    assert len(set(uncached.values())) == len(asked)  # each filter makes a difference here (the last: none)
+    assert cli(*today, "due", root=root).exit_code == 0  # every client's entries now in the cache
+    unpickled: list[int] = []
+    real = clients.ClientOutcomes._unpack
+    monkeypatch.setattr(clients.ClientOutcomes, "_unpack", lambda self: unpickled.append(1) or real(self))
+    for flags in asked:
+        assert cli(*due, *flags, root=root).stdout == uncached[flags]
+    assert unpickled == []
+    wider = ("due", "--format", "json", "--within", "6m")
+    assert cli(*today, *wider, root=root).stdout == cli(*today, *wider, "--no-cache", root=root).stdout
+    assert unpickled  # another window: computed from the insights
+    for flags in [(), ("--owner", "marco"), ("--status", "onboarding")]:
+        digest = ("digest", "--format", "json", *flags)
+        assert cli(*today, *digest, root=root).stdout == cli(*today, *digest, "--no-cache", root=root).stdout
+
+
 def test_due_with_workers_while_the_last_runs_insights_are_read(tmp_path: Path) -> None:
     """Enough clients for worker processes, and a cache of another day's insights: the main process
     reads that cache in a thread, waited for before the workers fork; the answer is the uncached one."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.build.workers import PARALLEL_FROM, chunks, pool, stopping
 from generator.build.write import PageWriter, count_pages
+from generator.compute.due import ClientDue
 from generator.compute.insights import ClientInsight, client_insight
 from generator.git.status import StatusHistory, status_set_on
 from generator.model import pickling
@@ -124,6 +125,16 @@ class ClientOutcomes:
     def __init__(self) -> None:
         self._items: list[tuple[str, ClientInsight | None, ClientFragments | None] | tuple[str, bytes]] = []
         self._unpacked: tuple[tuple[ClientInsight, ...], dict[str, ClientFragments]] | None = None
+        self._due: list[ClientDue | bytes] = []
+
+    def add_due(self, due: ClientDue | bytes) -> None:
+        """A client's due entries (INSIGHTS), still pickled when they come from the cache."""
+        self._due.append(due)
+
+    @property
+    def due(self) -> tuple[ClientDue, ...]:
+        """Each client's due entries in kb.yaml's window (INSIGHTS), in client order."""
+        return tuple(pickling.loads(due) if isinstance(due, bytes) else due for due in self._due)
 
     def add(self, result: ClientResult) -> None:
         self._unpacked = None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.compute.digest import Digest, DigestInput, person_digest
-from generator.compute.due import DueWindow
+from generator.compute.due import DueEntry, DueWindow
 from generator.compute.insights import ClientInsight
 from generator.git.timeline import flags_at
 from generator.model.dates import Duration
@@ -26,18 +26,22 @@ class DigestRequest:
 
 
 def digests(
-    root: Path, settings: Settings, insights: Sequence[ClientInsight], today: dt.date, request: DigestRequest
+    root: Path,
+    settings: Settings,
+    insights: Sequence[ClientInsight],
+    today: dt.date,
+    request: DigestRequest,
+    due: Sequence[DueEntry] | None = None,
 ) -> list[Digest]:
-    """One digest per team member in kb.yaml's order, or `request.owner`'s alone."""
+    """One digest per team member in kb.yaml's order, or `request.owner`'s alone; `due`: the
+    clients' due entries in kb.yaml's window, when they were made with the insights."""
     owner = request.owner
     given = DigestInput(
         insights=insights,
         past=flags_at(root, request.since.before(today), request.cache),
         handles=frozenset(m.handle for m in settings.team),
         today=today,
-        window=DueWindow(settings.health.due_soon, settings.health.undated_after, settings.loyalty.recognise_within),
-    )
-    if owner is None:
-        given = given.with_due()
+        window=DueWindow.of(settings),
+    ).with_due(due, owner)
     people = [owner] if owner is not None else [m.handle for m in settings.team]
     return [person_digest(person, given) for person in people]

@@ -19,12 +19,13 @@ from generator.model import pickling
 from generator.source.cache import INSIGHTS_FILE, CacheStore, read_checked, write_checked
 
 if TYPE_CHECKING:
-    from generator.compute.insights import ClientInsight
     from generator.source.problems import Problem
 
 KEYS_FILE = f"{INSIGHTS_FILE}-keys"
 
-Entry = tuple["list[Problem]", "ClientInsight | None"]
+Entry = tuple["list[Problem]", bytes | None, bytes | None]
+"""A client's problems, and when it has no error its insight and its due entries (`ClientDue`), each
+pickled on its own: `due` unpickles only the latter, the others only the former."""
 
 
 class InsightsCache:
@@ -50,12 +51,12 @@ class InsightsCache:
         self._entries = read_checked(self.store, INSIGHTS_FILE)
 
     def entry(self, key: str) -> Entry | None:
-        """A hit's problems and insight; None when the entries lack it (then run without the cache)."""
+        """A hit's problems, insight and due entries; None when the entries lack it (then run without the cache)."""
         if self._thread is None:
             self.start()
         self.wait()
         found = self._entries.get(key)
-        return found if isinstance(found, tuple) and len(found) == 2 else None
+        return found if isinstance(found, tuple) and len(found) == 3 else None
 
     def save(self, entries: dict[str, Entry]) -> None:
         """Keep exactly this run's entries, when they differ from the last run's."""

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,12 @@ from generator.build.config import BuildConfig, Mode
 from generator.build.insights_cache import Entry, InsightsCache
 from generator.build.settings import SettingsLoad, read_settings
 from generator.build.workers import default_jobs
+from generator.compute.due import ClientDue, DueWindow, client_due_view
 from generator.compute.insights import ClientInsight, client_insights
 from generator.compute.metrics import Portfolio, portfolio
 from generator.git.status import HistoryInThread
 from generator.markdown.engine import markdown_engine
+from generator.model import pickling
 from generator.model.collector import no_cyclic_gc
 from generator.model.records import Client, KnowledgeBase, Playbook
 from generator.model.settings import Limits, Settings
@@ -116,6 +119,12 @@ class Loaded:
     def fragments(self) -> dict[str, ClientFragments]:
         """Client id -> its parts of the whole-site files (SITE)."""
         return self.outcomes.fragments
+
+    @property
+    def due(self) -> tuple[ClientDue, ...]:
+        """Each client's due entries in kb.yaml's window (INSIGHTS), in client order: from the cache,
+        a warm `due` unpickles these alone, not the insights."""
+        return self.outcomes.due
 
 
 def load_playbooks(root: Path, files: Sequence[str], limits: Limits) -> tuple[list[Playbook], list[Problem]]:
@@ -206,7 +215,7 @@ def _collect(
 ) -> _Collected:
     """Every folder processed (in parallel from PARALLEL_FROM folders on), its results gathered; with
     the cache, the stamps of the files read are kept for the next run (`everyone`'s, the others' dropped)."""
-    collected = _Collected(keep_checked=job.checked is not None, remembered=remembered)
+    collected = _Collected(job.checked is not None, remembered, _due_of(job))
     workers = default_jobs() if jobs is None else jobs
     before_fork = None  # what must be done before workers fork: the insights read, or the renderers loaded
     if remembered is not None:
@@ -222,6 +231,15 @@ def _collect(
                 target.progress(collected.done, len(folders))
     stamps.save(collected, [c.id for c in everyone])
     return collected
+
+
+def _due_of(job: ClientJob) -> Callable[[ClientInsight], ClientDue] | None:
+    """INSIGHTS: how a client's due entries in kb.yaml's window are made from its insight."""
+    if job.today is None or job.site is not None or job.refs is None:
+        return None
+    settings = job.refs.settings
+    handles = frozenset(m.handle for m in settings.team)
+    return partial(client_due_view, handles=handles, today=job.today, window=DueWindow.of(settings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +338,14 @@ def _client_job(
 class _Collected:
     """The workers' results, gathered in the main process as they come."""
 
-    def __init__(self, keep_checked: bool, remembered: InsightsCache | None) -> None:
+    def __init__(
+        self, keep_checked: bool, remembered: InsightsCache | None, due_of: Callable[[ClientInsight], ClientDue] | None
+    ) -> None:
         self.keep_checked = keep_checked
         self.remembered = remembered
-        """INSIGHTS with the cache: a hit's problems and insight come from here."""
+        """INSIGHTS with the cache: a hit's problems, insight and due entries come from here."""
+        self.due_of = due_of
+        """INSIGHTS: a client's due entries, from its insight."""
         self.entries: dict[str, Entry] = {}
         self.incomplete = False
         self.problems: list[Problem] = []
@@ -340,7 +362,7 @@ class _Collected:
 
     def add(self, chunk: Sequence[ClientResult], search: Callable[[str, SearchPart | bytes], None] | None) -> None:
         for result in chunk:
-            result = self._remembered(result)
+            result, entry = self._remembered(result)
             self.problems.extend(result.problems)
             if result.pages:
                 self.pages[result.id] = result.pages
@@ -350,8 +372,9 @@ class _Collected:
                 self.cache_keys.add(key)
                 if self.keep_checked:
                     self.checked[key] = result.problems
-                    if self.remembered is not None:
-                        self.entries[key] = (result.problems, result.insight)
+            entry = self._due(result, entry)
+            if key is not None and self.remembered is not None:
+                self.entries[key] = entry
             self.changed += result.changed
             part = result.search if result.packed_search is None else result.packed_search
             if part is not None and search is not None:
@@ -365,16 +388,30 @@ class _Collected:
             self.outcomes.add(result)
         self.done += len(chunk)
 
-    def _remembered(self, result: ClientResult) -> ClientResult:
-        """A hit of INSIGHTS's cache with its problems and insight."""
+    def _remembered(self, result: ClientResult) -> tuple[ClientResult, Entry | None]:
+        """A hit of INSIGHTS's cache with its problems and (still pickled) insight, and its entry."""
         key = result.cache_key
         if self.remembered is None or key is None or key not in self.remembered.keys:
-            return result
+            return result, None
         entry = self.remembered.entry(key)
         if entry is None:
             self.incomplete = True
-            return result
-        return replace(result, problems=entry[0], insight=entry[1])
+            return result, None
+        return replace(result, problems=entry[0], packed=entry[1]), entry
+
+    def _due(self, result: ClientResult, entry: Entry | None) -> Entry:
+        """INSIGHTS: the client's due entries, kept in `outcomes`; its cache entry, made for a miss."""
+        if entry is not None:
+            if entry[2] is not None:
+                self.outcomes.add_due(entry[2])
+            return entry
+        if self.due_of is None or result.insight is None:
+            return (result.problems, None, None)
+        due = self.due_of(result.insight)
+        self.outcomes.add_due(due)
+        if self.remembered is None:
+            return (result.problems, None, None)
+        return (result.problems, pickling.dumps((result.insight, None)), pickling.dumps(due))
 
 
 def check_knowledge_base(config: BuildConfig, settings: SettingsLoad | None = None) -> Loaded:

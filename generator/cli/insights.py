@@ -15,7 +15,10 @@ from generator.source.problems import Severity, format_text, sorted_problems
 # Each command imports the stages it runs when it runs: `clientkb --help` and a check of a small
 # knowledge base do not pay for Jinja, icalendar, watchdog or Git (docs/performance.md).
 if TYPE_CHECKING:
-    from generator.build.load import Computed
+    import datetime as dt
+
+    from generator.build.load import Computed, Loaded
+    from generator.compute.due import DueEntry
     from generator.compute.filters import ClientFilter
     from generator.model.settings import Settings
 from generator.build.config import Mode
@@ -108,10 +111,9 @@ def _check_filter(filters: ClientFilter, settings: Settings) -> None:
             )
 
 
-def _computed(ctx: Context, asked: Asked) -> Computed:
-    """Load, refuse on errors (a record with an error would silently be missing), compute, and keep
-    the clients `asked.filters` lets through (the portfolio is theirs)."""
-    from generator.build.load import computed_from, load_knowledge_base
+def _loaded(ctx: Context, asked: Asked) -> tuple[Loaded, dt.date]:
+    """Load, and refuse on errors (a record with an error would silently be missing)."""
+    from generator.build.load import load_knowledge_base
     from generator.build.settings import read_settings
     from generator.model.collector import keep_until_exit
 
@@ -127,8 +129,26 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
             f"the knowledge base has {len(errors)} error{'s' * (len(errors) != 1)}; "
             "fix them first (clientkb check lists them)"
         )
-    computed = computed_from(loaded, today)
     keep_until_exit()
+    return loaded, today
+
+
+def due_in_window(loaded: Loaded, asked: Asked) -> list[DueEntry]:
+    """The due entries in kb.yaml's window of the clients `asked.filters` lets through, unordered:
+    made with each client's insight (from the cache, without unpickling the insight)."""
+    admits = asked.filters.admits
+    chosen = [d.entries for d in loaded.due if admits(d.owner, d.segment, d.status, d.health)]
+    return [entry for entries in chosen for entry in entries]
+
+
+def _computed(ctx: Context, asked: Asked) -> Computed:
+    """The computed model of the clients `asked.filters` lets through (the portfolio is theirs)."""
+    from generator.build.load import computed_from
+    from generator.model.collector import keep_until_exit
+
+    loaded, today = _loaded(ctx, asked)
+    computed = computed_from(loaded, today)
+    keep_until_exit()  # and the insights, unpickled only now
     if not asked.filters:
         return computed
     return replace(computed, insights=asked.filters.apply(computed.insights))
@@ -143,29 +163,28 @@ def _computed(ctx: Context, asked: Asked) -> Computed:
 def due(ctx: Context, owner: str | None, within: Duration | None, output_format: str, asked: Asked) -> None:
     """Check-ins, action items, renewals and milestones overdue or due soon."""
     from generator.cli.terminal import due_view
-    from generator.compute.due import DueWindow, due_entries
+    from generator.compute.due import DueWindow, due_entries, sorted_due
     from generator.parse.errors import did_you_mean
     from generator.site.exports import due_json
 
-    computed = _computed(ctx, asked)
-    settings = computed.kb.settings
+    loaded, today = _loaded(ctx, asked)
+    assert loaded.kb is not None
+    settings = loaded.kb.settings
     handles = frozenset(m.handle for m in settings.team)
     if owner is not None and owner not in handles:
         raise click.BadParameter(
             f"{owner!r} is not a team handle{did_you_mean(owner, sorted(handles))}", param_hint="--owner"
         )
     window = within or settings.health.due_soon
-    entries = due_entries(
-        computed.insights,
-        handles,
-        computed.today,
-        DueWindow(window, settings.health.undated_after, settings.loyalty.recognise_within),
-        owner,
-    )
+    if within is None:  # each client's entries in kb.yaml's window were made with its insight
+        entries = sorted_due(due_in_window(loaded, asked), today, owner)
+    else:
+        insights = asked.filters.apply(loaded.insights)
+        entries = due_entries(insights, handles, today, DueWindow.of(settings, within), owner)
     if output_format == "json":
         click.echo(due_json(entries))
     else:
-        _echo(due_view(entries, computed.today, window.describe(), owner, _width(), _paint))
+        _echo(due_view(entries, today, window.describe(), owner, _width(), _paint))
 
 
 @main.command()

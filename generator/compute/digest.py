@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from generator.compute.due import DueEntry, DueWindow, due_entries
+from generator.compute.due import DueEntry, DueWindow, client_due, due_entries, sorted_due
 from generator.compute.health import HealthFlag
 from generator.compute.insights import ClientInsight, next_occurrence
 from generator.model.dates import Duration
@@ -110,10 +110,13 @@ class DigestInput:
     """Everyone's due entries by owner, when computed once for several people (else each computes
     its own)."""
 
-    def with_due(self) -> DigestInput:
-        """This input with everyone's due entries computed once."""
+    def with_due(self, entries: Sequence[DueEntry] | None = None, owner: str | None = None) -> DigestInput:
+        """This input with the due entries computed once: everyone's, or only `owner`'s; from
+        `entries`, every client's in `window` (unordered), when they were made with the insights."""
+        if entries is None:
+            entries = [e for i in self.insights for e in client_due(i, self.handles, self.today, self.window)]
         by_owner: dict[str, list[DueEntry]] = {}
-        for entry in due_entries(self.insights, self.handles, self.today, self.window):
+        for entry in sorted_due(entries, self.today, owner):
             by_owner.setdefault(entry.owner, []).append(entry)
         return replace(self, due=by_owner)
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from generator.compute.checkins import is_within_ahead
+from generator.compute.health import Health
 from generator.compute.insights import ClientInsight, action_owner, next_occurrence
 from generator.model.dates import Duration, shift_days
+from generator.model.settings import Settings
 
 DueKind = Literal["checkin", "action", "renewal", "milestone", "risk", "recognition"]
 DueState = Literal["overdue", "due", "undated"]
@@ -49,6 +51,30 @@ class DueWindow:
     undated_after: Duration
     recognise_within: Duration
     """Wins and milestones reached this recently, not yet acknowledged, are due a recognition."""
+
+    @classmethod
+    def of(cls, settings: Settings, within: Duration | None = None) -> DueWindow:
+        """kb.yaml's window, or `within` ahead instead of its `due_soon`."""
+        health = settings.health
+        return cls(within or health.due_soon, health.undated_after, settings.loyalty.recognise_within)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDue:
+    """A client's due entries, with what the filters ask of the client (`ClientFilter.admits`): what a
+    warm `due` reads from the cache in place of the client's whole insight."""
+
+    owner: str
+    segment: str
+    status: str
+    health: Health | None
+    entries: tuple[DueEntry, ...]
+
+
+def client_due_view(insight: ClientInsight, handles: frozenset[str], today: dt.date, window: DueWindow) -> ClientDue:
+    record = insight.record
+    entries = tuple(client_due(insight, handles, today, window))
+    return ClientDue(record.owner, record.segment, record.status, insight.health, entries)
 
 
 def client_due(insight: ClientInsight, handles: frozenset[str], today: dt.date, window: DueWindow) -> list[DueEntry]:
@@ -147,7 +173,11 @@ def due_entries(
 ) -> list[DueEntry]:
     """Overdue first (oldest first), then due, by date, then the undated; optionally only one
     person's entries."""
-    entries = [e for i in insights for e in client_due(i, handles, today, window)]
+    return sorted_due([e for i in insights for e in client_due(i, handles, today, window)], today, owner)
+
+
+def sorted_due(entries: Sequence[DueEntry], today: dt.date, owner: str | None = None) -> list[DueEntry]:
+    """`entries` in the due list's order (see `due_entries`), optionally only `owner`'s."""
     if owner is not None:
         entries = [e for e in entries if e.owner == owner]
     return sorted(entries, key=lambda e: (e.date is None, e.date or today, e.client, e.kind, e.file, e.line))

@@ -23,11 +23,15 @@ class ClientFilter:
 
     def matches(self, insight: ClientInsight) -> bool:
         record = insight.record
+        return self.admits(record.owner, record.segment, record.status, insight.health)
+
+    def admits(self, owner: str, segment: str, status: str, health: str | None) -> bool:
+        """Whether a client of this account owner, segment, status and health passes."""
         return (
-            (not self.account_owners or record.owner in self.account_owners)
-            and (not self.segments or record.segment in self.segments)
-            and (not self.statuses or record.status in self.statuses)
-            and (not self.healths or insight.health in self.healths)
+            (not self.account_owners or owner in self.account_owners)
+            and (not self.segments or segment in self.segments)
+            and (not self.statuses or status in self.statuses)
+            and (not self.healths or health in self.healths)
         )
 
     def apply(self, insights: Sequence[ClientInsight]) -> tuple[ClientInsight, ...]:
