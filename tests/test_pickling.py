@@ -10,6 +10,8 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.build.config import BuildConfig, Mode
 from generator.build.load import load_knowledge_base
 from generator.model import pickling
@@ -73,9 +75,13 @@ class One:
     only: int
 
 
-def test_a_record_keeps_every_field_and_its_class() -> None:
+def test_a_record_keeps_every_field_and_its_class(monkeypatch: pytest.MonkeyPatch) -> None:
     for cls in (Pair, Empty, One):
         copyreg.pickle(cls, pickling._reducer(cls))
     original = Pair(One(3), (Empty(), Pair("x", dt.date(2026, 1, 2))))
-    again = pickle.loads(pickle.dumps(original))
+    data = pickle.dumps(original)
+    with pytest.raises(pickle.UnpicklingError):  # a pickle names its records' classes: only the package's load
+        pickle.loads(data)
+    monkeypatch.setattr(pickling, "PACKAGE", Pair.__module__)  # these records are this module's own
+    again = pickle.loads(data)
     assert again == original and type(again.left) is One and again.right[1].right == dt.date(2026, 1, 2)
