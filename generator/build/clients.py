@@ -19,6 +19,7 @@ from generator.compute.due import ClientDue
 from generator.compute.insights import ClientInsight, client_insight
 from generator.git.status import StatusHistory, status_set_on
 from generator.model import pickling
+from generator.model.collector import no_cyclic_gc
 from generator.model.records import Client
 from generator.model.settings import Limits
 from generator.parse.loader import Reader, load_client
@@ -134,7 +135,8 @@ class ClientOutcomes:
     @property
     def due(self) -> tuple[ClientDue, ...]:
         """Each client's due entries in kb.yaml's window (INSIGHTS), in client order."""
-        return tuple(pickling.loads(due) if isinstance(due, bytes) else due for due in self._due)
+        with no_cyclic_gc():  # for the whole loop: between two clients' pickles it would rescan the others
+            return tuple([pickling.loads(due) if isinstance(due, bytes) else due for due in self._due])
 
     def add(self, result: ClientResult) -> None:
         self._unpacked = None
@@ -147,8 +149,9 @@ class ClientOutcomes:
         if self._unpacked is None:
             insights: list[ClientInsight] = []
             fragments: dict[str, ClientFragments] = {}
-            for item in self._items:
-                client_id, insight, fragment = (item[0], *pickling.loads(item[1])) if len(item) == 2 else item
+            with no_cyclic_gc():  # for the whole loop: between two clients' pickles it would rescan the others
+                unpacked = [(item[0], *pickling.loads(item[1])) if len(item) == 2 else item for item in self._items]
+            for client_id, insight, fragment in unpacked:
                 if insight is not None:
                     insights.append(insight)
                 if fragment is not None:
