@@ -20,7 +20,7 @@ from generator.build.config import BuildConfig, Mode
 from generator.build.load import check_knowledge_base, load_knowledge_base
 from generator.build.site import build_site
 from generator.build.workers import PARALLEL_FROM
-from generator.source.cache import BUILD_FOLDER, CHECK_FILE, INSIGHTS_FILE, CacheStore, read_checked
+from generator.source.cache import BUILD_FOLDER, CHECK_FILE, INSIGHTS_FILE, SETTINGS_FILE, CacheStore, read_checked
 from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, PLAYBOOK_MD, REPO_ROOT, Run, base_files, write_files
 from tests.test_incremental import EDITS, NOTE, tree
 
@@ -331,6 +331,30 @@ def test_a_warm_due_reads_each_clients_due_entries_and_never_unpickles_an_insigh
     for flags in [(), ("--owner", "marco"), ("--status", "onboarding")]:
         digest = ("digest", "--format", "json", *flags)
         assert cli(*today, *digest, root=root).stdout == cli(*today, *digest, "--no-cache", root=root).stdout
+
+
+def test_kb_yaml_is_validated_again_only_when_its_text_changed(
+    make_repo: Callable[..., Path], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kb.yaml's parse is kept in the cache under the digest of its text: a second run takes it from
+    there, an edit (or --no-cache, or a damaged file) validates it again, and answers follow the edit."""
+    from generator.build import settings as settings_module
+
+    root = make_repo()
+    parses: list[str] = []
+    real = settings_module.parse_settings
+    monkeypatch.setattr(settings_module, "parse_settings", lambda text: parses.append(text.file) or real(text))
+    due = ("--today", "2026-11-20", "due", "--format", "json")
+    first = cli(*due, root=root)
+    assert first.exit_code == 0 and parses == ["kb.yaml"]
+    assert cli(*due, root=root).stdout == first.stdout and parses == ["kb.yaml"]
+    assert cli(*due, "--no-cache", root=root).stdout == first.stdout and len(parses) == 2
+    kb = root / "kb.yaml"
+    kb.write_text(kb.read_text(encoding="utf-8").replace("handle: dana", "handle: dina"), encoding="utf-8")
+    edited = cli(*due, root=root)
+    assert edited.exit_code == 1 and "dana" in edited.stderr and len(parses) == 3  # the owner is no longer in the team
+    (_store(root).folder / SETTINGS_FILE).write_bytes(b"damaged")
+    assert cli(*due, root=root).stderr == edited.stderr and len(parses) == 4
 
 
 def test_due_with_workers_while_the_last_runs_insights_are_read(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def _loaded(ctx: Context, asked: Asked) -> tuple[Loaded, dt.date]:
     from generator.build.settings import read_settings
     from generator.model.collector import keep_until_exit
 
-    settings = read_settings(ctx.root)
+    settings = read_settings(ctx.root, cache=asked.cache)
     if settings.settings is not None:
         _check_filter(asked.filters, settings.settings)
     today = announce_today(settings, ctx)

@@ -80,6 +80,8 @@ TEMPLATES_FOLDER = "templates"
 INSIGHTS_FILE = "insights"
 """The same for `due`, `health`, `stats` and `digest`: each client's problems and insight for one `today`."""
 HEALTH_FOLDER = "health"
+SETTINGS_FILE = "settings"
+"""kb.yaml as last parsed and validated, with the digest of its text and of clientkb's code."""
 _LIBRARIES = ("jinja2", "markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "icalendar", "pydantic", "pyyaml")
 
 
