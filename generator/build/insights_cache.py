@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 KEYS_FILE = f"{INSIGHTS_FILE}-keys"
 
 Entry = tuple["list[Problem]", bytes | None, bytes | None]
-"""A client's problems, and when it has no error its insight and its due entries (`ClientDue`), each
-pickled on its own: `due` unpickles only the latter, the others only the former."""
+"""A client's problems, and when it has no error its insight (with no fragments, as `ClientOutcomes`
+unpacks a cached client) and its due entries (`ClientDue`), each pickled on its own: `due` unpickles
+only the latter, the others only the former."""
 
 
 class InsightsCache:

@@ -372,9 +372,10 @@ class _Collected:
                 self.cache_keys.add(key)
                 if self.keep_checked:
                     self.checked[key] = result.problems
-            entry = self._due(result, entry)
-            if key is not None and self.remembered is not None:
-                self.entries[key] = entry
+            if self.due_of is not None:
+                entry = self._due(result, entry, self.due_of)
+                if key is not None and self.remembered is not None:
+                    self.entries[key] = entry
             self.changed += result.changed
             part = result.search if result.packed_search is None else result.packed_search
             if part is not None and search is not None:
@@ -399,15 +400,15 @@ class _Collected:
             return result, None
         return replace(result, problems=entry[0], packed=entry[1]), entry
 
-    def _due(self, result: ClientResult, entry: Entry | None) -> Entry:
+    def _due(self, result: ClientResult, entry: Entry | None, due_of: Callable[[ClientInsight], ClientDue]) -> Entry:
         """INSIGHTS: the client's due entries, kept in `outcomes`; its cache entry, made for a miss."""
         if entry is not None:
             if entry[2] is not None:
                 self.outcomes.add_due(entry[2])
             return entry
-        if self.due_of is None or result.insight is None:
+        if result.insight is None:
             return (result.problems, None, None)
-        due = self.due_of(result.insight)
+        due = due_of(result.insight)
         self.outcomes.add_due(due)
         if self.remembered is None:
             return (result.problems, None, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.cli.app import Context, _format_option, main
-from generator.cli.insights import Asked, _DurationParam, _loaded, due_in_window, insight_options
+from generator.cli.insights import Asked, _DurationParam, _loaded, computed_of, due_in_window, insight_options
 from generator.model.dates import Duration
 
 
@@ -20,21 +20,17 @@ from generator.model.dates import Duration
 def digest(ctx: Context, owner: str | None, since: Duration, output_format: str, asked: Asked) -> None:
     """Each person's digest: due and overdue, flags raised and cleared (from Git), renewals, wins."""
     from generator.build.digest import DigestRequest, digests
-    from generator.build.load import computed_from
     from generator.digest.report import format_json, format_markdown, format_text
-    from generator.model.collector import keep_until_exit
     from generator.parse.errors import did_you_mean
 
     loaded, today = _loaded(ctx, asked)
-    computed = computed_from(loaded, today)
-    keep_until_exit()  # and the insights, unpickled only now
+    computed = computed_of(loaded, today, asked)
     settings = computed.kb.settings
     handles = [m.handle for m in settings.team]
     if owner is not None and owner not in handles:
         raise click.BadParameter(f"{owner!r} is not a team handle{did_you_mean(owner, handles)}", param_hint="--owner")
     request = DigestRequest(since, owner, cache=asked.cache)
-    insights = asked.filters.apply(computed.insights)
-    found = digests(ctx.root, settings, insights, today, request, due_in_window(loaded, asked))
+    found = digests(ctx.root, settings, computed.insights, today, request, due_in_window(loaded, asked))
     if output_format == "json":
         click.echo(format_json(found, single=owner is not None), nl=False)
     elif output_format == "markdown":

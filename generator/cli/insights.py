@@ -143,10 +143,14 @@ def due_in_window(loaded: Loaded, asked: Asked) -> list[DueEntry]:
 
 def _computed(ctx: Context, asked: Asked) -> Computed:
     """The computed model of the clients `asked.filters` lets through (the portfolio is theirs)."""
+    return computed_of(*_loaded(ctx, asked), asked)
+
+
+def computed_of(loaded: Loaded, today: dt.date, asked: Asked) -> Computed:
+    """`_computed` of what `_loaded` loaded."""
     from generator.build.load import computed_from
     from generator.model.collector import keep_until_exit
 
-    loaded, today = _loaded(ctx, asked)
     computed = computed_from(loaded, today)
     keep_until_exit()  # and the insights, unpickled only now
     if not asked.filters:
