@@ -73,3 +73,21 @@ def test_lists_of_flat_records_at_any_depth_are_written_as_json_dumps_writes_the
     for _ in range(depth):
         value = {"items": value, "n": 1}
     assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class Opaque:
+    def __str__(self) -> str:
+        return "opaque\n{value}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(SCALARS, st.dates(), st.just(Opaque())),
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        max_leaves=20,
+    )
+)
+def test_values_json_cannot_write_are_given_to_default_as_json_dumps_does(value: Any) -> None:
+    """`client_export` writes dates and other values through `default=str`."""
+    assert indented_json(value, default=str) == json.dumps(value, indent=2, ensure_ascii=False, default=str)

@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import json
 import re
 import zlib
 from collections.abc import Iterator, Sequence
@@ -204,8 +203,7 @@ def client_export(insight: ClientInsight) -> str:
     )
     entry["checkin"]["cadence"] = str(insight.checkin.cadence)
     entry["custom"] = {key: plain(value) for key, value in insight.custom}
-    text = json.dumps(entry, indent=2, ensure_ascii=False, default=str)
-    return "  " + text.replace("\n", "\n  ")
+    return "  " + indented_json(entry, "  ", default=str)
 
 
 def clients_json_chunks(exports: Sequence[bytes]) -> Iterator[bytes]:

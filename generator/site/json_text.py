@@ -88,9 +88,9 @@ def _records(value: list[Any] | tuple[Any, ...], indent: str) -> str:
     )
 
 
-def indented_json(value: Any, indent: str = "") -> str:
-    """`value` as `json.dumps(value, indent=2, ensure_ascii=False)` writes it, its lines after the first
-    starting with `indent`."""
+def indented_json(value: Any, indent: str = "", default: Callable[[Any], Any] | None = None) -> str:
+    """`value` as `json.dumps(value, indent=2, ensure_ascii=False, default=default)` writes it, its
+    lines after the first starting with `indent`."""
     kind = type(value)
     if kind is dict and _STRING.issuperset(map(type, value)):
         if not value:
@@ -98,7 +98,9 @@ def indented_json(value: Any, indent: str = "") -> str:
         if _FLAT.issuperset(map(type, value.values())):
             return _record(value, indent)
         inner = indent + _STEP
-        items = [f"{inner}{encode_basestring(k)}: {_scalar(v) or indented_json(v, inner)}" for k, v in value.items()]
+        items = [
+            f"{inner}{encode_basestring(k)}: {_scalar(v) or indented_json(v, inner, default)}" for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     if kind is list or kind is tuple:
         if not value:
@@ -106,9 +108,10 @@ def indented_json(value: Any, indent: str = "") -> str:
         if _all_records(value):
             return _records(value, indent)
         inner = indent + _STEP
-        items = [inner + (_scalar(v) or indented_json(v, inner)) for v in value]
+        items = [inner + (_scalar(v) or indented_json(v, inner, default)) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + indent + "]"
-    return _scalar(value) or json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+    text = _scalar(value) or json.dumps(value, indent=2, ensure_ascii=False, default=default)
+    return text.replace("\n", "\n" + indent)
 
 
 def _scalar(value: Any) -> str:
