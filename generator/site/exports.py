@@ -19,11 +19,17 @@ from generator.compute.journey import ClientStage, StageFigures
 from generator.compute.metrics import Portfolio
 from generator.site.json_text import indented_json
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
 
 def plain(value: Any) -> Any:
     """Dataclasses, dates and tuples as JSON-ready dicts, strings and lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _AS_IS:  # most values: the checks below cost a client's export a third of its time
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -31,6 +37,17 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+_fields: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass's instances (None for any other type, a dataclass itself included)."""
+    if kind not in _fields:
+        is_record = dataclasses.is_dataclass(kind) and not issubclass(kind, type)
+        _fields[kind] = tuple(field.name for field in dataclasses.fields(kind)) if is_record else None
+    return _fields[kind]
 
 
 def health_record(insight: ClientInsight) -> dict[str, Any]:
