@@ -43,7 +43,7 @@ def site_digests(insights: Sequence[ClientInsight], site: SiteContext) -> list[D
         past=past,
         handles=frozenset(m.handle for m in settings.team),
         today=site.today,
-        window=DueWindow(settings.health.due_soon, settings.health.undated_after, settings.loyalty.recognise_within),
+        window=DueWindow.of(settings),
     ).with_due()
     return [person_digest(member.handle, given) for member in settings.team]
 
