@@ -19,13 +19,18 @@ class Position(NamedTuple):
 
 _Tables = tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]], dict[KeyPath, str]]
 
+_last_read: tuple[bytes, _Tables] | None = None
+"""The packed map read last (its bytes, the map's identity) and its tables."""
+
 
 class SourceMap:
     """Positions of every value and key of one YAML document, so any field can be traced to its line.
 
     Immutable. Positions are plain `(line, column)` tuples: there is one per YAML value. Between
-    processes a map travels packed (`marshal`) and is unpacked only when first read, because the
-    main process of a parallel run reads few of the maps its workers send.
+    processes a map travels packed (`marshal`), and a packed map stays packed: a read decodes it
+    (the map read last is kept decoded, for the next reads of the same client). The main process
+    holds every client's map, read a few lines of each: decoded, a map is eight times the size of
+    its packed bytes (most of what the main process held per client on a large base).
     """
 
     __slots__ = ("_packed", "_tables", "file")
@@ -54,10 +59,17 @@ class SourceMap:
         return (SourceMap._unpickle, (self.file, packed))
 
     def _unpacked(self) -> _Tables:
-        if self._tables is None:
-            assert self._packed is not None
-            self._tables = marshal.loads(self._packed)
-        return self._tables
+        if self._tables is not None:
+            return self._tables
+        global _last_read
+        packed = self._packed
+        assert packed is not None
+        last = _last_read
+        if last is not None and last[0] is packed:
+            return last[1]
+        tables: _Tables = marshal.loads(packed)
+        _last_read = (packed, tables)
+        return tables
 
     @property
     def values(self) -> Mapping[KeyPath, tuple[int, int]]:
