@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 import yaml
@@ -168,3 +169,18 @@ def test_lines_count_only_newlines(other_break: str, loader: str, monkeypatch: p
     _, problems = parse_yaml(f'a: "x{other_break}y"\nb: [1,\n', "f.yaml", line_offset=1)
     assert problems[0].line >= 3  # the fault is on the file's third line or after, not a later one
     assert problems[0].line <= 4
+
+
+def test_a_map_that_crossed_processes_reads_the_same_and_stays_packed() -> None:
+    """The main process holds every client's map as it came from a worker: reading lines must not
+    leave it decoded (eight times the size), and reads of two maps in turn answer each its own."""
+    first, _ = parse_yaml("a: 1\nitems:\n  - x: 2\n", "one.yaml")
+    second, _ = parse_yaml("\n\nitems:\n  - x: 2\na: 1\n", "two.yaml")
+    assert first is not None and second is not None
+    one, two = pickle.loads(pickle.dumps(first.source)), pickle.loads(pickle.dumps(second.source))
+    for _ in range(2):
+        assert (one.line("a"), one.line("items", 0, "x")) == (1, 3)
+        assert (two.line("a"), two.line("items", 0, "x")) == (5, 4)
+    assert one == first.source and two == second.source
+    assert one.file == "one.yaml" and one.raw == {("a",): "1", ("items", 0, "x"): "2"}
+    assert all(getattr(m, "_tables") is None for m in (one, two))
