@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.compute.insights import next_occurrence
 from generator.model.dates import shift_days
-from generator.site.feeds import CalendarEntry, calendar_chunks, render_events
+from generator.site.feeds import CalendarEntry, EventSpool, PackedEvents, calendar_chunks, render_events
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -87,3 +87,39 @@ def test_a_yearly_date_is_not_coming_up_before_its_first_occurrence() -> None:
     assert next_occurrence(dt.date(2027, 12, 25), dt.date(2026, 12, 1)) == dt.date(2027, 12, 25)
     assert next_occurrence(dt.date(2024, 2, 29), dt.date(2026, 1, 10)) == dt.date(2026, 2, 28)
     assert next_occurrence(dt.date(2024, 2, 29), dt.date(2027, 3, 1)) == dt.date(2028, 2, 29)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    clients=st.lists(
+        st.lists(
+            st.tuples(st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 20)), st.sampled_from(["dana", "sam", "mei"])),
+            max_size=6,
+        ),
+        max_size=6,
+    )
+)
+def test_calendars_from_packed_clients_are_the_calendars_of_their_events(
+    clients: list[list[tuple[dt.date, str]]],
+) -> None:
+    """The whole-site calendars are written from each client's packed events through a spool file:
+    the same bytes as from the events themselves, team and per person, in date then UID order."""
+    per_client = [
+        render_events(
+            [
+                CalendarEntry(f"action-{c:04x}{i:012x}@clientkb", day, f"Item {i}", "", owner)
+                for i, (day, owner) in enumerate(events)
+            ],
+            TODAY,
+        )
+        for c, events in enumerate(clients)
+    ]
+    packed = [PackedEvents.of(events) for events in per_client]
+    assert [p.unpacked() for p in packed] == [list(events) for events in per_client]
+    everything = [event for events in per_client for event in events]
+    with EventSpool(reversed(packed)) as spool:
+        assert b"".join(spool.calendar("Team", "UTC")) == b"".join(calendar_chunks(everything, "Team", "UTC"))
+        for owner in ("dana", "sam", "nobody"):
+            own = [e for e in everything if e.owner == owner]
+            assert b"".join(spool.calendar(owner, "UTC", owner)) == b"".join(calendar_chunks(own, owner, "UTC"))
+    assert spool.file.closed

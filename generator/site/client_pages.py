@@ -31,7 +31,7 @@ from generator.site.context import (
     render_row,
 )
 from generator.site.exports import client_export
-from generator.site.feeds import CalendarEvent, client_calendar_entries, render_events
+from generator.site.feeds import PackedEvents, client_calendar_entries, render_events
 from generator.site.playbooks import playbooks_for, stale_since
 
 
@@ -212,7 +212,7 @@ class ClientFragments:
     (in parallel, and again only when that client changes): its calendar events, its export entry
     and its rows of the client list, the audit and its owner's page."""
 
-    calendar: tuple[CalendarEvent, ...]
+    calendar: PackedEvents
     export: bytes
     """Its entry of data/clients.json, zlib-compressed: held for every client until the file is
     written, it is the largest fragment (10 KB of JSON, 1-2 KB compressed)."""
@@ -226,7 +226,7 @@ def client_fragments(insight: ClientInsight, site: SiteContext) -> ClientFragmen
     handles = frozenset(people(site.settings))
     events = render_events(client_calendar_entries(insight, handles), site.today)
     return ClientFragments(
-        events,
+        PackedEvents.of(events),
         zlib.compress(client_export(insight).encode("utf-8")),
         render_row("row_client.html", "../", site, insight=insight),
         render_row("row_audit.html", "", site, row=audit_row(insight, site.today)),
