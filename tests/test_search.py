@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build.write import PageWriter
 from generator.site import search
@@ -219,3 +223,44 @@ def test_the_built_site_indexes_clients_notes_documents_and_playbooks(
     shard = json.loads((folder / "terms" / "tel.json").read_bytes())
     found = sorted(paths[group[0] + i] for group in shard["telematics"] for i in group[1::2])
     assert found == ["clients/acme/meetings/2026-11-02-check-in.html", "clients/acme/plan.html"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "risk",
+                    "Plan",
+                    "q3",
+                    " ",
+                    "-",
+                    "_",
+                    "&amp;",
+                    "\u00b7",
+                    "\u203a",
+                    "\u2019",
+                    "\u2013",
+                    "\u2611",
+                    "\u2026",
+                    "é",
+                    "Straße",
+                ]
+            ),
+            st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=5),
+        ),
+        max_size=30,
+    )
+)
+def test_terms_are_the_words_of_the_whole_text_folded_at_once(pieces: list[str]) -> None:
+    """The fast path (ASCII words counted as bytes, separators made spaces, only the other non-ASCII
+    words folded one by one) counts what folding the whole text in one pass finds."""
+    text = "".join(pieces).encode()
+    assert terms(text) == _expected(text)
+
+
+def _expected(text: bytes) -> Counter[bytes]:
+    decoded = text.decode("utf-8", "replace").lower()
+    folded = search._MARKS.sub("", unicodedata.normalize("NFKD", decoded))
+    return Counter(word.encode() for word in search._WORD.findall(folded))

@@ -106,8 +106,20 @@ def _non_ascii_words(folded: bytes) -> list[bytes]:
     return words
 
 
+_SEPARATORS = tuple(
+    mark.encode() for mark in "\u00b7\u203a\u2039\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u2610\u2611"
+)
+"""Punctuation the pages are full of (the templates' separators, typographic quotes and dashes, the
+task boxes): word breaks, as in _fold_word, made spaces first so that a page of ASCII words and these
+takes no Unicode folding at all."""
+
+
 def terms(text: bytes) -> Counter[bytes]:
     """How often each term occurs in UTF-8 text (site.js `terms` splits a query the same way)."""
+    if not text.isascii():
+        for mark in _SEPARATORS:
+            if mark in text:
+                text = text.replace(mark, b" ")
     folded = text.translate(_FOLD)
     counts = Counter(folded.split())
     if not text.isascii():
