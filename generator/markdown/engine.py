@@ -59,6 +59,8 @@ def _leaves_site(href: str, env: EnvType) -> bool:
     if _HAS_SCHEME.match(href) or href.startswith("#"):
         return False
     path = href.split("#", 1)[0].split("?", 1)[0]
+    if ".." not in path:
+        return False  # without a ".." segment nothing climbs
     depth = int(env.get("depth", 0))
     return posixpath.normpath(posixpath.join(*(["d"] * depth), path or ".")).startswith("..")
 
