@@ -8,9 +8,11 @@ import icalendar
 import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar.parser import Contentline
 
 from generator.compute.insights import next_occurrence
 from generator.model.dates import shift_days
+from generator.site import feeds
 from generator.site.feeds import CalendarEntry, EventSpool, PackedEvents, calendar_chunks, render_events
 
 TODAY = dt.date(2026, 11, 20)
@@ -123,3 +125,14 @@ def test_calendars_from_packed_clients_are_the_calendars_of_their_events(
             own = [e for e in everything if e.owner == owner]
             assert b"".join(spool.calendar(owner, "UTC", owner)) == b"".join(calendar_chunks(own, owner, "UTC"))
     assert spool.file.closed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.text(alphabet="ab\\^;,:", min_size=60, max_size=400),
+    name=st.sampled_from(["SUMMARY", "DESCRIPTION", "UID"]),
+)
+def test_ascii_lines_fold_as_icalendar_folds_them(value: str, name: str) -> None:
+    """Folded by slices, byte for byte what icalendar's own folding makes, escapes at every offset."""
+    expected = bytes(Contentline(f"{name}:{value}").to_ical())
+    assert feeds._line(name, value.encode()) == expected

@@ -146,7 +146,26 @@ def _line(name: str, value: bytes) -> bytes:
     line = name.encode("utf-8") + b":" + value
     # icalendar folds every line character by character, which was a quarter of a cold build;
     # a line shorter than the fold limit comes back from it unchanged, so only long ones go to it.
-    return line if len(line) < FOLD_AT else _ical(_CONTENT_LINE(line.decode("utf-8")))
+    if len(line) < FOLD_AT:
+        return line
+    return _fold_ascii(line) if line.isascii() else _ical(_CONTENT_LINE(line.decode("utf-8")))
+
+
+def _fold_ascii(line: bytes) -> bytes:
+    """An ASCII line folded as icalendar folds it, by slices instead of character by character (its
+    loop was most of the time the calendars took): pieces of FOLD_AT - 1 octets, the fold's space
+    not counted, and a piece never ends in a backslash or caret, which begins the next piece instead
+    (so that an escape is never split: icalendar's issue 1501). Tested against icalendar's folding."""
+    pieces = []
+    start, width = 0, FOLD_AT - 1
+    while len(line) - start > width:
+        end = start + width
+        if line[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
 
 
 def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[CalendarEvent, ...]:
