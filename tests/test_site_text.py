@@ -4,14 +4,22 @@ checks the same pages for layout and accessibility."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
+import pytest
+
+from generator.build.settings import read_settings
+from generator.git.history import History
+from generator.model.records import ActionItem
 from generator.model.vocabulary import FLAG_CODES
+from generator.site import context
+from generator.site.actions import ActionRow, note_page_path
 from generator.site.formatting import FLAG_LABELS, plural, readable_dates
-from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, Run
+from tests.conftest import CLIENT_YAML, KB_YAML, NOTE_MD, REPO_ROOT, Run
 
 TODAY = "2026-11-20"
 
@@ -135,3 +143,34 @@ def test_meeting_dots_follow_the_meetings_sentiment(make_repo: Callable[..., Pat
     assert '<li class="held sentiment-negative">' in html
     css = (site / "assets/style.css").read_text(encoding="utf-8")
     assert ".timeline li.missed::before, .timeline li.sentiment-negative::before { background: var(--red); }" in css
+
+
+@pytest.mark.parametrize(("piece", "how_many"), [(1, "many"), (7, "many"), (1 << 16, "one")])
+def test_a_page_made_a_piece_at_a_time_is_the_page_made_whole(
+    monkeypatch: pytest.MonkeyPatch, piece: int, how_many: str
+) -> None:
+    """The largest whole-site page (every open action item) is written as Jinja renders it, in pieces
+    of PIECE characters: the same bytes as the page rendered whole, wherever the pieces break."""
+    settings = read_settings(REPO_ROOT).settings
+    assert settings is not None
+    site = context.SiteContext(settings, dt.date(2026, 11, 20), (), History(), {})
+    file = "clients/a/meetings/2026-11-02-x.md"
+    item = ActionItem(
+        "a", file, 9, "Send the <b>plan</b> & \u201cnotes\u201d", False, None, False, dt.date(2026, 11, 9)
+    )
+    row = ActionRow(
+        item=item,
+        client_id="a",
+        client_name="\u00c1cs & Co",
+        owner="dana",
+        overdue=True,
+        note_page=note_page_path(file),
+        note_date=dt.date(2026, 11, 2),
+    )
+    people = {"dana": "Dana"}
+    data = {"by_owner": [("dana", [row] * 40)], "total": 40, "overdue": 40, "people": people, "row_cache": None}
+    monkeypatch.setattr(context, "PIECE", piece)
+    pieces = list(context.page_pieces("actions.html", "", "actions.html", "Open action items", site, **data))
+    whole = context.render_page("actions.html", "", "actions.html", "Open action items", site, **data)
+    assert b"".join(pieces) == whole and whole.count(b"<tr") == 41
+    assert len(pieces) > 40 if how_many == "many" else len(pieces) == 1

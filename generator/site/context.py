@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -94,23 +94,42 @@ def environment() -> jinja2.Environment:
 
 
 def render_page(template: str, root: str, section: str, title: str, site: SiteContext, **data: Any) -> bytes:
-    html = (
-        environment()
-        .get_template(template)
-        .render(
-            root=root,
-            section=section,
-            title=title,
-            kb_name=site.settings.name,
-            today=site.today,
-            shallow_since=site.history.shallow_since,
-            nav=NAV,
-            searchable=data.pop("searchable", False),
-            description=data.pop("description", None),
-            **data,
-        )
-    )
-    return html.encode("utf-8")
+    context = _page_context(root, section, title, site, data)
+    return environment().get_template(template).render(context).encode("utf-8")
+
+
+PIECE = 1 << 16
+"""Characters gathered before a page made a piece at a time gives them out."""
+
+
+def page_pieces(template: str, root: str, section: str, title: str, site: SiteContext, **data: Any) -> Iterator[bytes]:
+    """The page `render_page` makes, the same bytes, given out a piece at a time as Jinja renders it:
+    a whole-site page of thousands of rows is never whole in memory (once as text and once encoded)."""
+    context = _page_context(root, section, title, site, data)
+    gathered: list[str] = []
+    size = 0
+    for piece in environment().get_template(template).generate(context):
+        gathered.append(piece)
+        size += len(piece)
+        if size >= PIECE:
+            yield "".join(gathered).encode("utf-8")
+            gathered, size = [], 0
+    yield "".join(gathered).encode("utf-8")
+
+
+def _page_context(root: str, section: str, title: str, site: SiteContext, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "root": root,
+        "section": section,
+        "title": title,
+        "kb_name": site.settings.name,
+        "today": site.today,
+        "shallow_since": site.history.shallow_since,
+        "nav": NAV,
+        "searchable": data.pop("searchable", False),
+        "description": data.pop("description", None),
+        **data,
+    }
 
 
 def render_row(template: str, root: str, site: SiteContext, **data: Any) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from markupsafe import Markup
 
 from generator.model.vocabulary import STATUSES
 from generator.site.context import (
+    page_pieces,
     render_page,
 )
 from generator.site.portfolio.everyone import Everyone
@@ -26,10 +29,11 @@ def client_list(everyone: Everyone) -> bytes:
     )
 
 
-def actions_page(everyone: Everyone) -> bytes:
+def actions_page(everyone: Everyone) -> Iterator[bytes]:
+    """Every open action item: on a large base the largest page, made a piece at a time."""
     rows = everyone.rows
     by_owner = [(m.handle, [r for r in rows if r.owner == m.handle]) for m in everyone.site.settings.team]
-    return render_page(
+    return page_pieces(
         "actions.html",
         "",
         "actions.html",
