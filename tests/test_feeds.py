@@ -13,7 +13,7 @@ from icalendar.parser import Contentline
 from generator.compute.insights import next_occurrence
 from generator.model.dates import shift_days
 from generator.site import feeds
-from generator.site.feeds import CalendarEntry, EventSpool, PackedEvents, calendar_chunks, render_events
+from generator.site.feeds import CalendarEntry, CalendarEvent, EventSpool, PackedEvents, render_events
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -34,6 +34,12 @@ def icalendar_event(entry: CalendarEntry, today: dt.date) -> bytes:
     elif entry.yearly:
         event.add("rrule", {"freq": "yearly"})
     return bytes(event.to_ical())
+
+
+def calendar_of(events: list[CalendarEvent] | tuple[CalendarEvent, ...], name: str = "Team") -> bytes:
+    """The calendar of one client's events, as the site writes it."""
+    with EventSpool([PackedEvents.of(events)]) as spool:
+        return b"".join(spool.calendar(name, "UTC"))
 
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
@@ -63,7 +69,7 @@ def test_long_and_escaped_text_is_folded_and_parses_back() -> None:
     lines = event.ical.split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
     assert any(line.startswith(b" ") for line in lines)  # folded
-    calendar = icalendar.Calendar.from_ical(b"".join(calendar_chunks([event], "Test", "UTC")))
+    calendar = icalendar.Calendar.from_ical(calendar_of([event], "Test"))
     (parsed,) = calendar.walk("VEVENT")
     assert str(parsed["SUMMARY"]) == summary
     assert str(parsed["DESCRIPTION"]) == description
@@ -79,7 +85,7 @@ def test_a_yearly_date_falls_on_the_same_days_in_the_feed_and_on_the_site(date: 
     """The site's next occurrence (coming up, due) and the feed's RRULE, as a second parser (vobject,
     with dateutil's recurrence) expands it, agree: from the date itself on, 29 February on the 28th."""
     entry = CalendarEntry("date-0123456789abcdef@clientkb", date, "Anniversary: Acme", "", "dana", yearly=True)
-    text = b"".join(calendar_chunks(render_events([entry], TODAY), "Team", "UTC")).decode()
+    text = calendar_of(render_events([entry], TODAY)).decode()
     (event,) = vobject.readOne(text).vevent_list
     following = next((day.date() for day in event.getrruleset(addRDate=True) if day.date() >= today), dt.date.max)
     assert following == next_occurrence(date, today)
@@ -119,11 +125,17 @@ def test_calendars_from_packed_clients_are_the_calendars_of_their_events(
     packed = [PackedEvents.of(events) for events in per_client]
     assert [p.unpacked() for p in packed] == [list(events) for events in per_client]
     everything = [event for events in per_client for event in events]
+    head, end = calendar_of([]).rsplit(b"END:VCALENDAR", 1)
+
+    def expected(events: list[CalendarEvent]) -> bytes:
+        ordered = sorted(events, key=lambda e: (e.date, e.uid))
+        return head + b"".join(e.ical for e in ordered) + b"END:VCALENDAR" + end
+
     with EventSpool(reversed(packed)) as spool:
-        assert b"".join(spool.calendar("Team", "UTC")) == b"".join(calendar_chunks(everything, "Team", "UTC"))
+        assert b"".join(spool.calendar("Team", "UTC")) == expected(everything)
         for owner in ("dana", "sam", "nobody"):
             own = [e for e in everything if e.owner == owner]
-            assert b"".join(spool.calendar(owner, "UTC", owner)) == b"".join(calendar_chunks(own, owner, "UTC"))
+            assert b"".join(spool.calendar("Team", "UTC", owner)) == expected(own)
     assert spool.file.closed
 
 

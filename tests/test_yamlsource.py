@@ -183,4 +183,4 @@ def test_a_map_that_crossed_processes_reads_the_same_and_stays_packed() -> None:
         assert (two.line("a"), two.line("items", 0, "x")) == (5, 4)
     assert one == first.source and two == second.source
     assert one.file == "one.yaml" and one.raw == {("a",): "1", ("items", 0, "x"): "2"}
-    assert all(getattr(m, "_tables") is None for m in (one, two))
+    assert all(m._tables is None for m in (one, two))

@@ -198,12 +198,6 @@ def render_events(entries: Sequence[CalendarEntry], today: dt.date) -> tuple[Cal
     return tuple(events)
 
 
-def calendar_chunks(events: Sequence[CalendarEvent], name: str, timezone: str) -> Iterator[bytes]:
-    """A VCALENDAR around `events`, in date order, a piece at a time."""
-    ordered = sorted(events, key=lambda e: (e.date, e.uid))
-    return _calendar(((e.uid, e.ical) for e in ordered), name, timezone)
-
-
 def _calendar(ordered: Iterable[tuple[str, bytes]], name: str, timezone: str) -> Iterator[bytes]:
     """A VCALENDAR around the events (uid, iCalendar text) in the order given."""
     calendar = icalendar.Calendar()
