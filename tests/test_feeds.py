@@ -123,7 +123,9 @@ def test_calendars_from_packed_clients_are_the_calendars_of_their_events(
         for c, events in enumerate(clients)
     ]
     packed = [PackedEvents.of(events) for events in per_client]
-    assert [p.unpacked() for p in packed] == [list(events) for events in per_client]
+    assert [p.rows() for p in packed] == [
+        [(e.date.toordinal(), e.uid, e.owner, e.ical) for e in events] for events in per_client
+    ]
     everything = [event for events in per_client for event in events]
     head, end = calendar_of([]).rsplit(b"END:VCALENDAR", 1)
 

@@ -229,9 +229,10 @@ class PackedEvents:
         rows = [(e.date.toordinal(), e.uid, e.owner, e.ical) for e in events]
         return cls(zlib.compress(marshal.dumps(rows), 1))
 
-    def unpacked(self) -> list[CalendarEvent]:
-        rows = marshal.loads(zlib.decompress(self.packed))
-        return [CalendarEvent(dt.date.fromordinal(day), uid, owner, ical) for day, uid, owner, ical in rows]
+    def rows(self) -> list[tuple[int, str, str, bytes]]:
+        """(day's ordinal, uid, owner, iCalendar text) of each event, in the order packed."""
+        rows: list[tuple[int, str, str, bytes]] = marshal.loads(zlib.decompress(self.packed))
+        return rows
 
 
 class EventSpool:
@@ -245,10 +246,10 @@ class EventSpool:
         """(day, uid, owner, offset, size) of each event, in (date, uid) order."""
         offset = 0
         for client in clients:
-            for event in client.unpacked():
-                self.file.write(event.ical)
-                self.keys.append((event.date.toordinal(), event.uid, event.owner, offset, len(event.ical)))
-                offset += len(event.ical)
+            for day, uid, owner, ical in client.rows():
+                self.file.write(ical)
+                self.keys.append((day, uid, owner, offset, len(ical)))
+                offset += len(ical)
         self.file.flush()
         self.keys.sort()  # (day, uid) first: equal pairs are refused when written
 
