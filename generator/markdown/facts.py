@@ -68,9 +68,8 @@ def body_facts(text: str) -> BodyFacts:
     return _from_tokens(_reference_blocks().parse(text))
 
 
-def _task(content: str, line: int) -> TaskFact | None:
-    if not _TASK_BOX.match(content):
-        return None
+def _task(content: str, line: int) -> TaskFact:
+    """A list item's first paragraph that starts with GitHub's task box (`_TASK_BOX`)."""
     first = content.split("\n", 1)[0]
     return TaskFact(line, first[1] != " ", first[4:].strip())
 
@@ -95,10 +94,16 @@ def _reference_blocks() -> MarkdownIt:
 
 
 def _from_tree(root: Any, text: str) -> BodyFacts:
-    """markdown-it-pyrs's tree: containers nest, offsets are in UTF-8 bytes."""
-    encoded = text.encode("utf-8")
+    """markdown-it-pyrs's tree: containers nest, offsets are in UTF-8 bytes.
+
+    Each attribute of a node is made anew as a Python object when read: this reads each once, and
+    counts a node's line (a scan of the text before it) only for the few nodes that are facts."""
+    encoded: bytes | None = None
 
     def line_of(node: Any) -> int:
+        nonlocal encoded
+        if encoded is None:
+            encoded = text.encode("utf-8")
         return encoded.count(b"\n", 0, node.srcmap[0])  # a few nodes a note: no table of lines
 
     tasks: list[TaskFact] = []
@@ -106,19 +111,20 @@ def _from_tree(root: Any, text: str) -> BodyFacts:
     stack: list[tuple[Any, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        children = node.children  # each access makes the Python objects anew: once per node
-        stack.extend((child, depth + 1) for child in reversed(children) if child.name in _CONTAINERS)
-        if depth > MAX_NESTING and (too_deep is None or line_of(node) < too_deep):
-            too_deep = line_of(node)
+        children = node.children
+        stack.extend((child, depth + 1) for child in children if child.name in _CONTAINERS)
+        if depth > MAX_NESTING:
+            line = line_of(node)
+            too_deep = line if too_deep is None else min(too_deep, line)
         if children and node.name == "list_item":
             first = children[0]
             if first.name == "paragraph":
                 inline = first.children
                 first = inline[0] if inline else first
-            if first.name == "text" and first.srcmap is not None:
-                task = _task(str(first.meta.get("content", "")), line_of(first))
-                if task is not None:
-                    tasks.append(task)
+            if first.name == "text":
+                content = str(first.meta.get("content", ""))
+                if _TASK_BOX.match(content) and first.srcmap is not None:
+                    tasks.append(_task(content, line_of(first)))
     return BodyFacts(tuple(sorted(tasks, key=lambda t: t.line)), too_deep)
 
 
@@ -136,10 +142,8 @@ def _from_tokens(tokens: list[Token]) -> BodyFacts:
             depth -= 1
         if token.type == "list_item_open":
             inline = _first_inline(tokens, index)
-            if inline is not None and inline.map is not None:
-                task = _task(inline.content, inline.map[0])
-                if task is not None:
-                    tasks.append(task)
+            if inline is not None and inline.map is not None and _TASK_BOX.match(inline.content):
+                tasks.append(_task(inline.content, inline.map[0]))
     return BodyFacts(tuple(tasks), too_deep)
 
 

@@ -28,7 +28,6 @@ def parse_action_items(
 ) -> tuple[tuple[ActionItem, ...], list[Problem]]:
     items: list[ActionItem] = []
     problems: list[Problem] = []
-    lines = body.split("\n")
     for task in facts.tasks:
         number = body_line + task.line
         text = task.text
@@ -40,6 +39,7 @@ def parse_action_items(
                     raise ValueError("not YYYY-MM-DD")
                 due = dt.date.fromisoformat(due_match["date"])
             except ValueError:
+                lines = body.split("\n")  # only for the column of a fault
                 source_line = lines[task.line] if task.line < len(lines) else ""
                 problems.append(
                     error(
