@@ -100,9 +100,9 @@ def _reference_blocks() -> MarkdownIt:
 def _from_tree(root: Any, text: str) -> BodyFacts:
     """markdown-it-pyrs's tree: containers nest, offsets are in UTF-8 bytes.
 
-    Each attribute of a node is made anew as a Python object when read: this reads each once, and
-    counts a node's line only for the few nodes that are facts (a rich note has 25 list items and
-    three tasks)."""
+    Each attribute of a node is made anew as a Python object when read: this reads a node's children
+    once, and counts a node's line only for the few nodes that are facts (a rich note has 25 list
+    items and three tasks)."""
     encoded: bytes | None = None
 
     def line_of(node: Any) -> int:
